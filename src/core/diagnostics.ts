@@ -1,0 +1,21 @@
+/** A problem found in a pipeline, located in its source file. Validation returns these; only the CLI renders them. */
+export interface Diagnostic {
+  /** Stable code, e.g. `yaml.syntax`, `schema.enum`, `schema.required`, `semantic.unknown-class`. */
+  readonly code: string;
+  readonly severity: 'error' | 'warning';
+  /** JSON-pointer-like path inside the pipeline, e.g. `features[2].kind`. Empty for the document. */
+  readonly path: string;
+  readonly file: string;
+  /** 1-based line and column of the offending key or value (1:1 when unknown). */
+  readonly line: number;
+  readonly col: number;
+  readonly message: string;
+  /** A short suggestion, e.g. `did you mean "center-crop"?` */
+  readonly hint?: string;
+}
+
+/** `FILE:LINE:COL error[CODE] message (hint)`: the one rendering of a diagnostic. */
+export function formatDiagnostic(d: Diagnostic): string {
+  const hint = d.hint ? ` (${d.hint})` : '';
+  return `${d.file}:${d.line}:${d.col} ${d.severity}[${d.code}] ${d.message}${hint}`;
+}

@@ -1,0 +1,63 @@
+import type { Diagnostic } from './diagnostics.js';
+
+/** Base of every error assay throws on purpose; `code` is stable and `exitCode` is what the CLI returns. */
+export class AssayError extends Error {
+  readonly code: string;
+  readonly exitCode: number;
+  constructor(code: string, message: string, exitCode = 1, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'AssayError';
+    this.code = code;
+    this.exitCode = exitCode;
+  }
+}
+
+/** The pipeline (or a value given on the command line) is invalid; carries every problem found. */
+export class InvalidPipelineError extends AssayError {
+  readonly diagnostics: readonly Diagnostic[];
+  constructor(diagnostics: readonly Diagnostic[]) {
+    super('pipeline.invalid', `pipeline is invalid (${diagnostics.length} problem${diagnostics.length === 1 ? '' : 's'})`, 2);
+    this.diagnostics = diagnostics;
+  }
+}
+
+/** Wrong command-line usage. */
+export class UsageError extends AssayError {
+  constructor(message: string) {
+    super('usage', message, 2);
+  }
+}
+
+/** Input data cannot be used (unreadable files, too few items for the requested counts, ...). */
+export class DataError extends AssayError {
+  /** Every offending file or class, so the user can fix them all at once. */
+  readonly details: readonly string[];
+  constructor(code: string, message: string, details: readonly string[] = []) {
+    super(code, message, 1);
+    this.details = details;
+  }
+}
+
+/** A stage failed while running; names the stage. */
+export class StageError extends AssayError {
+  readonly stage: string;
+  constructor(stage: string, cause: unknown) {
+    const msg = cause instanceof Error ? cause.message : String(cause);
+    super('stage.failed', `stage ${stage} failed: ${msg}`, 1, { cause });
+    this.stage = stage;
+  }
+}
+
+/** A cache entry exists but fails its own checks. */
+export class CorruptCacheError extends AssayError {
+  constructor(message: string) {
+    super('cache.corrupt', message, 1);
+  }
+}
+
+/** A run id, run folder or revision that does not exist. */
+export class NotFoundError extends AssayError {
+  constructor(message: string) {
+    super('not-found', message, 2);
+  }
+}
