@@ -1,0 +1,124 @@
+/**
+ * Binary classification metrics at a threshold (`prob >= threshold` is predicted positive) and
+ * threshold-free ones. Pure: no tfjs, no I/O.
+ *
+ * Degenerate cases are finite by contract, never NaN:
+ * - precision, recall, specificity, fnr, fpr, accuracy: a ratio whose denominator is 0 is 0
+ *   (no predicted positives -> precision 0; no positives -> recall 0 and fnr 0; no negatives ->
+ *   specificity 0 and fpr 0).
+ * - f1 / fbeta: 0 when tp = fp = fn = 0 (nothing positive predicted or present).
+ * - mcc: 0 when any row or column of the confusion matrix sums to 0.
+ * - balanced-accuracy: mean of recall and specificity over the classes present (one class present:
+ *   that class's rate); 0 with no items.
+ * - pr-auc (average precision): 0 with no positives. roc-auc: 0.5 when a class is absent.
+ * - log-loss: probabilities clipped to [1e-15, 1 - 1e-15]; 0 with no items.
+ */
+import { MINIMIZED_METRICS, METRIC_NAMES, type MetricName } from '../core/spec.js';
+import { averagePrecision, checkBinaryInputs, descendingOrder, logLoss, rocAuc } from './ranking.js';
+
+export { averagePrecision, descendingOrder, logLoss, prCurve, rocAuc, rocCurve, LOG_LOSS_EPS } from './ranking.js';
+export type { PrCurve, RocCurve } from './ranking.js';
+export { multiclassMetrics, type MulticlassMetrics } from './multiclass.js';
+
+/** Counts of a binary prediction against the truth. */
+export interface Confusion {
+  readonly tp: number;
+  readonly fp: number;
+  readonly tn: number;
+  readonly fn: number;
+}
+
+/** Metrics that depend on the threshold only through the confusion counts. */
+export type ThresholdMetricName = Exclude<MetricName, 'pr-auc' | 'roc-auc' | 'log-loss'>;
+
+export const THRESHOLD_METRIC_NAMES: readonly ThresholdMetricName[] = [
+  'accuracy', 'precision', 'recall', 'specificity', 'f1', 'fbeta', 'mcc', 'balanced-accuracy', 'fnr', 'fpr',
+];
+
+/** True for metrics computed from the confusion counts alone. */
+export function isThresholdMetric(name: MetricName): name is ThresholdMetricName {
+  return name !== 'pr-auc' && name !== 'roc-auc' && name !== 'log-loss';
+}
+
+/** True where smaller is better (fnr, fpr, log-loss). */
+export function isMinimized(name: MetricName): boolean {
+  return MINIMIZED_METRICS.has(name);
+}
+
+/** Confusion counts with `probs[i] >= threshold` predicted positive; labels01[i] = 1 is the positive class. Throws RangeError on bad input. */
+export function confusionAt(probs: ArrayLike<number>, labels01: ArrayLike<number>, threshold: number): Confusion {
+  checkBinaryInputs(probs, labels01);
+  let tp = 0, fp = 0, tn = 0, fn = 0;
+  for (let i = 0; i < probs.length; i++) {
+    const pos = probs[i]! >= threshold;
+    if (labels01[i] === 1) { if (pos) tp++; else fn++; } else if (pos) fp++; else tn++;
+  }
+  return { tp, fp, tn, fn };
+}
+
+function ratio(a: number, b: number): number {
+  return b === 0 ? 0 : a / b;
+}
+
+/** One threshold metric from confusion counts (counts may be fractional weights). */
+export function confusionMetric(name: ThresholdMetricName, c: Confusion, beta = 1): number {
+  const { tp, fp, tn, fn } = c;
+  switch (name) {
+    case 'accuracy': return ratio(tp + tn, tp + fp + tn + fn);
+    case 'precision': return ratio(tp, tp + fp);
+    case 'recall': return ratio(tp, tp + fn);
+    case 'specificity': return ratio(tn, tn + fp);
+    case 'f1': return ratio(2 * tp, 2 * tp + fp + fn);
+    case 'fbeta': {
+      const b2 = beta * beta;
+      return ratio((1 + b2) * tp, (1 + b2) * tp + b2 * fn + fp);
+    }
+    case 'mcc': {
+      const d = (tp + fp) * (tp + fn) * (tn + fp) * (tn + fn);
+      return d === 0 ? 0 : (tp * tn - fp * fn) / Math.sqrt(d);
+    }
+    case 'balanced-accuracy': {
+      const hasPos = tp + fn > 0, hasNeg = tn + fp > 0;
+      if (hasPos && hasNeg) return (tp / (tp + fn) + tn / (tn + fp)) / 2;
+      if (hasPos) return tp / (tp + fn);
+      if (hasNeg) return tn / (tn + fp);
+      return 0;
+    }
+    case 'fnr': return ratio(fn, tp + fn);
+    case 'fpr': return ratio(fp, fp + tn);
+    default: return name satisfies never;
+  }
+}
+
+/** Every threshold metric from confusion counts (beta for fbeta, default 1). */
+export function metricsFromConfusion(c: Confusion, beta = 1): Readonly<Record<ThresholdMetricName, number>> {
+  const out = {} as Record<ThresholdMetricName, number>;
+  for (const name of THRESHOLD_METRIC_NAMES) out[name] = confusionMetric(name, c, beta);
+  return out;
+}
+
+/** One metric; `threshold` is ignored by pr-auc, roc-auc and log-loss, `beta` is used by fbeta only. */
+export function metricValue(name: MetricName, probs: ArrayLike<number>, labels01: ArrayLike<number>, threshold: number, beta = 1): number {
+  if (isThresholdMetric(name)) return confusionMetric(name, confusionAt(probs, labels01, threshold), beta);
+  checkBinaryInputs(probs, labels01);
+  switch (name) {
+    case 'pr-auc': return averagePrecision(probs, labels01);
+    case 'roc-auc': return rocAuc(probs, labels01);
+    case 'log-loss': return logLoss(probs, labels01);
+    default: return name satisfies never;
+  }
+}
+
+/** Every MetricName at once (one sort, one confusion pass). */
+export function allMetrics(probs: ArrayLike<number>, labels01: ArrayLike<number>, threshold: number, beta = 1): Readonly<Record<MetricName, number>> {
+  const byConfusion = metricsFromConfusion(confusionAt(probs, labels01, threshold), beta);
+  const order = descendingOrder(probs);
+  const out = {
+    ...byConfusion,
+    'pr-auc': averagePrecision(probs, labels01, order),
+    'roc-auc': rocAuc(probs, labels01, order),
+    'log-loss': logLoss(probs, labels01),
+  } as Record<MetricName, number>;
+  // NOTE: return keys in METRIC_NAMES order so JSON output is stable.
+  return Object.fromEntries(METRIC_NAMES.map((m) => [m, out[m]])) as Record<MetricName, number>;
+}
