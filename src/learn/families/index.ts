@@ -1,0 +1,133 @@
+/**
+ * Model families: turn a family name and its resolved hyperparameters into an (uncompiled)
+ * tf.LayersModel. Every initializer is seeded from `seed`, so the same call builds the same
+ * weights on the same backend. The models end in probabilities (sigmoid for two classes,
+ * softmax otherwise); losses and weight decay are applied by the training loop (train.ts).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { match } from 'ts-pattern';
+import type { FamilyName, Params, ParamValue } from '../../core/spec.js';
+import { Rng } from '../../core/rng.js';
+
+/** Numeric hyperparameter `name` from resolved params; throws when it is missing or not a number. */
+export function numParam(params: Params, name: string): number {
+  const v: ParamValue | undefined = params[name];
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    throw new Error(`hyperparameter "${name}" must be a finite number, got ${JSON.stringify(v)}`);
+  }
+  return v;
+}
+
+/** Per-layer initializer seeds derived from the trial seed (never 0: tfjs treats seed 0 as "unseeded"). */
+class SeedSource {
+  private readonly rng: Rng;
+  private n = 0;
+  constructor(seed: number) {
+    this.rng = new Rng(seed, `init/${seed}`);
+  }
+  next(): number {
+    return this.rng.child(this.n++).seed() || 1;
+  }
+}
+
+/**
+ * Head: one sigmoid unit for two classes, a softmax over `classes` otherwise.
+ * NOTE: binary models output P(class index 1); train.ts maps that to the positive class.
+ */
+function head(x: tf.SymbolicTensor, classes: number, seeds: SeedSource): tf.SymbolicTensor {
+  const binary = classes === 2;
+  return tf.layers.dense({
+    units: binary ? 1 : classes,
+    activation: binary ? 'sigmoid' : 'softmax',
+    kernelInitializer: tf.initializers.glorotUniform({ seed: seeds.next() }),
+    biasInitializer: 'zeros',
+  }).apply(x) as tf.SymbolicTensor;
+}
+
+function flattenInput(input: tf.SymbolicTensor, shape: readonly number[]): tf.SymbolicTensor {
+  return shape.length === 1 ? input : (tf.layers.flatten().apply(input) as tf.SymbolicTensor);
+}
+
+function buildCnn(shape: readonly number[], params: Params, classes: number, seeds: SeedSource): tf.LayersModel {
+  if (shape.length !== 3) {
+    throw new Error(`family cnn needs image input [height, width, channels], got [${shape.join(', ')}]; use mlp or logistic for tables`);
+  }
+  const blocks = numParam(params, 'blocks');
+  const filters = numParam(params, 'filters');
+  const growth = numParam(params, 'width-growth');
+  const rate = numParam(params, 'dropout');
+  const input = tf.input({ shape: [...shape] });
+  let x: tf.SymbolicTensor = input;
+  let h = shape[0]!, w = shape[1]!;
+  for (let i = 0; i < blocks; i++) {
+    x = tf.layers.conv2d({
+      filters: Math.max(1, Math.round(filters * growth ** i)),
+      kernelSize: 3,
+      padding: 'same',
+      useBias: false, // batch norm's beta plays the bias
+      kernelInitializer: tf.initializers.heNormal({ seed: seeds.next() }),
+    }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.batchNormalization({ axis: -1 }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.reLU().apply(x) as tf.SymbolicTensor;
+    // NOTE: a block whose input is already narrower than 2 pixels keeps its size instead of
+    // failing; deep stacks on tiny images then simply stop shrinking.
+    if (h >= 2 && w >= 2) {
+      x = tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }).apply(x) as tf.SymbolicTensor;
+      h = Math.floor(h / 2); w = Math.floor(w / 2);
+    }
+  }
+  x = tf.layers.globalAveragePooling2d({}).apply(x) as tf.SymbolicTensor;
+  // NOTE: no dropout seed: a seeded tfjs dropout layer repeats one mask every step. The trial
+  // seeds tfjs's global random source instead (backend.seedTfRandom).
+  if (rate > 0) x = tf.layers.dropout({ rate }).apply(x) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: head(x, classes, seeds) });
+}
+
+function buildMlp(shape: readonly number[], params: Params, classes: number, seeds: SeedSource): tf.LayersModel {
+  const layers = numParam(params, 'layers');
+  const units = numParam(params, 'units');
+  const rate = numParam(params, 'dropout');
+  const input = tf.input({ shape: [...shape] });
+  let x = flattenInput(input, shape);
+  for (let i = 0; i < layers; i++) {
+    x = tf.layers.dense({
+      units: Math.max(1, Math.round(units)),
+      activation: 'relu',
+      kernelInitializer: tf.initializers.heNormal({ seed: seeds.next() }),
+      biasInitializer: 'zeros',
+    }).apply(x) as tf.SymbolicTensor;
+  }
+  if (rate > 0) x = tf.layers.dropout({ rate }).apply(x) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: head(x, classes, seeds) });
+}
+
+function buildLogistic(shape: readonly number[], classes: number, seeds: SeedSource): tf.LayersModel {
+  const input = tf.input({ shape: [...shape] });
+  return tf.model({ inputs: input, outputs: head(flattenInput(input, shape), classes, seeds) });
+}
+
+/**
+ * Build an uncompiled model of `family` for inputs of `inputShape` (one example, no batch axis).
+ *
+ * - `cnn`: `blocks` x [conv 3x3 'same' (filters = round(filters * width-growth^i)) + batch norm +
+ *   ReLU + max-pool 2x2], global average pooling, dropout, dense head. Image input [h, w, c] only.
+ * - `mlp`: flatten, `layers` x dense(`units`, ReLU), dropout, dense head. Any input shape.
+ * - `logistic`: flatten, dense head. Any input shape.
+ *
+ * The head has one sigmoid unit when `classes` is 2 (output = P(class index 1)), a softmax over
+ * `classes` otherwise. `params` must be resolved (see families/params.ts `resolveParams`); the
+ * optimisation parameters in it (learning rate, weight decay, ...) are read by train.ts.
+ * Same arguments and backend => same initial weights.
+ */
+export function buildModel(family: FamilyName, inputShape: readonly number[], params: Params, classes: number, seed: number): tf.LayersModel {
+  if (!Number.isInteger(classes) || classes < 2) throw new Error(`a model needs at least 2 classes, got ${classes}`);
+  if (inputShape.length === 0 || inputShape.some((d) => !Number.isInteger(d) || d < 1)) {
+    throw new Error(`input shape must be positive integers, got [${inputShape.join(', ')}]`);
+  }
+  const seeds = new SeedSource(seed);
+  return match(family)
+    .with('cnn', () => buildCnn(inputShape, params, classes, seeds))
+    .with('mlp', () => buildMlp(inputShape, params, classes, seeds))
+    .with('logistic', () => buildLogistic(inputShape, classes, seeds))
+    .exhaustive();
+}
