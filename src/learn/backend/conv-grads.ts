@@ -1,0 +1,90 @@
+/**
+ * Conv2D gradients for the wasm backend, expressed as forward convolutions so they run on
+ * XNNPACK's fast convolution instead of a scalar loop.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { withScope, type Info, type KernelScope } from './kernel-scope.js';
+
+type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+
+interface ConvAttrs {
+  readonly strides: number | [number, number];
+  readonly pad: Pad;
+  readonly dataFormat: 'NHWC' | 'NCHW';
+  readonly dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+function convInfo(xShape: readonly number[], filterShape: readonly number[], attrs: ConvAttrs): tf.backend_util.Conv2DInfo {
+  if (attrs.dataFormat === 'NCHW') throw new Error('assay wasm conv gradients support NHWC only');
+  return tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number], filterShape as [number, number, number, number],
+    attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
+}
+
+/**
+ * Pads (positive) or crops (negative) the two spatial axes of an NHWC tensor.
+ * Returns the input itself when nothing changes.
+ */
+function padOrCrop(s: KernelScope, x: Info, top: number, bottom: number, left: number, right: number): Info {
+  let t = x;
+  const [b, h, w, c] = t.shape;
+  if (top < 0 || bottom < 0 || left < 0 || right < 0) {
+    const ct = Math.max(0, -top), cb = Math.max(0, -bottom), cl = Math.max(0, -left), cr = Math.max(0, -right);
+    t = s.run('Slice', { x: t }, { begin: [0, ct, cl, 0], size: [b, h - ct - cb, w - cl - cr, c] });
+  }
+  const pt = Math.max(0, top), pb = Math.max(0, bottom), pl = Math.max(0, left), pr = Math.max(0, right);
+  if (pt + pb + pl + pr > 0) {
+    t = s.run('PadV2', { x: t }, { paddings: [[0, 0], [pt, pb], [pl, pr], [0, 0]], constantValue: 0 });
+  }
+  return t;
+}
+
+/** Inserts `sh - 1` / `sw - 1` zeros after every row / column: [b, h, w, c] -> [b, h*sh, w*sw, c]. */
+function dilateWithZeros(s: KernelScope, x: Info, sh: number, sw: number): Info {
+  if (sh === 1 && sw === 1) return x;
+  const [b, h, w, c] = x.shape;
+  const six = s.run('Reshape', { x }, { shape: [b, h, 1, w, 1, c] });
+  const padded = s.run('PadV2', { x: six }, { paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]], constantValue: 0 });
+  return s.run('Reshape', { x: padded }, { shape: [b, h * sh, w * sw, c] });
+}
+
+/**
+ * dx = correlation of the zero-dilated, padded dy with the spatially flipped filter whose in/out
+ * channels are swapped: one stride-1 forward convolution.
+ */
+export function conv2DBackpropInput(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): Info {
+  const { dy, filter } = args.inputs as { dy: Info; filter: Info };
+  const attrs = args.attrs as unknown as ConvAttrs & { inputShape: number[] };
+  const info = convInfo(attrs.inputShape, filter.shape, attrs);
+  return withScope(args.backend, (s) => {
+    const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, inHeight: h, inWidth: w } = info;
+    const { top, left } = info.padInfo;
+    const flipped = s.run('Reverse', { x: filter }, { dims: [0, 1] });
+    const swapped = s.run('Transpose', { x: flipped }, { perm: [0, 1, 3, 2] });
+    const dyd = dilateWithZeros(s, dy, sh, sw);
+    const padded = padOrCrop(s, dyd, kh - 1 - top, h - dyd.shape[1] + top, kw - 1 - left, w - dyd.shape[2] + left);
+    return s.run('Conv2D', { x: padded, filter: swapped }, { strides: 1, pad: 'valid', dilations: 1, dataFormat: 'NHWC', dimRoundingMode: undefined } as unknown as tf.NamedAttrMap);
+  });
+}
+
+/**
+ * dW[kh, kw, ci, co] = sum over (b, y, x) of xpad[b, y*s + kh, x*s + kw, ci] * dy[b, y, x, co]:
+ * one forward convolution over x with batch and channels swapped, dy acting as a (dilated) filter.
+ */
+export function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): Info {
+  const { x, dy } = args.inputs as { x: Info; dy: Info };
+  const attrs = args.attrs as unknown as ConvAttrs & { filterShape: number[] };
+  const info = convInfo(x.shape, attrs.filterShape, attrs);
+  return withScope(args.backend, (s) => {
+    const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, inHeight: h, inWidth: w, outHeight: oh, outWidth: ow } = info;
+    const { top, left } = info.padInfo;
+    // Rows of x the forward pass touched: [-top, (oh-1)*sh + kh - 1 - top]; pad or crop to exactly that.
+    const bottom = (oh - 1) * sh + kh - top - h;
+    const right = (ow - 1) * sw + kw - left - w;
+    const xp = padOrCrop(s, x, top, bottom, left, right);
+    const xt = s.run('Transpose', { x: xp }, { perm: [3, 1, 2, 0] });
+    const dyt = s.run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] });
+    const out = s.run('Conv2D', { x: xt, filter: dyt }, { strides: 1, pad: 'valid', dilations: [sh, sw], dataFormat: 'NHWC', dimRoundingMode: undefined } as unknown as tf.NamedAttrMap);
+    return s.run('Transpose', { x: out }, { perm: [1, 2, 0, 3] });
+  });
+}
