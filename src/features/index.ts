@@ -1,0 +1,6 @@
+/** Feature steps on tensors: placement, byte-to-float, fitted pixel steps, tabular steps. No tfjs. */
+export { planSteps, stepPlace, type StepPlace, type StepPlan } from './steps.js';
+export { toFloat } from './to-float.js';
+export { applyPixelSteps, fitPixelSteps, type FittedPixelStep, type FittedPixelSteps } from './pixel-steps.js';
+export { applyTabular, fitTabular } from './tabular.js';
+export { sobelEdges } from './sobel.js';
