@@ -1,0 +1,120 @@
+/**
+ * report.md: the run's report as Markdown. Charts and gallery images are separate files next to
+ * it (see `reportAssets`), linked by relative paths so the folder reads well on disk or in a repo.
+ */
+import type { GalleryImage, ReportInput } from './model.js';
+import { buildCharts, type Chart } from './charts.js';
+import { num, summarize } from './summary.js';
+import {
+  allMetricsTable, confusionTable, countsTable, duplicatesTable, environmentTable, headlineTable, skippedTable,
+  stagesSentence, stagesTable, trialsTable, type TextTable,
+} from './tables.js';
+
+/** A file the report links to, relative to the run folder. */
+export interface ReportFile {
+  readonly path: string;
+  readonly data: string | Buffer;
+}
+
+/** One gallery entry with the relative paths of its two images. */
+export interface GalleryEntry {
+  readonly kind: 'false negative' | 'false positive';
+  readonly image: GalleryImage;
+  readonly originalPath: string;
+  readonly modelViewPath: string;
+}
+
+/** Gallery entries numbered 1.. over the false negatives, then the false positives. */
+export function galleryEntries(input: ReportInput): GalleryEntry[] {
+  const all = [
+    ...input.gallery.falseNegatives.map((image) => ({ kind: 'false negative' as const, image })),
+    ...input.gallery.falsePositives.map((image) => ({ kind: 'false positive' as const, image })),
+  ];
+  return all.map((e, i) => ({ ...e, originalPath: `gallery/${i + 1}-original.png`, modelViewPath: `gallery/${i + 1}-model.png` }));
+}
+
+/** Every file report.md links to: `charts/<name>.svg` and `gallery/<n>-original.png`, `gallery/<n>-model.png`. */
+export function reportAssets(input: ReportInput): ReportFile[] {
+  const charts = buildCharts(input, true).map((c) => ({ path: chartPath(c), data: c.svg }));
+  const gallery = galleryEntries(input).flatMap((e) => [
+    { path: e.originalPath, data: Buffer.from(e.image.originalPng, 'base64') },
+    { path: e.modelViewPath, data: Buffer.from(e.image.modelViewPng, 'base64') },
+  ]);
+  return [...charts, ...gallery];
+}
+
+function chartPath(c: Chart): string {
+  return `charts/${c.name}.svg`;
+}
+
+/**
+ * Escapes inline text for Markdown: HTML-significant characters become entities; emphasis, code,
+ * link brackets, table pipes and strike-through are backslash-escaped; newlines become spaces.
+ */
+export function mdText(text: string): string {
+  return text
+    .replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!)
+    .replace(/([\\`*_[\]|~])/g, '\\$1')
+    .replace(/\r?\n/g, ' ');
+}
+
+function mdTable(t: TextTable): string {
+  if (t.rows.length === 0) return '_none_\n';
+  const line = (cells: readonly string[], bold: boolean): string => `| ${cells.map((c) => (bold && c ? `**${mdText(c)}**` : mdText(c))).join(' | ')} |`;
+  return [line(t.header, false), `|${t.header.map(() => ' --- ').join('|')}|`, ...t.rows.map((r, i) => line(r, i === t.highlight))].join('\n') + '\n';
+}
+
+function fence(text: string, lang: string): string {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const f = '`'.repeat(longest + 1);
+  return `${f}${lang}\n${text.replace(/\n$/, '')}\n${f}\n`;
+}
+
+/** The whole report.md. */
+export function renderMarkdown(input: ReportInput): string {
+  const s = summarize(input);
+  const charts = new Map(buildCharts(input, true, s).map((c) => [c.name, c]));
+  const chart = (name: Chart['name']): string => {
+    const c = charts.get(name);
+    return c ? `![${c.name} chart](${chartPath(c)})\n\n*${mdText(c.caption)}*\n` : '';
+  };
+  const { run } = input;
+  const out: string[] = [];
+  out.push(`# ${mdText(run.name)} (version ${run.version})\n`);
+  out.push(`Run \`${run.id.replace(/`/g, '')}\`, started ${mdText(run.createdAt)}.${run.description ? ` ${mdText(run.description)}` : ''}\n`);
+  out.push('## Hold-out result\n', mdTable(headlineTable(s)), mdText(s.accuracySentence) + '\n', mdText(s.uncertaintySentence) + '\n', mdText(s.objectiveSentence) + '\n');
+  out.push('### Confusion matrix\n', mdTable(confusionTable(input, s)), chart('confusion'));
+  out.push('### All hold-out metrics\n', mdTable(allMetricsTable(input)));
+  out.push('## Curves\n', chart('pr'), chart('roc'), chart('threshold'));
+  out.push('## Search\n', mdText(s.searchSentence) + '\n', chart('trials'), mdTable(trialsTable(input)));
+  if (s.best) {
+    out.push(`### Best trial: #${s.best.index} (${mdText(s.best.family)})\n`);
+    out.push(`Validation ${mdText(s.best.metric)} ${num(s.best.score, 4)} at epoch ${s.best.bestEpoch} of ${s.best.epochs}.\n`, chart('learning-loss'), chart('learning-objective'));
+  }
+  out.push('## Class counts at every stage\n', mdTable(countsTable(input, s)), chart('counts'));
+  out.push('## Data issues\n', `${input.dataIssues.skipped.length} unreadable file(s) skipped; ${input.dataIssues.duplicates.length} group(s) of identical files (policy: ${mdText(input.dataIssues.duplicatePolicy)}).\n`);
+  if (input.dataIssues.skipped.length > 0) out.push(mdTable(skippedTable(input)));
+  if (input.dataIssues.duplicates.length > 0) out.push(mdTable(duplicatesTable(input)));
+  out.push(galleryMarkdown(input));
+  out.push('## Pipeline as run\n', fence(run.pipelineYaml, 'yaml'));
+  out.push(run.overrides.length > 0 ? `Overrides: ${run.overrides.map((o) => `\`${o.replace(/`/g, '')}\``).join(', ')}\n` : 'No command-line overrides.\n');
+  out.push('## Stages\n', mdText(stagesSentence(input)) + '\n', mdTable(stagesTable(input)));
+  out.push('## Environment\n', mdTable(environmentTable(input)));
+  return out.join('\n');
+}
+
+function galleryMarkdown(input: ReportInput): string {
+  const entries = galleryEntries(input);
+  const fn = entries.filter((e) => e.kind === 'false negative'), fp = entries.filter((e) => e.kind === 'false positive');
+  const c = input.holdout.confusion;
+  const table = (rows: GalleryEntry[]): string => rows.length === 0 ? '_none_\n' : [
+    '| # | Item | Probability | Original | As the model saw it |', '| --- | --- | --- | --- | --- |',
+    ...rows.map((e) => `| ${entries.indexOf(e) + 1} | ${mdText(e.image.ref)} | ${num(e.image.probability)} | ![original](${e.originalPath}) | ![model view](${e.modelViewPath}) |`),
+  ].join('\n') + '\n';
+  return [
+    '## Error gallery\n',
+    'Each error is shown as stored and as the model saw it after the feature steps (a crop that cut the object away shows here).\n',
+    `### False negatives (${fn.length} of ${c.fn})\n`, table(fn),
+    `### False positives (a sample: ${fp.length} of ${c.fp})\n`, table(fp),
+  ].join('\n');
+}

@@ -1,0 +1,88 @@
+/**
+ * The report's tables as plain text cells; the Markdown and HTML renderers escape and lay them out.
+ */
+import { METRIC_NAMES } from '../core/spec.js';
+import type { ReportInput } from './model.js';
+import { count, duration, num, paramsText, type ReportSummary } from './summary.js';
+
+export interface TextTable {
+  readonly header: readonly string[];
+  readonly rows: readonly (readonly string[])[];
+  /** Index of a row to emphasise (e.g. the best trial), if any. */
+  readonly highlight?: number;
+}
+
+export function headlineTable(s: ReportSummary): TextTable {
+  return {
+    header: ['Metric', 'Hold-out', `${s.levelPercent}% interval`, 'Validation (best trial)'],
+    rows: s.headline.map((r) => [r.label, num(r.value), r.interval ? `${num(r.interval.low)} - ${num(r.interval.high)}` : '', num(r.validation)]),
+  };
+}
+
+export function allMetricsTable(input: ReportInput): TextTable {
+  return {
+    header: ['Metric', 'Hold-out', 'Validation (best trial)'],
+    rows: METRIC_NAMES.map((m) => [m, num(input.holdout.metrics[m]), num(input.validation?.metrics[m] ?? null)]),
+  };
+}
+
+export function confusionTable(input: ReportInput, s: ReportSummary): TextTable {
+  const c = input.holdout.confusion;
+  return {
+    header: ['', `predicted ${s.positiveName}`, `predicted ${s.negativeName}`],
+    rows: [
+      [`actual ${s.positiveName}`, `${count(c.tp)} (true positives)`, `${count(c.fn)} (false negatives)`],
+      [`actual ${s.negativeName}`, `${count(c.fp)} (false positives)`, `${count(c.tn)} (true negatives)`],
+    ],
+  };
+}
+
+export function trialsTable(input: ReportInput): TextTable {
+  const trials = [...input.trials].sort((a, b) => a.index - b.index);
+  const metric = trials[0]?.metric ?? input.objective.metric;
+  return {
+    header: ['Trial', 'Family', 'Parameters', `Validation ${metric}`, 'Threshold', 'Epochs (best)', 'Time', 'Pruned', 'Note'],
+    rows: trials.map((t) => [
+      `#${t.index}${t.index === input.bestTrial ? ' (best)' : ''}`, t.family, paramsText(t.params), num(t.score, 4), num(t.threshold),
+      `${t.epochs} (${t.bestEpoch})`, duration(t.seconds), t.pruned ? 'yes' : 'no', t.error ?? '',
+    ]),
+    highlight: trials.findIndex((t) => t.index === input.bestTrial),
+  };
+}
+
+export function countsTable(input: ReportInput, s: ReportSummary): TextTable {
+  return {
+    header: ['Stage', ...input.classes, 'Total', `${s.positiveName} share`],
+    rows: input.counts.map((r) => {
+      const total = input.classes.reduce((a, c) => a + (r.counts[c] ?? 0), 0);
+      const pos = r.counts[s.positiveName] ?? 0;
+      return [r.stage, ...input.classes.map((c) => count(r.counts[c] ?? 0)), count(total), total > 0 ? `${(100 * pos / total).toFixed(1)}%` : 'n/a'];
+    }),
+  };
+}
+
+export function stagesTable(input: ReportInput): TextTable {
+  return {
+    header: ['Stage', 'Cache key', 'Cache', 'Time'],
+    rows: input.stages.map((st) => [st.name, st.key, st.cached ? 'hit' : 'ran', duration(st.seconds)]),
+  };
+}
+
+export function skippedTable(input: ReportInput): TextTable {
+  return { header: ['File', 'Reason'], rows: input.dataIssues.skipped.map((b) => [b.ref, b.reason]) };
+}
+
+export function duplicatesTable(input: ReportInput): TextTable {
+  return { header: ['Group', 'Identical files'], rows: input.dataIssues.duplicates.map((g, i) => [String(i + 1), g.join(', ')]) };
+}
+
+export function environmentTable(input: ReportInput): TextTable {
+  return { header: ['Key', 'Value'], rows: Object.keys(input.environment).sort().map((k) => [k, input.environment[k]!]) };
+}
+
+/** A sentence on how much of the stage totals the timings cover. */
+export function stagesSentence(input: ReportInput): string {
+  const hits = input.stages.filter((s) => s.cached).length;
+  const total = input.stages.reduce((a, s) => a + s.seconds, 0);
+  return `${input.stages.length} stages in ${duration(total)}; ${hits} restored from the cache.`;
+}

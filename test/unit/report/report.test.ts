@@ -1,0 +1,191 @@
+import { describe, expect, it } from 'vitest';
+import { renderHtml } from '../../../src/report/html.js';
+import { galleryEntries, mdText, renderMarkdown, reportAssets } from '../../../src/report/markdown.js';
+import { summarize } from '../../../src/report/summary.js';
+import { escapeXml } from '../../../src/report/svg.js';
+import { TINY_PNG, makeInput } from './fixture.js';
+
+const input = makeInput();
+const md = renderMarkdown(input);
+const html = renderHtml(input);
+const f3 = (v: number): string => v.toFixed(3);
+
+describe('the fixture', () => {
+  it('has false negatives and false positives to show, and accuracy above the majority baseline', () => {
+    expect(input.holdout.metrics.accuracy).toBeGreaterThan(0.95);
+    expect(input.holdout.confusion.fn).toBeGreaterThan(1);
+    expect(input.holdout.confusion.fp).toBeGreaterThan(3);
+  });
+});
+
+describe.each([['markdown', md], ['html', html]] as const)('%s report', (kind, text) => {
+  /** How a plain sentence appears in this format. */
+  const enc = (s: string): string => (kind === 'html' ? escapeXml(s) : s);
+  it('leads with F1, MCC, FNR, recall and precision with their intervals, next to accuracy', () => {
+    const { metrics, intervals } = input.holdout;
+    for (const m of ['f1', 'mcc', 'recall', 'precision'] as const) {
+      expect(text).toContain(f3(metrics[m]));
+      expect(text).toContain(`${f3(intervals[m]!.low)} - ${f3(intervals[m]!.high)}`);
+    }
+    // FNR's interval is the mirror of recall's
+    expect(text).toContain(`${f3(1 - intervals.recall!.high)} - ${f3(1 - intervals.recall!.low)}`);
+    expect(text).toContain('FNR (false-negative rate)');
+    expect(text).toContain(f3(metrics.accuracy));
+    expect(text.indexOf('F1')).toBeLessThan(text.indexOf('Accuracy'));
+  });
+
+  it('explains that accuracy is high because of the imbalance', () => {
+    expect(text).toContain(enc(`Accuracy ${f3(input.holdout.metrics.accuracy)} is high mostly because of the class imbalance: `
+      + 'it would nearly be reached by always predicting "no-crack": 0.950 (760 of 800 hold-out items are no-crack). Read F1, MCC and FNR instead.'));
+  });
+
+  it('says how uncertain the intervals are for this many positives', () => {
+    const f1 = input.holdout.intervals.f1!;
+    expect(text).toContain(enc(`With 40 positives (crack) in the hold-out of 800, F1's 95% interval spans ${f3(f1.low)}-${f3(f1.high)}`));
+    expect(text).toContain('moves recall by 1/40 = 0.025');
+  });
+
+  it('shows the confusion counts, objective and threshold', () => {
+    const c = input.holdout.confusion;
+    expect(text).toContain(`${c.fn} (false negatives)`);
+    expect(text).toContain(`${c.fp} (false positives)`);
+    expect(text).toContain('decision threshold 0.420 (tuned on validation to maximise f1)');
+  });
+
+  it('lists every trial with params, score, epochs, time and pruning, the best one marked', () => {
+    expect(text).toContain('#1 (best)');
+    expect(text).toContain('filters=16, learning-rate=0.002');
+    expect(text).toContain('0.9512');
+    expect(text).toContain('8 (6)');
+    expect(text).toContain('31.0 s');
+    expect(text).toMatch(/bayesian search ran 3 of 8 planned trials in 2 min 06 s \(a budget of 2 min 00 s\); stopped by time budget; 1 pruned/);
+    expect(text).toContain('Validation f1 0.9512 at epoch 6 of 8');
+  });
+
+  it('shows class counts per stage with the positive share', () => {
+    expect(text).toContain('train after resampling');
+    expect(text).toContain('15,000');
+    expect(text).toContain('9.1%');
+    expect(text).toContain('50.0%');
+  });
+
+  it('shows data issues, the pipeline as run, overrides, stage times with cache hits, and the environment', () => {
+    expect(text).toContain('Negative/bad.jpg');
+    expect(text).toContain('unsupported image format');
+    expect(text).toContain('Negative/00001.jpg, Negative/00077.jpg');
+    expect(text).toContain('name: concrete-cracks');
+    expect(text).toContain('search.trials=3');
+    expect(text).toContain('a1b2c3d4e5');
+    expect(text).toContain('2 stages in 2 min 06 s; 1 restored from the cache.');
+    expect(text).toContain('v20.20.0');
+  });
+
+  it('counts every false negative and the sampled false positives in the gallery', () => {
+    const { confusion } = input.holdout;
+    expect(text).toContain(`False negatives (${confusion.fn} of ${confusion.fn})`);
+    expect(text).toContain(`False positives (a sample: 3 of ${confusion.fp})`);
+    expect(text).toContain(input.gallery.falseNegatives[0]!.ref);
+  });
+});
+
+describe('renderMarkdown', () => {
+  it('links every chart and gallery image to a file that reportAssets provides', () => {
+    const assets = new Map(reportAssets(input).map((a) => [a.path, a.data]));
+    const links = [...md.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((m) => m[1]!);
+    expect(links.length).toBe(8 + 2 * galleryEntries(input).length);
+    for (const l of links) expect(assets.has(l), l).toBe(true);
+    expect(assets.get('gallery/1-original.png')).toEqual(Buffer.from(TINY_PNG, 'base64'));
+    expect(String(assets.get('charts/pr.svg'))).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  });
+
+  it('numbers the gallery over false negatives, then false positives', () => {
+    const e = galleryEntries(input);
+    const nFn = input.gallery.falseNegatives.length;
+    expect(e[0]).toMatchObject({ kind: 'false negative', originalPath: 'gallery/1-original.png', modelViewPath: 'gallery/1-model.png' });
+    expect(e[nFn]).toMatchObject({ kind: 'false positive', originalPath: `gallery/${nFn + 1}-original.png` });
+  });
+
+  it('fences the pipeline with more backticks than it contains', () => {
+    const base = makeInput();
+    const m = renderMarkdown({ ...base, run: { ...base.run, pipelineYaml: 'description: |\n  ```\n  x\n' } });
+    expect(m).toContain('````yaml\ndescription: |\n  ```\n  x\n````');
+  });
+
+  it('escapes markup in names', () => {
+    expect(mdText('<b>a|b</b> *x* [l](u)')).toBe('&lt;b&gt;a\\|b&lt;/b&gt; \\*x\\* \\[l\\](u)');
+  });
+});
+
+describe('hostile text', () => {
+  const evil = makeInput(['<script>alert(1)</script>', 'no "crack" & more']);
+  const base = evil.run;
+  const hostile = { ...evil, run: { ...base, name: '<img src=x onerror=alert(1)>', pipelineYaml: '</pre><script>x()</script>' } };
+  const h = renderHtml(hostile);
+  const m = renderMarkdown(hostile);
+
+  it('never emits a raw <script> or injected tag in HTML or Markdown (outside Markdown code blocks, which render verbatim)', () => {
+    const mdOutsideCode = m.replace(/^(`{3,})yaml\n[\s\S]*?^\1$/m, '');
+    expect(m).toContain('```yaml\n</pre><script>x()</script>\n```');
+    for (const text of [h, mdOutsideCode]) {
+      expect(text).not.toContain('<script>');
+      expect(text).not.toContain('<img src=x');
+    }
+    expect(h).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(h).toContain('no &quot;crack&quot; &amp; more');
+    expect(m).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+  });
+
+  it('drops gallery data that is not base64 instead of injecting it', () => {
+    const g = { ref: 'x', probability: 0.5, originalPng: '" onerror="alert(1)', modelViewPng: TINY_PNG };
+    const out = renderHtml({ ...evil, gallery: { falseNegatives: [g], falsePositives: [] } });
+    expect(out).not.toContain('onerror');
+    expect(out).toContain(`data:image/png;base64,${TINY_PNG}`);
+  });
+});
+
+describe('renderHtml', () => {
+  it('is one self-contained page: no http(s) references, no scripts, images as data URIs', () => {
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html).not.toMatch(/https?:\/\//);
+    expect(html).not.toMatch(/<script|<link|@import|url\(/i);
+    const srcs = [...html.matchAll(/src="([^"]*)"/g)].map((x) => x[1]!);
+    expect(srcs.length).toBe(2 * galleryEntries(input).length);
+    expect(srcs.every((s) => s.startsWith('data:image/png;base64,'))).toBe(true);
+    expect(html).toContain("default-src 'none'");
+  });
+
+  it('inlines every chart as SVG', () => {
+    expect(html.match(/<svg /g)?.length).toBe(8);
+    for (const title of ['Hold-out confusion matrix', 'Precision-recall (hold-out)', 'ROC (hold-out)', 'Metric vs threshold (hold-out)',
+      'Learning curve: loss (trial #1)', 'Learning curve: f1 (trial #1)', 'Objective per trial', 'Class counts per stage']) {
+      expect(html).toContain(`<title>${title}</title>`);
+    }
+    expect(html).toContain('best epoch 6');
+    expect(html).toContain('t = 0.420');
+  });
+
+  it('renders with no trials, no curves, no gallery and no validation without failing', () => {
+    const bare = {
+      ...input, trials: [], validation: null, counts: [], stages: [],
+      holdout: { ...input.holdout, probabilities: [], labels: [], intervals: {} },
+      gallery: { falseNegatives: [], falsePositives: [] },
+    };
+    const h = renderHtml(bare);
+    const m = renderMarkdown(bare);
+    expect(h.match(/<svg /g)?.length).toBe(1); // the confusion matrix only
+    expect(m).toContain('No bootstrap intervals were computed');
+    expect(h).toContain('no interval');
+    expect(m).toContain('_none_');
+  });
+});
+
+describe('summarize', () => {
+  it('says accuracy is no better than the majority baseline when that is so', () => {
+    const s = summarize({ ...input, holdout: { ...input.holdout, metrics: { ...input.holdout.metrics, accuracy: 0.94 } } });
+    expect(s.accuracySentence).toMatch(/^Accuracy 0\.940 is no better than always predicting "no-crack": 0\.950/);
+  });
+  it('gives a neutral comparison on balanced data', () => {
+    const s = summarize({ ...input, holdout: { ...input.holdout, n: 100, positives: 50, metrics: { ...input.holdout.metrics, accuracy: 0.9 } } });
+    expect(s.accuracySentence).toBe('For comparison, accuracy 0.900 against always predicting "no-crack": 0.500 (50 of 100 hold-out items are no-crack).');
+  });
+});
