@@ -1,0 +1,95 @@
+/**
+ * Data-dependent checks, run once the data's class counts are known: requested hold-out and
+ * sampling counts against what the data has, located at the key that asks for them.
+ */
+import type { Diagnostic } from '../core/diagnostics.js';
+import type { ClassName, HoldoutSpec, PipelineSpec } from '../core/spec.js';
+import { formatPath, type Segment } from './path.js';
+import { declaredClasses } from './semantic.js';
+
+type Counts = Readonly<Record<ClassName, number>>;
+
+/**
+ * Per-class items left for sampling after the hold-out, as the hold-out is specified: a `counts`
+ * hold-out takes exactly its counts; a `fraction` hold-out takes `Math.round(n * fraction)` of each
+ * class (exact when stratified, the expectation otherwise).
+ */
+export function expectedAfterHoldout(holdout: HoldoutSpec, available: Counts): Record<ClassName, number> {
+  const out: Record<ClassName, number> = {};
+  for (const [c, n] of Object.entries(available)) {
+    const taken = holdout.kind === 'counts' ? (holdout.counts[c] ?? 0) : Math.round(n * holdout.fraction);
+    out[c] = Math.max(0, n - taken);
+  }
+  return out;
+}
+
+/**
+ * Problems of `spec` given the items per class the data has (`available`, before the hold-out):
+ * empty classes, hold-out counts the data cannot give, sampling counts (or ratio with total) that
+ * ask for more than remains after the hold-out, and splits that cannot put a class on both sides.
+ * Pass `afterHoldout` once the hold-out is carved to check against the exact remainder.
+ * `locate` is LoadOk.locate; `file` names the pipeline for locations that carry no file.
+ */
+export function countsDiagnostics(
+  spec: PipelineSpec,
+  available: Counts,
+  locate: (path: string) => { readonly line: number; readonly col: number; readonly file?: string },
+  file: string,
+  afterHoldout?: Counts,
+): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const at = (segs: readonly Segment[], code: string, message: string): void => {
+    const path = formatPath(segs);
+    const p = locate(path);
+    out.push({ code, severity: 'error', path, file: p.file ?? file, line: p.line, col: p.col, message });
+  };
+  const tabular = spec.data.source === 'csv' && spec.data.image === undefined;
+  const items = (n: number, c: string): string => `${n} ${c} ${tabular ? (n === 1 ? 'row' : 'rows') : n === 1 ? 'image' : 'images'}`;
+  const classes = declaredClasses(spec.data) ?? Object.keys(available);
+  const have = (c: string): number => available[c] ?? 0;
+
+  for (const c of classes) {
+    if (have(c) > 0) continue;
+    const segs = spec.data.source === 'image-folder' ? ['data', 'classes', c] : spec.data.source === 'synthetic-cracks' ? ['data', 'counts', c] : ['data'];
+    at(segs, 'data.empty-class', `class ${c} has no items in the data`);
+  }
+  if (spec.holdout.kind === 'counts') {
+    for (const [c, n] of Object.entries(spec.holdout.counts)) {
+      if (n >= have(c)) at(['holdout', 'counts', c], 'data.counts', `holdout.counts.${c} asks for ${items(n, c)} but the data has only ${have(c)}, and some must remain for training`);
+    }
+  }
+  const remain = afterHoldout ?? expectedAfterHoldout(spec.holdout, available);
+  const left = (c: string): number => remain[c] ?? 0;
+  let sampled: Record<ClassName, number> = Object.fromEntries(classes.map((c) => [c, left(c)]));
+  const s = spec.sampling;
+  if (s.kind === 'counts') {
+    for (const [c, n] of Object.entries(s.counts)) {
+      if (n > left(c)) at(['sampling', 'counts', c], 'data.counts', `sampling.counts.${c} asks for ${items(n, c)} but only ${left(c)} remain after the hold-out`);
+    }
+    sampled = { ...s.counts };
+  } else if (s.kind === 'ratio') {
+    const entries = Object.entries(s.ratio);
+    const sum = entries.reduce((a, [, r]) => a + r, 0);
+    if (s.total !== undefined) {
+      const total = s.total;
+      for (const [c, r] of entries) {
+        const need = Math.round((total * r) / sum);
+        if (need > left(c)) at(['sampling', 'total'], 'data.counts', `sampling.total ${total} at this ratio needs ${items(need, c)} but only ${left(c)} remain after the hold-out`);
+      }
+      sampled = Object.fromEntries(entries.map(([c, r]) => [c, Math.round((total * r) / sum)]));
+    } else {
+      const scale = Math.min(...entries.map(([c, r]) => left(c) / r));
+      for (const [c, r] of entries) {
+        const n = Math.floor(scale * r);
+        if (n < 1) at(['sampling', 'ratio', c], 'data.counts', `sampling.ratio leaves no ${c} items: the scarcest class allows ${items(n, c)}`);
+      }
+      sampled = Object.fromEntries(entries.map(([c, r]) => [c, Math.floor(scale * r)]));
+    }
+  }
+  for (const [c, n] of Object.entries(sampled)) {
+    if (n < 1) continue;
+    if (spec.split.kind === 'fraction' && n < 2) at(['split', 'validation'], 'data.counts', `class ${c} has only ${items(n, c)} to split, so training or validation gets none`);
+    if (spec.split.kind === 'k-fold' && n < spec.split.folds) at(['split', 'folds'], 'data.counts', `split.folds ${spec.split.folds} needs at least that many ${c} items; only ${items(n, c)} remain`);
+  }
+  return out;
+}
