@@ -19,6 +19,7 @@ import { Rng } from '../core/rng.js';
 import type { EpochRecord, TrialRequest, TrialResult } from './protocol.js';
 import { seedTfRandom } from './backend/backend.js';
 import { buildModel, numParam } from './families/index.js';
+import { installTrainingGradients } from './train-grads.js';
 import { augmentBatch } from './augment.js';
 import { checkExamples, epochIndices, gatherRows, rowSize } from './train-batches.js';
 import { crossEntropy, l2Penalty, makeOptimizer, predictProbabilities, scheduledRate, setLearningRate, type OptimizerName } from './train-ops.js';
@@ -105,6 +106,7 @@ export async function trainTrial(req: TrialRequest, data: { readonly train: Exam
   const valLabels = labels01(val.y, req.data.positive);
   const rng = new Rng(req.seed).child('train');
 
+  installTrainingGradients();
   seedTfRandom(req.seed);
   const model = buildModel(req.family, inputShape, req.params, classes, req.seed);
   const optimizer = makeOptimizer(optName, baseRate);

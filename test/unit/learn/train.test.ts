@@ -5,7 +5,7 @@ import { initBackend } from '../../../src/learn/backend/backend.js';
 import type { EpochRecord, TrialResult } from '../../../src/learn/protocol.js';
 import { brightDark, request, table } from './trial-fixtures.js';
 
-const BACKEND = 'cpu';
+const BACKEND = 'wasm';
 beforeAll(async () => { await initBackend(BACKEND); });
 
 function weightsOf(m: tf.LayersModel): number[][] {
