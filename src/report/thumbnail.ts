@@ -17,7 +17,9 @@ export async function rgbPng(pixels: Uint8Array, width: number, height: number, 
   if (!(width > 0 && height > 0) || pixels.length !== width * height * channels) {
     throw new RangeError(`pixel buffer holds ${pixels.length} bytes, expected ${width} x ${height} x ${channels}`);
   }
-  const png = await sharp(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), { raw: { width, height, channels } }).png().toBuffer();
+  let img = sharp(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), { raw: { width, height, channels } });
+  if (channels <= 2) img = img.toColourspace('b-w');
+  const png = await img.png().toBuffer();
   return png.toString('base64');
 }
 
@@ -48,9 +50,11 @@ export async function modelViewPng(block: ImageBlock<Float32Array | Uint8Array>,
       out[p * keep + k] = !(span > 0) || !Number.isFinite(v) ? 128 : Math.round(((v - lo) / span) * 255);
     }
   }
-  const png = await sharp(Buffer.from(out.buffer), { raw: { width: w, height: h, channels: keep as 1 | 3 } })
-    .resize({ width: size, height: size, fit: 'inside', kernel: Math.max(w, h) < size ? 'nearest' : 'lanczos3' })
-    .png().toBuffer();
+  let img = sharp(Buffer.from(out.buffer), { raw: { width: w, height: h, channels: keep as 1 | 3 } })
+    .resize({ width: size, height: size, fit: 'inside', kernel: Math.max(w, h) < size ? 'nearest' : 'lanczos3' });
+  // NOTE: sharp widens one-channel input to sRGB unless told otherwise; keep gray PNGs gray (smaller).
+  if (keep === 1) img = img.toColourspace('b-w');
+  const png = await img.png().toBuffer();
   return png.toString('base64');
 }
 
