@@ -8,7 +8,7 @@ import type { Diagnostic } from '../core/diagnostics.js';
 import type { PipelineSpec } from '../core/spec.js';
 import { withDefaults } from './defaults.js';
 import { createLocator, locatePath } from './locator.js';
-import { applyOverrides, OVERRIDE_FILE } from './overrides.js';
+import { applyOverrides } from './overrides.js';
 import { schemaDiagnostics } from './schema-diagnostics.js';
 import { semanticDiagnostics } from './semantic.js';
 import { specFromResolved } from './to-spec.js';
@@ -63,25 +63,29 @@ export async function loadPipeline(file: string, opts: LoadOptions = {}): Promis
 /** Validate pipeline text (no disk read); `file` names it in diagnostics. Synchronous. */
 export function validatePipelineText(text: string, file: string, overrides: readonly string[] = []): LoadResult {
   const source = parseYamlSource(text, file);
-  if (source.diagnostics.some(isError)) return { ok: false, diagnostics: sortDiagnostics(source.diagnostics, file) };
+  if (source.diagnostics.some(isError)) return { ok: false, diagnostics: sortDiagnostics(source.diagnostics, file, overrides) };
   const applied = applyOverrides(source.value, overrides);
   const locator = createLocator(source, applied.applied);
   const schema = schemaDiagnostics(applied.document, locator);
   const early = [...source.diagnostics, ...applied.diagnostics, ...schema];
-  if (early.some(isError)) return { ok: false, diagnostics: sortDiagnostics(early, file) };
+  if (early.some(isError)) return { ok: false, diagnostics: sortDiagnostics(early, file, overrides) };
   const resolved = withDefaults(applied.document);
   const spec = specFromResolved(resolved);
   const all = [...early, ...semanticDiagnostics(spec, applied.document, locator)];
-  if (all.some(isError)) return { ok: false, diagnostics: sortDiagnostics(all, file) };
-  return { ok: true, spec, text, document: applied.document, resolved, locate: (path) => locatePath(locator, path), warnings: sortDiagnostics(all, file) };
+  if (all.some(isError)) return { ok: false, diagnostics: sortDiagnostics(all, file, overrides) };
+  return { ok: true, spec, text, document: applied.document, resolved, locate: (path) => locatePath(locator, path), warnings: sortDiagnostics(all, file, overrides) };
 }
 
 function isError(d: Diagnostic): boolean {
   return d.severity === 'error';
 }
 
-/** The pipeline file first (by line, column), then values set by overrides, then override syntax. */
-export function sortDiagnostics(ds: readonly Diagnostic[], file: string): Diagnostic[] {
-  const rank = (d: Diagnostic): number => (d.file === file ? 0 : d.file === OVERRIDE_FILE ? 2 : 1);
-  return [...ds].sort((a, b) => rank(a) - rank(b) || a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
+/** The pipeline file first (by line, column), then values set by overrides (in argument order), then override syntax. */
+export function sortDiagnostics(ds: readonly Diagnostic[], file: string, overrides: readonly string[] = []): Diagnostic[] {
+  const rank = (d: Diagnostic): number => {
+    if (d.file === file) return 0;
+    const i = overrides.findIndex((o) => d.file === `--set ${o}`);
+    return i >= 0 ? 1 + i : 1 + overrides.length;
+  };
+  return [...ds].sort((a, b) => rank(a) - rank(b) || a.line - b.line || a.col - b.col);
 }

@@ -39,7 +39,7 @@ export function parseYamlSource(text: string, file: string, colOffset = 0): Yaml
   };
   for (const e of doc.errors) {
     const duplicate = e.code === 'DUPLICATE_KEY';
-    const key = duplicate ? text.slice(e.pos[0], e.pos[1]).split(/[:\n]/)[0]!.trim() : '';
+    const key = duplicate ? (/^[^:\n,{}[\]]*/.exec(text.slice(e.pos[0]))?.[0] ?? '').trim() : '';
     diagnostics.push({
       code: duplicate ? 'yaml.duplicate-key' : 'yaml.syntax', severity: 'error', path: '', file, ...at(e.pos[0]),
       message: duplicate ? `duplicate key ${key === '' ? '' : `"${key}" `}(each key may appear once in a map)` : yamlMessage(e.message),
