@@ -258,7 +258,14 @@ function exitReason(code: number | null, signal: NodeJS.Signals | null): string 
   return `exited with code ${code}`;
 }
 
+/**
+ * A short account of a worker's stderr for an error message: the last error headline (a line like
+ * `Error [ERR_...]: ...`, `RangeError: ...`, `FATAL ERROR: ...`) when there is one, else the last lines.
+ */
 function tail(stderr: string): string {
-  const t = stderr.trim().split('\n').slice(-5).join(' | ');
-  return t === '' ? '' : `: ${t.length > 500 ? `...${t.slice(-500)}` : t}`;
+  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  if (lines.length === 0) return '';
+  const headline = [...lines].reverse().find((l) => /^(\w*Error\b|FATAL|Segmentation fault)/.test(l));
+  const t = headline ?? lines.slice(-3).join(' | ');
+  return `: ${t.length > 500 ? `${t.slice(0, 500)}...` : t}`;
 }

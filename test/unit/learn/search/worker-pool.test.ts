@@ -14,7 +14,7 @@ const WORKER = `
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 if (process.env.PID_DIR) writeFileSync(path.join(process.env.PID_DIR, String(process.pid)), '');
-if (process.env.MODE === 'die-at-start') { process.stderr.write('cannot load backend\\n'); process.exit(7); }
+if (process.env.MODE === 'die-at-start') { process.stderr.write('file:///w.js:1\\nError: cannot load backend\\n    at init (file:///w.js:1:1)\\n\\nNode.js v20\\n'); process.exit(7); }
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 process.on('disconnect', () => process.exit(0));
 process.on('message', async (msg) => {
@@ -108,7 +108,7 @@ describe('WorkerPool', () => {
 
   it('fails to start with the worker\'s exit reason and stderr, or when it never gets ready', async () => {
     await expect(WorkerPool.start({ size: 2, script, env: { MODE: 'die-at-start' } })).rejects.toThrow(
-      /trial worker .*worker\.mjs exited with code 7 before it was ready: cannot load backend/,
+      /trial worker .*worker\.mjs exited with code 7 before it was ready: Error: cannot load backend$/,
     );
     const pids = mkdtempSync(path.join(dir, 'pids-'));
     await expect(WorkerPool.start({ size: 2, script, env: { MODE: 'silent', PID_DIR: pids }, readyTimeoutMs: 300 })).rejects.toThrow(/sent no "ready" within 300 ms/);
