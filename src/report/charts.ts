@@ -37,8 +37,8 @@ export function buildCharts(input: ReportInput, standalone: boolean, summary: Re
       name: 'pr', caption: `Precision-recall curve on the hold-out (average precision ${num(op['pr-auc'])}); dot: the chosen threshold; dashed: a random ranking.`,
       svg: lineChart([
         { name: 'PR curve', points: pr.recall.map((r, i) => [r, pr.precision[i]!] as const) },
-        { name: 'chosen threshold', points: [[op.recall, op.precision]], dots: true, color: '#c92a2a' },
-      ], { title: 'Precision-recall (hold-out)', xLabel: 'recall', yLabel: 'precision', xDomain: [0, 1], yDomain: [0, 1], standalone, markers: [{ y: baseRate, label: `random: ${num(baseRate)}`, color: '#888' }] }),
+        { name: 'chosen threshold', points: [[op.recall, op.precision]], dots: true, line: false, color: '#c92a2a' },
+      ], { legend: 'bottom-left', title: 'Precision-recall (hold-out)', xLabel: 'recall', yLabel: 'precision', xDomain: [0, 1], yDomain: [0, 1], standalone, markers: [{ y: baseRate, label: `random: ${num(baseRate)}`, color: '#888' }] }),
     });
     const roc = rocCurve(probs, labels);
     out.push({
@@ -46,8 +46,8 @@ export function buildCharts(input: ReportInput, standalone: boolean, summary: Re
       svg: lineChart([
         { name: 'ROC curve', points: roc.fpr.map((f, i) => [f, roc.tpr[i]!] as const) },
         { name: 'random', points: [[0, 0], [1, 1]], dashed: true, color: '#888' },
-        { name: 'chosen threshold', points: [[op.fpr, op.recall]], dots: true, color: '#c92a2a' },
-      ], { title: 'ROC (hold-out)', xLabel: 'false-positive rate', yLabel: 'true-positive rate (recall)', xDomain: [0, 1], yDomain: [0, 1], standalone }),
+        { name: 'chosen threshold', points: [[op.fpr, op.recall]], dots: true, line: false, color: '#c92a2a' },
+      ], { legend: 'bottom-right', title: 'ROC (hold-out)', xLabel: 'false-positive rate', yLabel: 'true-positive rate (recall)', xDomain: [0, 1], yDomain: [0, 1], standalone }),
     });
     const metrics = [...new Set([objective.metric, 'recall', 'precision'] as const)];
     out.push({
@@ -55,7 +55,7 @@ export function buildCharts(input: ReportInput, standalone: boolean, summary: Re
       svg: lineChart(metrics.map((m) => {
         const curve = metricCurve(probs, labels, m, objective.beta);
         return { name: m, points: curve.thresholds.map((t, i) => [t, curve.values[i]!] as const).filter(([t]) => t >= 0 && t <= 1).reverse() };
-      }), { title: 'Metric vs threshold (hold-out)', xLabel: 'threshold', yLabel: 'value', xDomain: [0, 1], standalone, markers: [{ x: objective.threshold, label: `t = ${num(objective.threshold)}` }] }),
+      }), { title: 'Metric vs threshold (hold-out)', xLabel: 'threshold', yLabel: 'value', xDomain: [0, 1], yDomain: [0, 1], legend: 'bottom-right', standalone, markers: [{ x: objective.threshold, label: `t = ${num(objective.threshold)}` }] }),
     });
   }
   const best = summary.best;
@@ -66,14 +66,14 @@ export function buildCharts(input: ReportInput, standalone: boolean, summary: Re
       svg: lineChart([
         { name: 'train loss', points: best.curves.map((r, i) => [ep[i]!, r.trainLoss] as const), dots: true },
         { name: 'validation loss', points: best.curves.map((r, i) => [ep[i]!, r.valLoss] as const), dots: true },
-      ], { title: `Learning curve: loss (trial #${best.index})`, xLabel: 'epoch', yLabel: 'loss', standalone, markers: [{ x: best.bestEpoch, label: `best epoch ${best.bestEpoch}` }] }),
+      ], { title: `Learning curve: loss (trial #${best.index})`, xLabel: 'epoch', yLabel: 'loss', standalone, integerX: true, markers: [{ x: best.bestEpoch, label: `best epoch ${best.bestEpoch}` }] }),
     });
     out.push({
       name: 'learning-objective', caption: `${best.metric} per epoch of the best trial on training and validation data; dashed: best epoch.`,
       svg: lineChart([
         { name: `train ${best.metric}`, points: best.curves.map((r, i) => [ep[i]!, r.trainObjective] as const), dots: true },
         { name: `validation ${best.metric}`, points: best.curves.map((r, i) => [ep[i]!, r.valObjective] as const), dots: true },
-      ], { title: `Learning curve: ${best.metric} (trial #${best.index})`, xLabel: 'epoch', yLabel: best.metric, standalone, markers: [{ x: best.bestEpoch, label: `best epoch ${best.bestEpoch}` }] }),
+      ], { title: `Learning curve: ${best.metric} (trial #${best.index})`, xLabel: 'epoch', yLabel: best.metric, standalone, integerX: true, legend: 'bottom-right', markers: [{ x: best.bestEpoch, label: `best epoch ${best.bestEpoch}` }] }),
     });
   }
   if (input.trials.length > 0) {
@@ -90,7 +90,7 @@ export function buildCharts(input: ReportInput, standalone: boolean, summary: Re
         { name: 'trial score', points: trials.filter((t) => !t.pruned).map((t) => [t.index, t.score] as const), dots: true, line: false, color: '#1f6fb4' },
         { name: 'pruned trial', points: trials.filter((t) => t.pruned).map((t) => [t.index, t.score] as const), dots: true, line: false, color: '#adb5bd' },
         { name: 'best so far', points: running, step: true, color: '#2b8a3e' },
-      ], { title: 'Objective per trial', xLabel: 'trial', yLabel: trials[0]!.metric, standalone }),
+      ], { title: 'Objective per trial', xLabel: 'trial', yLabel: trials[0]!.metric, standalone, integerX: true, legend: minimize ? 'top-right' : 'bottom-right', xDomain: [trials[0]!.index - 0.5, trials[trials.length - 1]!.index + 0.5] }),
     });
   }
   if (input.counts.length > 0) {

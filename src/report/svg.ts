@@ -42,10 +42,16 @@ export interface ChartMarker {
   readonly color?: string;
 }
 
+export type LegendPosition = 'top-right' | 'bottom-right' | 'bottom-left' | 'top-left';
+
 export interface LineChartOptions extends ChartFrame {
+  /** Axis ranges; when absent, the data's range padded by 5%. */
   readonly xDomain?: readonly [number, number];
   readonly yDomain?: readonly [number, number];
   readonly markers?: readonly ChartMarker[];
+  /** Label only whole numbers on the x axis (trials, epochs). */
+  readonly integerX?: boolean;
+  readonly legend?: LegendPosition;
 }
 
 const M = { left: 52, right: 16, top: 28, bottom: 44 };
@@ -59,7 +65,8 @@ function extent(values: number[], fallback: readonly [number, number]): [number,
   if (f.length === 0) return [fallback[0], fallback[1]];
   let lo = Math.min(...f), hi = Math.max(...f);
   if (lo === hi) { lo -= 0.5; hi += 0.5; }
-  return [lo, hi];
+  const pad = (hi - lo) * 0.05;
+  return [lo - pad, hi + pad];
 }
 
 function ticks(lo: number, hi: number, count = 5): number[] {
@@ -88,9 +95,14 @@ function axes(frame: ChartFrame, w: number, h: number, sx: (v: number) => number
   return parts.join('');
 }
 
-function legend(items: readonly { name: string; color: string; dashed?: boolean; line?: boolean }[], w: number): string {
-  return items.map((s, i) => {
-    const y = M.top + 12 + i * 14, x = w - M.right - 130;
+function legend(items: readonly { name: string; color: string; dashed?: boolean; line?: boolean }[], w: number, h: number, at: LegendPosition = 'top-right'): string {
+  if (items.length === 0) return '';
+  const boxW = 136, boxH = items.length * 14 + 6;
+  const x0 = at.endsWith('right') ? w - M.right - boxW - 4 : M.left + 4;
+  const y0 = at.startsWith('top') ? M.top + 4 : h - M.bottom - boxH - 4;
+  const box = `<rect x="${x0}" y="${y0}" width="${boxW}" height="${boxH}" fill="#fff" fill-opacity="0.85" stroke="#dee2e6"/>`;
+  return box + items.map((s, i) => {
+    const y = y0 + 15 + i * 14, x = x0 + 6;
     if (s.line === false) return `<circle cx="${x + 9}" cy="${y - 4}" r="3" fill="${s.color}"/><text x="${x + 22}" y="${y}">${escapeXml(s.name)}</text>`;
     return `<line x1="${x}" x2="${x + 18}" y1="${y - 4}" y2="${y - 4}" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="4 3"' : ''}/>`
       + `<text x="${x + 22}" y="${y}">${escapeXml(s.name)}</text>`;
@@ -106,7 +118,8 @@ export function lineChart(series: readonly LineSeries[], opts: LineChartOptions)
   const [y0, y1] = opts.yDomain ?? extent(ys, [0, 1]);
   const sx = (v: number): number => M.left + ((v - x0) / (x1 - x0 || 1)) * (w - M.left - M.right);
   const sy = (v: number): number => h - M.bottom - ((v - y0) / (y1 - y0 || 1)) * (h - M.top - M.bottom);
-  const parts = [open(opts, w, h), axes(opts, w, h, sx, sy, ticks(x0, x1), ticks(y0, y1))];
+  const xt = ticks(x0, x1).filter((t) => !opts.integerX || Number.isInteger(t));
+  const parts = [open(opts, w, h), axes(opts, w, h, sx, sy, xt, ticks(y0, y1))];
   for (const s of clean) {
     if (s.points.length === 0) continue;
     const pts: string[] = [];
@@ -121,14 +134,14 @@ export function lineChart(series: readonly LineSeries[], opts: LineChartOptions)
     const color = m.color ?? '#c92a2a';
     if (m.x !== undefined && Number.isFinite(m.x)) {
       const x = sx(m.x).toFixed(1);
-      parts.push(`<line x1="${x}" x2="${x}" y1="${M.top}" y2="${h - M.bottom}" stroke="${color}" stroke-dasharray="5 3"/><text x="${x}" y="${M.top - 3}" fill="${color}" text-anchor="middle">${escapeXml(m.label)}</text>`);
+      parts.push(`<line x1="${x}" x2="${x}" y1="${M.top}" y2="${h - M.bottom}" stroke="${color}" stroke-dasharray="5 3"/><text x="${Number(x) + 4}" y="${h - M.bottom - 6}" fill="${color}">${escapeXml(m.label)}</text>`);
     }
     if (m.y !== undefined && Number.isFinite(m.y)) {
       const y = sy(m.y).toFixed(1);
       parts.push(`<line x1="${M.left}" x2="${w - M.right}" y1="${y}" y2="${y}" stroke="${color}" stroke-dasharray="5 3"/><text x="${M.left + 4}" y="${Number(y) - 3}" fill="${color}">${escapeXml(m.label)}</text>`);
     }
   }
-  parts.push(legend(clean, w), '</svg>');
+  parts.push(legend(clean, w, h, opts.legend), '</svg>');
   return parts.join('');
 }
 
@@ -151,7 +164,7 @@ export function barChart(data: { readonly categories: readonly string[]; readonl
       parts.push(`<text x="${(x + barW / 2).toFixed(1)}" y="${(y - 2).toFixed(1)}" text-anchor="middle" font-size="9">${fmt(v)}</text>`);
     });
   });
-  parts.push(legend(data.series.map((s, i) => ({ name: s.name, color: PALETTE[i % PALETTE.length]! })), w), '</svg>');
+  parts.push(legend(data.series.map((s, i) => ({ name: s.name, color: PALETTE[i % PALETTE.length]! })), w, h), '</svg>');
   return parts.join('');
 }
 
