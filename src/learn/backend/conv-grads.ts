@@ -68,10 +68,61 @@ export function conv2DBackpropInput(args: { inputs: tf.NamedTensorInfoMap; backe
 }
 
 /**
+ * Writes the transposed im2col matrix of x: row (kr * kw + kc) * ci + c, column n = (b * oh + y) * ow + x
+ * holds x[b, y*sh + kr - top, x*sw + kc - left, c] (0 outside x).
+ */
+function im2colTransposed(src: Float32Array, dst: Float32Array, info: tf.backend_util.Conv2DInfo): void {
+  const { batchSize: nb, inHeight: h, inWidth: w, inChannels: ci, outHeight: oh, outWidth: ow } = info;
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
+  const { top, left } = info.padInfo;
+  const n = nb * oh * ow;
+  for (let kr = 0; kr < kh; kr++) {
+    for (let kc = 0; kc < kw; kc++) {
+      const row0 = (kr * kw + kc) * ci * n;
+      let col = 0;
+      for (let b = 0; b < nb; b++) {
+        for (let y = 0; y < oh; y++) {
+          const xr = y * sh + kr - top;
+          const rowOk = xr >= 0 && xr < h;
+          for (let x = 0; x < ow; x++, col++) {
+            const xc = x * sw + kc - left;
+            if (!rowOk || xc < 0 || xc >= w) {
+              for (let c = 0; c < ci; c++) dst[row0 + c * n + col] = 0;
+              continue;
+            }
+            const base = ((b * h + xr) * w + xc) * ci;
+            for (let c = 0; c < ci; c++) dst[row0 + c * n + col] = src[base + c];
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * dW[kh, kw, ci, co] = patches^T x dy: the transposed im2col matrix of x ([kh*kw*ci, n], written in
+ * one pass) times dy viewed as [n, co], on XNNPACK's matrix multiply (dy is already row-major).
+ */
+export function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): Info {
+  const { x, dy } = args.inputs as { x: Info; dy: Info };
+  const attrs = args.attrs as unknown as ConvAttrs & { filterShape: number[] };
+  const info = convInfo(x.shape, attrs.filterShape, attrs);
+  return withScope(args.backend, (s) => {
+    const { filterHeight: kh, filterWidth: kw, inChannels: ci, outChannels: co } = info;
+    const n = info.batchSize * info.outHeight * info.outWidth;
+    const patches = s.output([kh * kw * ci, n]);
+    im2colTransposed(s.view(x), s.view(patches), info);
+    const dy2 = s.run('Reshape', { x: dy }, { shape: [n, co] });
+    const dw = s.run('BatchMatMul', { a: patches, b: dy2 }, { transposeA: false, transposeB: false });
+    return s.run('Reshape', { x: dw }, { shape: [kh, kw, ci, co] });
+  });
+}
+
+/**
  * dW[kh, kw, ci, co] = sum over (b, y, x) of xpad[b, y*s + kh, x*s + kw, ci] * dy[b, y, x, co]:
  * one forward convolution over x with batch and channels swapped, dy acting as a (dilated) filter.
  */
-export function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): Info {
+export function conv2DBackpropFilterBySwap(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): Info {
   const { x, dy } = args.inputs as { x: Info; dy: Info };
   const attrs = args.attrs as unknown as ConvAttrs & { filterShape: number[] };
   const info = convInfo(x.shape, attrs.filterShape, attrs);

@@ -1,29 +1,47 @@
 /**
- * Gradient kernels the tfjs wasm backend lacks (or runs slowly), registered on top of it.
+ * Kernels assay registers on the tfjs wasm backend: the gradients it lacks and replacements for
+ * the ones it runs slowly, so a CNN trains at a useful speed on two CPU cores.
  */
 import * as tf from '@tensorflow/tfjs';
 import { conv2DBackpropFilter, conv2DBackpropInput } from './conv-grads.js';
+import { maxPoolGrad } from './pool-grads.js';
+import { blockReduction } from './reductions.js';
 
-let registered = false;
+/** A kernel function, given wasm's own kernel of the same name (if any) to defer to. */
+type KernelMaker = (own: tf.KernelConfig | undefined) => tf.KernelFunc;
 
-/** Kernels assay provides for wasm, by tfjs kernel name. */
-const KERNELS: ReadonlyArray<readonly [string, tf.KernelFunc]> = [
-  ['Conv2DBackpropFilter', conv2DBackpropFilter as tf.KernelFunc],
-  ['Conv2DBackpropInput', conv2DBackpropInput as tf.KernelFunc],
+const KERNELS: ReadonlyArray<readonly [string, KernelMaker]> = [
+  // Missing in wasm.
+  ['Conv2DBackpropFilter', () => conv2DBackpropFilter as tf.KernelFunc],
+  // wasm's own is a scalar loop (~10x slower than a forward convolution of the same size).
+  ['Conv2DBackpropInput', () => conv2DBackpropInput as tf.KernelFunc],
+  ['MaxPoolGrad', () => maxPoolGrad as tf.KernelFunc],
+  // Bias gradients and global average pooling reduce non-innermost axes.
+  ['Sum', (own) => blockReduction(false, required(own, 'Sum').kernelFunc)],
+  ['Mean', (own) => blockReduction(true, required(own, 'Mean').kernelFunc)],
 ];
+
+function required(own: tf.KernelConfig | undefined, name: string): tf.KernelConfig {
+  if (own === undefined) throw new Error(`wasm kernel ${name} is not registered; is @tensorflow/tfjs-backend-wasm loaded?`);
+  return own;
+}
 
 /** Names of the kernels assay registers (or replaces) on the wasm backend. */
 export const ASSAY_WASM_KERNELS: readonly string[] = KERNELS.map(([name]) => name);
 
+let registered = false;
+
 /**
- * Registers assay's wasm kernels once per process; later calls do nothing. Replaces wasm's own
- * kernel of the same name where one exists (its replacement is faster).
+ * Registers assay's wasm kernels once per process; later calls do nothing. A replaced wasm kernel
+ * keeps its `setupFunc`, so the backend still binds its wasm function when it initialises.
  */
 export function registerWasmKernels(): void {
   if (registered) return;
   registered = true;
-  for (const [kernelName, kernelFunc] of KERNELS) {
-    if (tf.getKernel(kernelName, 'wasm') !== undefined) tf.unregisterKernel(kernelName, 'wasm');
-    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
+  for (const [kernelName, make] of KERNELS) {
+    const own = tf.getKernel(kernelName, 'wasm');
+    const kernelFunc = make(own);
+    if (own !== undefined) tf.unregisterKernel(kernelName, 'wasm');
+    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc, ...(own?.setupFunc ? { setupFunc: own.setupFunc } : {}) });
   }
 }
