@@ -1,0 +1,110 @@
+/**
+ * Saving and loading a trained tfjs LayersModel as `model.json` + `weights.bin` (tfjs's own
+ * format, readable by `tf.loadLayersModel('file://...')` under tfjs-node too), without tfjs-node.
+ */
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { AssayError } from '../core/errors.js';
+
+/** File names inside a model folder. */
+export const MODEL_JSON = 'model.json';
+export const WEIGHTS_BIN = 'weights.bin';
+
+const BYTES_PER_DTYPE: Readonly<Record<string, number>> = {
+  float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2,
+};
+
+function toBuffer(data: ArrayBuffer | ArrayBuffer[]): Buffer {
+  return Array.isArray(data) ? Buffer.concat(data.map((b) => Buffer.from(b))) : Buffer.from(data);
+}
+
+/** Writes `data` to `file` through a temporary name in the same folder, then renames it. */
+async function writeAtomically(file: string, data: string | Buffer): Promise<void> {
+  const tmp = `${file}.tmp-${process.pid}`;
+  await writeFile(tmp, data);
+  await rename(tmp, file);
+}
+
+/**
+ * Saves `model` (topology, weights, training config; not the optimizer state) into `dir`
+ * (created if needed) as `model.json` + `weights.bin`. Weights are written first, the JSON last,
+ * so a folder with a `model.json` has its weights.
+ */
+export async function saveModel(model: tf.LayersModel, dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await model.save(tf.io.withSaveHandler(async (artifacts) => {
+    const weights = artifacts.weightData === undefined ? Buffer.alloc(0) : toBuffer(artifacts.weightData);
+    await writeAtomically(path.join(dir, WEIGHTS_BIN), weights);
+    const manifest: tf.io.WeightsManifestConfig = [{ paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs ?? [] }];
+    const json: tf.io.ModelJSON = {
+      modelTopology: artifacts.modelTopology as object,
+      weightsManifest: manifest,
+      ...(artifacts.format !== undefined ? { format: artifacts.format } : {}),
+      ...(artifacts.generatedBy !== undefined ? { generatedBy: artifacts.generatedBy } : {}),
+      ...(artifacts.convertedBy != null ? { convertedBy: artifacts.convertedBy } : {}),
+      ...(artifacts.trainingConfig !== undefined ? { trainingConfig: artifacts.trainingConfig } : {}),
+      ...(artifacts.userDefinedMetadata !== undefined ? { userDefinedMetadata: artifacts.userDefinedMetadata } : {}),
+    };
+    await writeAtomically(path.join(dir, MODEL_JSON), JSON.stringify(json));
+    return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+  }));
+}
+
+function expectedBytes(specs: readonly tf.io.WeightsManifestEntry[]): number {
+  let total = 0;
+  for (const spec of specs) {
+    const dtype = spec.quantization?.dtype ?? spec.dtype;
+    const size = BYTES_PER_DTYPE[dtype];
+    if (size === undefined) throw new AssayError('model.corrupt', `weight ${spec.name} has unsupported dtype ${dtype}`);
+    total += spec.shape.reduce((a, b) => a * b, 1) * size;
+  }
+  return total;
+}
+
+async function readOrFail(file: string, what: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'ENOENT') throw new AssayError('model.not-found', `${what} ${file} does not exist`);
+    throw new AssayError('model.unreadable', `cannot read ${what} ${file}: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * Loads a model saved by `saveModel` (or any single-folder tfjs layers model). Fails with an
+ * AssayError naming the file: 'model.not-found' for a missing model.json or weights file,
+ * 'model.corrupt' for unparsable JSON or a weights file whose size does not match the manifest.
+ */
+export async function loadModel(dir: string): Promise<tf.LayersModel> {
+  const jsonPath = path.join(dir, MODEL_JSON);
+  const text = (await readOrFail(jsonPath, 'model file')).toString('utf8');
+  let json: tf.io.ModelJSON;
+  try {
+    json = JSON.parse(text) as tf.io.ModelJSON;
+  } catch (e) {
+    throw new AssayError('model.corrupt', `${jsonPath} is not valid JSON: ${(e as Error).message}`);
+  }
+  if (json === null || typeof json !== 'object' || json.modelTopology == null || !Array.isArray(json.weightsManifest)) {
+    throw new AssayError('model.corrupt', `${jsonPath} is not a tfjs layers model (modelTopology or weightsManifest missing)`);
+  }
+  const artifacts = await tf.io.getModelArtifactsForJSON(json, async (manifest) => {
+    const specs: tf.io.WeightsManifestEntry[] = [];
+    const parts: Buffer[] = [];
+    for (const group of manifest) {
+      const groupFiles = await Promise.all(group.paths.map((p) => readOrFail(path.join(dir, p), 'weights file')));
+      const got = groupFiles.reduce((a, b) => a + b.length, 0);
+      const want = expectedBytes(group.weights);
+      if (got !== want) {
+        const names = group.paths.map((p) => path.join(dir, p)).join(', ');
+        throw new AssayError('model.corrupt', `weights file ${names} has ${got} bytes, the manifest in ${jsonPath} needs ${want} (truncated or from another model)`);
+      }
+      specs.push(...group.weights);
+      parts.push(...groupFiles);
+    }
+    const all = Buffer.concat(parts);
+    return [specs, all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength)];
+  });
+  return tf.loadLayersModel({ load: async () => artifacts });
+}
