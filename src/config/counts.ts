@@ -79,16 +79,19 @@ export function countsDiagnostics(
       sampled = Object.fromEntries(entries.map(([c, r]) => [c, Math.round((total * r) / sum)]));
     } else {
       const scale = Math.min(...entries.map(([c, r]) => left(c) / r));
-      for (const [c, r] of entries) {
-        const n = Math.floor(scale * r);
-        if (n < 1) at(['sampling', 'ratio', c], 'data.counts', `sampling.ratio leaves no ${c} items: the scarcest class allows ${items(n, c)}`);
+      const empty = entries.filter(([c]) => left(c) === 0);
+      for (const [c] of empty) at(['sampling', 'ratio', c], 'data.counts', `sampling.ratio asks for ${c} items but none remain after the hold-out`);
+      for (const [c, r] of empty.length > 0 ? [] : entries) {
+        if (Math.floor(scale * r) < 1) at(['sampling', 'ratio', c], 'data.counts', `sampling.ratio leaves no ${c} items: the scarcest class allows ${Math.floor(scale * r * 1000) / 1000} at this ratio`);
       }
       sampled = Object.fromEntries(entries.map(([c, r]) => [c, Math.floor(scale * r)]));
     }
   }
   for (const [c, n] of Object.entries(sampled)) {
     if (n < 1) continue;
-    if (spec.split.kind === 'fraction' && n < 2) at(['split', 'validation'], 'data.counts', `class ${c} has only ${items(n, c)} to split, so training or validation gets none`);
+    // NOTE: located at the number that made the class this small, when the pipeline gives one.
+    const cause: Segment[] = s.kind === 'counts' ? ['sampling', 'counts', c] : s.kind === 'ratio' ? ['sampling', 'ratio', c] : ['split', 'validation'];
+    if (spec.split.kind === 'fraction' && n < 2) at(cause, 'data.counts', `class ${c} has only ${items(n, c)} to split, so training or validation gets none`);
     if (spec.split.kind === 'k-fold' && n < spec.split.folds) at(['split', 'folds'], 'data.counts', `split.folds ${spec.split.folds} needs at least that many ${c} items; only ${items(n, c)} remain`);
   }
   return out;

@@ -8,7 +8,7 @@ import type { Diagnostic } from '../core/diagnostics.js';
 import type { PipelineSpec } from '../core/spec.js';
 import { withDefaults } from './defaults.js';
 import { createLocator, locatePath } from './locator.js';
-import { applyOverrides } from './overrides.js';
+import { applyOverrides, OVERRIDE_FILE } from './overrides.js';
 import { schemaDiagnostics } from './schema-diagnostics.js';
 import { semanticDiagnostics } from './semantic.js';
 import { specFromResolved } from './to-spec.js';
@@ -87,5 +87,6 @@ export function sortDiagnostics(ds: readonly Diagnostic[], file: string, overrid
     const i = overrides.findIndex((o) => d.file === `--set ${o}`);
     return i >= 0 ? 1 + i : 1 + overrides.length;
   };
-  return [...ds].sort((a, b) => rank(a) - rank(b) || a.line - b.line || a.col - b.col);
+  // NOTE: sort is stable; override syntax problems keep their argument order.
+  return [...ds].sort((a, b) => rank(a) - rank(b) || (a.file === OVERRIDE_FILE ? 0 : a.line - b.line || a.col - b.col));
 }

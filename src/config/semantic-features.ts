@@ -15,6 +15,7 @@ export function checkFeatures(spec: PipelineSpec, r: Reporter): void {
     const at = ['features', i, step.kind];
     if (tabular && IMAGE_ONLY[step.kind]) {
       r.key('semantic.tabular-step', at, `feature step ${step.kind} needs images, but this csv data is tabular (no image column)`);
+      return;
     }
     const place = stepPlace(step);
     if (place === 'pixel' && firstPixel < 0) firstPixel = i;
