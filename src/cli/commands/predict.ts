@@ -1,0 +1,36 @@
+import { writeFile } from 'node:fs/promises';
+import { formatPredictCsv, predictFiles } from '../../index.js';
+import { parse } from '../args.js';
+import type { Command } from './index.js';
+
+export const predictCommand: Command = {
+  name: 'predict',
+  summary: 'score image files and folders with a run\'s model and transform',
+  help: `Usage: assay predict RUN PATH... [--out FILE.csv] [--runs-dir DIR]
+
+Scores each image file (folders are walked recursively, in sorted order, for .jpg, .jpeg, .png
+and .webp) with RUN's stored transform and model, exactly as the run scored its hold-out, and
+writes CSV: path,probability,prediction,error (probability of the positive class; the class
+at the run's threshold). A file that cannot be read gets a row with "error" filled and the rest
+go on; the exit code is then 1.
+
+Options:
+  --out FILE         write the CSV to FILE (default: stdout); progress goes to stderr
+  --runs-dir DIR     folder of run folders (default: ./runs)
+`,
+  async run(argv) {
+    const { values, positionals } = parse(argv, { out: { type: 'string' }, 'runs-dir': { type: 'string' } }, { positionals: [2, Infinity] });
+    const tty = process.stderr.isTTY;
+    const result = await predictFiles({
+      ref: positionals[0]!, paths: positionals.slice(1), runsDir: values['runs-dir'],
+      onProgress: (done, total) => process.stderr.write(tty ? `\r\x1b[2K  predict ${done}/${total}` : done === total ? `  predict ${done}/${total}\n` : ''),
+    });
+    if (tty) process.stderr.write('\r\x1b[2K');
+    for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
+    const csv = formatPredictCsv(result.rows);
+    if (values.out) await writeFile(values.out, csv);
+    else process.stdout.write(csv);
+    process.stderr.write(`${result.rows.length - result.failed} scored with run ${result.run.id} (${result.backend}, threshold ${result.threshold.toFixed(3)})${result.failed ? `, ${result.failed} failed` : ''}${values.out ? ` -> ${values.out}` : ''}\n`);
+    return result.failed > 0 ? 1 : 0;
+  },
+};

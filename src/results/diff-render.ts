@@ -1,0 +1,63 @@
+/**
+ * Rendering a RunDiff: plain text for the terminal, Markdown for a pull-request comment.
+ */
+import type { MetricDiff, RunDiff } from './diff-runs.js';
+
+const fmt = (x: number | null) => (x === null ? '-' : x.toFixed(4));
+const signed = (x: number | null) => (x === null ? '-' : `${x >= 0 ? '+' : ''}${x.toFixed(4)}`);
+
+/** The noise column: what the change is measured against. */
+export function noiseText(m: MetricDiff): string {
+  if (m.change === 0) return 'unchanged';
+  const n = m.noise;
+  if (n === null) return '';
+  if (n.kind === 'paired') {
+    const ci = `95% CI ${signed(n.low)}..${signed(n.high)}`;
+    return n.within ? `within noise (${ci})` : `${m.better ? 'better' : 'worse'} (${ci})`;
+  }
+  return n.overlap ? 'intervals overlap' : 'intervals disjoint';
+}
+
+function valueText(v: string | null): string {
+  return v === null ? '(absent)' : v;
+}
+
+function table(head: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  return [head, ...rows].map((r) => `  ${r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()}`);
+}
+
+/** Terminal text. */
+export function renderDiffText(d: RunDiff): string {
+  const out: string[] = [`a: ${d.a.label} -> ${d.a.dir}`, `b: ${d.b.label} -> ${d.b.dir}`, ''];
+  out.push(d.parameters.length === 0 ? 'parameters: no changes' : `parameters (${d.parameters.length} changed):`);
+  for (const p of d.parameters) out.push(`  ${p.key}: ${valueText(p.before)} -> ${valueText(p.after)}`);
+  const changed = d.stages.filter((s) => s.status !== 'same');
+  out.push('', changed.length === 0 ? `stages: all ${d.stages.length} keys equal` : `stages (${changed.length} of ${d.stages.length} differ):`);
+  for (const s of changed) {
+    out.push(`  ${s.stage.padEnd(9)} ${s.status.padEnd(7)} ${(s.before ?? '-').slice(0, 12)} -> ${(s.after ?? '-').slice(0, 12)}`);
+    for (const r of s.reasons.slice(0, 4)) out.push(`      ${r}`);
+    if (s.reasons.length > 4) out.push(`      ... ${s.reasons.length - 4} more`);
+  }
+  out.push('', `hold-out metrics (${d.pairing.reason}${d.pairing.resamples ? `; ${d.pairing.resamples} paired bootstrap resamples` : ''}):`);
+  out.push(...table(['metric', 'old', 'new', 'change', ''], d.metrics.map((m) => [m.metric, fmt(m.before), fmt(m.after), signed(m.change), noiseText(m)])));
+  return `${out.join('\n')}\n`;
+}
+
+const mdCell = (s: string) => s.replace(/\|/g, '\\|');
+
+/** A Markdown comment: parameter list, stage list and metrics table. */
+export function renderDiffMarkdown(d: RunDiff): string {
+  const out: string[] = [`### assay diff: \`${mdCell(d.a.label)}\` → \`${mdCell(d.b.label)}\``, ''];
+  if (d.parameters.length === 0) out.push('No parameter changes.');
+  else {
+    out.push('| parameter | old | new |', '|---|---|---|');
+    for (const p of d.parameters) out.push(`| \`${mdCell(p.key)}\` | ${mdCell(valueText(p.before))} | ${mdCell(valueText(p.after))} |`);
+  }
+  const changed = d.stages.filter((s) => s.status !== 'same');
+  out.push('', changed.length === 0 ? `All ${d.stages.length} stage keys are equal.` : `Stages that differ: ${changed.map((s) => `\`${s.stage}\` (${s.status})`).join(', ')}.`);
+  out.push('', `Hold-out metrics, ${mdCell(d.pairing.reason)}${d.pairing.resamples ? ` (${d.pairing.resamples} paired bootstrap resamples)` : ''}:`, '');
+  out.push('| metric | old | new | change | |', '|---|---:|---:|---:|---|');
+  for (const m of d.metrics) out.push(`| ${m.metric} | ${fmt(m.before)} | ${fmt(m.after)} | ${signed(m.change)} | ${mdCell(noiseText(m))} |`);
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,139 @@
+/**
+ * `assay predict`: score image files with a run's stored transform and model, exactly as the
+ * run's evaluate stage scored its hold-out: the same decoder and geometry (decode-image.ts), the
+ * same byte-to-float and fitted pixel steps, the same backend and `predictProbabilities`. An
+ * unreadable file gets an error row and the rest go on. Loads tfjs (import this module lazily).
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { AssayError, NotFoundError } from '../core/errors.js';
+import type { BackendChoice } from '../core/spec.js';
+import { decodeImageBytes, type DecodedImage } from '../data/decode-image.js';
+import { applyPixelSteps, toFloat } from '../features/index.js';
+import { initBackend } from '../learn/backend/backend.js';
+import { loadModel } from '../learn/model-io.js';
+import { predictProbabilities } from '../learn/train-ops.js';
+import type { Preprocess } from '../run/write-run.js';
+import { readJson, resolveRun } from '../store/run-folder.js';
+import type { PredictRow } from './predict-csv.js';
+import { listImageFiles } from './walk-images.js';
+
+export interface PredictOptions {
+  /** Run id (or unique prefix), run folder, `latest` or `NAME@latest`. */
+  readonly ref: string;
+  /** Image files and folders (folders are walked recursively for jpg, jpeg, png, webp). */
+  readonly paths: readonly string[];
+  readonly runsDir?: string;
+  /** Folder relative paths resolve against (default: the current folder). */
+  readonly cwd?: string;
+  /** Images decoded and scored at a time (default 64). */
+  readonly batchSize?: number;
+  /** Called after each batch with files done and total. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export interface PredictResult {
+  readonly run: { readonly id: string; readonly dir: string };
+  readonly classes: readonly string[];
+  readonly positive: string;
+  readonly threshold: number;
+  /** The backend that computed the probabilities. */
+  readonly backend: string;
+  readonly rows: readonly PredictRow[];
+  /** Rows with an error. */
+  readonly failed: number;
+  /** Things the user should know that are not per-file errors (empty folders, a backend fallback). */
+  readonly warnings: readonly string[];
+}
+
+/** Read a run's model/preprocess.json; NotFoundError when the run has no model. */
+export async function readPreprocess(dir: string): Promise<Preprocess> {
+  const p = await readJson<Preprocess>(path.join(dir, 'model', 'preprocess.json'));
+  if (!p) throw new NotFoundError(`${dir} has no model/preprocess.json (only finished runs have a model; see \`assay show ${path.basename(dir)}\`)`);
+  return p;
+}
+
+function className(pre: Preprocess, probability: number): string {
+  if (probability >= pre.threshold) return pre.classes[pre.positive]!;
+  return pre.classes.length === 2 ? pre.classes[1 - pre.positive]! : `not-${pre.classes[pre.positive]}`;
+}
+
+/** Score `paths` with run `ref`'s model. Throws NotFoundError for an unknown run or a run without a model. */
+export async function predictFiles(opts: PredictOptions): Promise<PredictResult> {
+  const cwd = path.resolve(opts.cwd ?? process.cwd());
+  const run = await resolveRun(path.resolve(cwd, opts.runsDir ?? 'runs'), opts.ref);
+  const pre = await readPreprocess(run.dir);
+  const batchSize = Math.max(1, opts.batchSize ?? 64);
+  const warnings: string[] = [];
+  const listing = await listImageFiles(opts.paths, cwd);
+  for (const e of listing.empty) warnings.push(`${e}: no .jpg, .jpeg, .png or .webp files inside`);
+
+  let backend;
+  try {
+    backend = await initBackend(pre.backend as BackendChoice);
+  } catch (err) {
+    // NOTE: a model trained on a native backend still loads on wasm; its probabilities may differ in the last digits.
+    backend = await initBackend('auto');
+    warnings.push(`the run used the ${pre.backend} backend, which is unavailable here (${(err as Error).message}); using ${backend.name}, so probabilities may differ slightly from the run's`);
+  }
+  const model = await loadModel(path.join(run.dir, 'model'));
+  const rows: PredictRow[] = [];
+  try {
+    const files = listing.files;
+    for (let s = 0; s < files.length; s += batchSize) {
+      const batch = files.slice(s, s + batchSize);
+      const decoded: (DecodedImage | string)[] = [];
+      for (const f of batch) decoded.push(f.problem ?? await decodeOne(f.abs, pre));
+      const good = decoded.flatMap((d, i) => (typeof d === 'string' ? [] : [i]));
+      const probs = good.length > 0 ? score(model, good.map((i) => decoded[i] as DecodedImage), pre) : new Float32Array(0);
+      let k = 0;
+      batch.forEach((f, i) => {
+        const d = decoded[i]!;
+        if (typeof d === 'string') {
+          rows.push({ path: f.path, probability: null, prediction: null, error: d });
+          return;
+        }
+        const p = probs[k++]!;
+        rows.push({ path: f.path, probability: p, prediction: className(pre, p), error: null });
+      });
+      opts.onProgress?.(Math.min(files.length, s + batch.length), files.length);
+    }
+  } finally {
+    model.dispose();
+  }
+  return {
+    run: { id: run.id, dir: run.dir }, classes: pre.classes, positive: pre.classes[pre.positive]!, threshold: pre.threshold,
+    backend: backend.name, rows, failed: rows.filter((r) => r.error !== null).length, warnings,
+  };
+}
+
+/** Decode one file with the run's geometry, or the reason it cannot be used. */
+async function decodeOne(abs: string, pre: Preprocess): Promise<DecodedImage | string> {
+  let img: DecodedImage;
+  try {
+    img = await decodeImageBytes(new Uint8Array(await readFile(abs)), pre.geometry);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    return e.code ? `cannot read: ${e.message}` : `cannot decode: ${e.message}`;
+  }
+  const [h, w] = pre.exampleShape as [number, number];
+  if (img.height !== h || img.width !== w) {
+    return `decodes to ${img.width}x${img.height}, but the model takes ${w}x${h} (the run's pipeline has no resize to a fixed size)`;
+  }
+  return img;
+}
+
+/** Positive-class probabilities of decoded images, through the run's fitted pixel steps. */
+function score(model: Awaited<ReturnType<typeof loadModel>>, images: readonly DecodedImage[], pre: Preprocess): Float32Array {
+  const { width, height, channels } = images[0]!;
+  const size = width * height * channels;
+  const data = new Uint8Array(images.length * size);
+  images.forEach((img, i) => data.set(img.data, i * size));
+  const x = applyPixelSteps(pre.fitted, toFloat({ count: images.length, height, width, channels, data }));
+  const shape = [x.height, x.width, x.channels];
+  if (shape.join('x') !== pre.exampleShape.join('x')) {
+    throw new AssayError('predict.shape', `images transform to ${shape.join('x')}, but the model takes ${pre.exampleShape.join('x')}: the run's model/preprocess.json does not match its model`);
+  }
+  // NOTE: the labels only feed the loss, which is not used here.
+  return predictProbabilities(model, x.data, shape, new Uint8Array(images.length), pre.classes.length, pre.positive).probs;
+}

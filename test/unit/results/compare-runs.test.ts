@@ -1,0 +1,94 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { compareRuns, showPair } from '../../../src/results/compare-runs.js';
+import { makeItems, writeRun, type FixtureRun } from './run-fixture.js';
+
+let tmp: string;
+beforeEach(async () => { tmp = await mkdtemp(path.join(tmpdir(), 'assay-compare-')); });
+afterEach(async () => { await rm(tmp, { recursive: true, force: true }); });
+
+const base = (runsDir: string, id: string): FixtureRun => ({
+  runsDir, id, pipelineText: 'name: p\n', resolved: { name: 'p' }, stages: [{ name: 'ingest', key: 'k' }], items: makeItems(30, 10, 0.2, 'a'),
+});
+
+async function edit(file: string, fn: (s: string) => string): Promise<void> {
+  await writeFile(file, fn(await readFile(file, 'utf8')));
+}
+
+describe('compareRuns', () => {
+  it('finds two folders with the same files identical, with no environment differences', async () => {
+    const a = await writeRun(base(tmp, '20250101-000000-aaaa'));
+    const b = await writeRun(base(tmp, '20250101-000001-bbbb'));
+    const c = await compareRuns(a, b);
+    expect(c).toEqual({ a, b, identical: true, differences: [], environment: [] });
+  });
+
+  it('ignores timings but reports every other metrics.json change with enough digits to see it', async () => {
+    const a = await writeRun(base(tmp, '20250101-000000-aaaa'));
+    const b = await writeRun(base(tmp, '20250101-000001-bbbb'));
+    const m = JSON.parse(await readFile(path.join(a, 'metrics.json'), 'utf8'));
+    m.search.seconds = 99.9;
+    const f1 = m.holdout.metrics.f1 as number;
+    await writeFile(path.join(b, 'metrics.json'), JSON.stringify({ ...m, holdout: { ...m.holdout, metrics: { ...m.holdout.metrics, f1: f1 + 1e-9 } } }));
+    const c = await compareRuns(a, b);
+    expect(c.identical).toBe(false);
+    expect(c.differences).toHaveLength(1);
+    expect(c.differences[0]!.file).toBe('metrics.json');
+    expect(c.differences[0]!.message).toMatch(/^holdout\.metrics\.f1: 0\.\d{9,} -> 0\.\d{9,}$/);
+  });
+
+  it('counts differing prediction rows and shows the first', async () => {
+    const a = await writeRun(base(tmp, '20250101-000000-aaaa'));
+    const b = await writeRun(base(tmp, '20250101-000001-bbbb'));
+    const file = path.join(b, 'predictions.csv');
+    const lines = (await readFile(file, 'utf8')).split('\n');
+    const cells = lines[3]!.split(',');
+    const old = cells[3]!;
+    cells[3] = '0.123456789';
+    lines[3] = cells.join(',');
+    await writeFile(file, lines.join('\n'));
+    const c = await compareRuns(a, b);
+    expect(c.differences).toEqual([{ file: 'predictions.csv', message: `predictions.csv: 1 row differ (first: ${cells[0]} ${showPair(old, '0.123456789')})` }]);
+  });
+
+  it('reports one changed byte of weights.bin with its position, and a changed topology', async () => {
+    const a = await writeRun(base(tmp, '20250101-000000-aaaa'));
+    const w = new Uint8Array(16).map((_, i) => i * 7);
+    w[5] ^= 1;
+    const b = await writeRun({ ...base(tmp, '20250101-000001-bbbb'), weights: w });
+    await edit(path.join(b, 'model', 'model.json'), (s) => s.replace('"units":1', '"units":2'));
+    const c = await compareRuns(a, b);
+    expect(c.differences.map((d) => d.message)).toEqual([
+      'model/model.json: the model topology differs',
+      'model/weights.bin differs (first at byte 5 of 16)',
+    ]);
+  });
+
+  it('reports a missing predictions.csv and a truncated weights file', async () => {
+    const a = await writeRun(base(tmp, '20250101-000000-aaaa'));
+    const b = await writeRun({ ...base(tmp, '20250101-000001-bbbb'), weights: new Uint8Array(8) });
+    await rm(path.join(b, 'predictions.csv'));
+    const c = await compareRuns(a, b);
+    expect(c.differences.map((d) => d.message)).toEqual([`predictions.csv is missing in ${b}`, 'model/weights.bin differs (16 vs 8 bytes)']);
+  });
+
+  it('names environment differences that could explain a mismatch, without counting them as differences', async () => {
+    const a = await writeRun(base(tmp, '20250101-000000-aaaa'));
+    const b = await writeRun({ ...base(tmp, '20250101-000001-bbbb'), backend: 'cpu', node: 'v20.1.0' });
+    const c = await compareRuns(a, b);
+    expect(c.environment).toEqual(['backend: wasm -> cpu', 'node: v20.20.0 -> v20.1.0']);
+    // preprocess.json records the backend too
+    expect(c.differences.map((d) => d.message)).toEqual(['model/preprocess.json backend: wasm -> cpu']);
+  });
+});
+
+describe('showPair', () => {
+  it('adds digits until the two values differ', () => {
+    expect(showPair('0.92307692', '0.92000000')).toBe('0.9231 -> 0.9200');
+    expect(showPair('0.923076923', '0.923076925')).toBe('0.92307692 -> 0.92307693');
+    expect(showPair('12', '13')).toBe('12 -> 13');
+    expect(showPair('(absent)', '0.5')).toBe('(absent) -> 0.5');
+  });
+});
