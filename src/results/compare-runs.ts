@@ -29,11 +29,12 @@ export interface RunComparison {
 }
 
 /**
- * Keys of metrics.json that depend only on the pipeline, data and code, never on the clock.
- * NOTE: search.seconds and search.budgetSeconds are timings; search.stoppedBy and search.trials can
- * legitimately differ under a time budget, which the search records as its one source of variation.
+ * Keys of metrics.json that say how a run went, not what it computed: timings, and how many
+ * trials came from the trial cache (a rerun bypasses it). Everything else must reproduce.
+ * NOTE: search.stoppedBy and search.trials can legitimately differ under a time budget; they are
+ * still compared, since a different trial count usually means a different model.
  */
-const TIMING_KEYS = /^search\.(seconds|budgetSeconds)$/;
+const NOT_RESULTS = /^search\.(seconds|budgetSeconds|reused)$/;
 
 /** Show two numbers (or texts) with as many digits as it takes to tell them apart. */
 export function showPair(a: string, b: string): string {
@@ -56,7 +57,7 @@ async function compareMetrics(a: string, b: string): Promise<RunDifference[]> {
   const mb = await readJson<Record<string, unknown>>(path.join(b, 'metrics.json'));
   if (!ma || !mb) return [{ file: 'metrics.json', message: `metrics.json is missing in ${!ma ? a : b}` }];
   return changedKeys(ma, mb)
-    .filter((c) => !TIMING_KEYS.test(c.key))
+    .filter((c) => !NOT_RESULTS.test(c.key))
     .map((c) => ({ file: 'metrics.json', message: `${c.key}: ${showPair(c.before ?? '(absent)', c.after ?? '(absent)')}` }));
 }
 

@@ -25,11 +25,12 @@ describe('compareRuns', () => {
     expect(c).toEqual({ a, b, identical: true, differences: [], environment: [] });
   });
 
-  it('ignores timings but reports every other metrics.json change with enough digits to see it', async () => {
+  it('ignores timings and trial-cache reuse but reports every other metrics.json change with enough digits to see it', async () => {
     const a = await writeRun(base(tmp, '20250101-000000-aaaa'));
     const b = await writeRun(base(tmp, '20250101-000001-bbbb'));
     const m = JSON.parse(await readFile(path.join(a, 'metrics.json'), 'utf8'));
     m.search.seconds = 99.9;
+    m.search.reused = 2;
     const f1 = m.holdout.metrics.f1 as number;
     await writeFile(path.join(b, 'metrics.json'), JSON.stringify({ ...m, holdout: { ...m.holdout, metrics: { ...m.holdout.metrics, f1: f1 + 1e-9 } } }));
     const c = await compareRuns(a, b);
