@@ -72,6 +72,8 @@ function data(d: YamlMap): DataSpec {
         positive: d['positive'] as string, onError, duplicates,
       };
     default:
+      // NOTE: class order (= class index) is the file's key order: the schema rejects integer-like
+      // class names, the only keys a JS object would reorder.
       return { source: 'image-folder', path: d['path'] as string, classes: d['classes'] as Record<string, string>, positive: d['positive'] as string, onError, duplicates };
   }
 }

@@ -174,6 +174,9 @@ search: { trials: 3, parallel: 2, time: 1h30m }
     ]);
     expect(r.spec.search).toEqual({ strategy: 'bayesian', trials: 3, timeSeconds: 5400, parallel: 2, pruning: 'median', startup: 3 });
     expect(r.spec.model.training.earlyStopping).toBeNull();
+    const fixed = ok(validatePipelineText(`${HEAD}objective: { threshold: 0.3 }\n`, 'p.yaml'));
+    expect(fixed.spec.objective.threshold).toEqual({ kind: 'fixed', value: 0.3 });
+    expect(problems(`${HEAD}objective: { threshold: 1.5 }\n`)).toEqual(['5:25 schema.range objective.threshold must be <= 1 (found 1.5)']);
   });
 
   it('maps group-by, k-fold, constrained thresholds and class weights to their spec forms', () => {
