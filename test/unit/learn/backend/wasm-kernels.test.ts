@@ -135,7 +135,7 @@ describe('MaxPoolGrad', () => {
         const y = tf.maxPool(x as tf.Tensor4D, size, stride, pad);
         return y.mul(tf.range(1, 1 + y.size).reshape(y.shape)).sum();
       };
-      const r = await onBoth(() => tf.grad(loss)(tf.tensor(data, shape)));
+      const r = await onBoth(() => tf.grad(loss)(tf.tensor(data, [...shape])));
       expect(maxAbsDiff(r.wasm, r.cpu)).toBe(0);
     });
   }
