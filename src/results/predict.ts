@@ -4,11 +4,11 @@
  * same byte-to-float and fitted pixel steps, the same backend and `predictProbabilities`. An
  * unreadable file gets an error row and the rest go on. Loads tfjs (import this module lazily).
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AssayError, NotFoundError } from '../core/errors.js';
 import type { BackendChoice } from '../core/spec.js';
-import { decodeImageBytes, type DecodedImage } from '../data/decode-image.js';
+import { decodeBatch } from '../data/decode-batch.js';
+import type { DecodedImage } from '../data/decode-image.js';
 import { applyPixelSteps, toFloat } from '../features/index.js';
 import { initBackend } from '../learn/backend/backend.js';
 import { loadModel } from '../learn/model-io.js';
@@ -82,15 +82,15 @@ export async function predictFiles(opts: PredictOptions): Promise<PredictResult>
     const files = listing.files;
     for (let s = 0; s < files.length; s += batchSize) {
       const batch = files.slice(s, s + batchSize);
-      const decoded: (DecodedImage | string)[] = [];
-      for (const f of batch) decoded.push(f.problem ?? await decodeOne(f.abs, pre));
+      const decoded = await decodeFiles(batch, pre);
       const good = decoded.flatMap((d, i) => (typeof d === 'string' ? [] : [i]));
       const probs = good.length > 0 ? score(model, good.map((i) => decoded[i] as DecodedImage), pre) : new Float32Array(0);
       let k = 0;
       batch.forEach((f, i) => {
         const d = decoded[i]!;
         if (typeof d === 'string') {
-          rows.push({ path: f.path, probability: null, prediction: null, error: d });
+          // NOTE: decoder messages can span lines; a CSV row should not.
+          rows.push({ path: f.path, probability: null, prediction: null, error: d.trim().replace(/\s*\n\s*/g, '; ') });
           return;
         }
         const p = probs[k++]!;
@@ -107,20 +107,24 @@ export async function predictFiles(opts: PredictOptions): Promise<PredictResult>
   };
 }
 
-/** Decode one file with the run's geometry, or the reason it cannot be used. */
-async function decodeOne(abs: string, pre: Preprocess): Promise<DecodedImage | string> {
-  let img: DecodedImage;
-  try {
-    img = await decodeImageBytes(new Uint8Array(await readFile(abs)), pre.geometry);
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    return e.code ? `cannot read: ${e.message}` : `cannot decode: ${e.message}`;
-  }
+/**
+ * Decode files with the run's geometry through the data module's batch decoder (the one the
+ * decode stage uses), so predict sees exactly the pixels training saw; a string says why a file
+ * cannot be used.
+ */
+async function decodeFiles(batch: readonly { abs: string; problem: string | null }[], pre: Preprocess): Promise<(DecodedImage | string)[]> {
+  // NOTE: root '' makes each absolute path its own ref (path.join('', abs) === abs).
+  const results = await decodeBatch({ source: { kind: 'files', root: '' }, refs: batch.map((f) => f.abs), geometry: pre.geometry });
   const [h, w] = pre.exampleShape as [number, number];
-  if (img.height !== h || img.width !== w) {
-    return `decodes to ${img.width}x${img.height}, but the model takes ${w}x${h} (the run's pipeline has no resize to a fixed size)`;
-  }
-  return img;
+  return batch.map((f, i) => {
+    if (f.problem !== null) return f.problem;
+    const r = results[i]!;
+    if (!r.ok) return r.reason;
+    if (r.height !== h || r.width !== w) {
+      return `decodes to ${r.width}x${r.height}, but the model takes ${w}x${h} (the run's pipeline has no resize to a fixed size)`;
+    }
+    return { width: r.width, height: r.height, channels: r.channels as 1 | 3, data: r.data };
+  });
 }
 
 /** Positive-class probabilities of decoded images, through the run's fitted pixel steps. */

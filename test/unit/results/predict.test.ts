@@ -1,0 +1,104 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NotFoundError } from '../../../src/core/errors.js';
+import type { FeatureStep } from '../../../src/core/spec.js';
+import { decodeImageBytes } from '../../../src/data/decode-image.js';
+import { initBackend } from '../../../src/learn/backend/backend.js';
+import { saveModel } from '../../../src/learn/model-io.js';
+import { predictFiles } from '../../../src/results/predict.js';
+import { formatPredictCsv } from '../../../src/results/predict-csv.js';
+
+// A constructed run folder holding a real (tiny, seeded) model: 8x8 gray input, normalize fitted
+// as mean 0.4 / std 0.2, one sigmoid unit (P(class index 1) = P(no-crack), so positive = 0 is
+// 1 - output). The expected probabilities are computed here without predict's code.
+const GEOMETRY: FeatureStep[] = [{ kind: 'resize', width: 8, height: 8, fit: 'fill' }, { kind: 'grayscale' }];
+const MEAN = 0.4, STD = 0.2, THRESHOLD = 0.5;
+let tmp: string, runDir: string, model: tf.LayersModel;
+
+async function png(file: string, size: number, seed: number): Promise<void> {
+  const px = Buffer.alloc(size * size * 3);
+  for (let i = 0; i < px.length; i++) px[i] = (i * 37 + seed * 101) % 256;
+  await mkdir(path.dirname(file), { recursive: true });
+  await sharp(px, { raw: { width: size, height: size, channels: 3 } }).png().toFile(file);
+}
+
+beforeAll(async () => {
+  await initBackend('cpu');
+  tmp = await mkdtemp(path.join(tmpdir(), 'assay-predict-'));
+  runDir = path.join(tmp, 'runs', 'p', '20250101-000000-aaaa');
+  model = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [8, 8, 1] }), tf.layers.dense({ units: 1, activation: 'sigmoid', kernelInitializer: tf.initializers.randomNormal({ seed: 3, stddev: 0.3 }) })] });
+  await saveModel(model, path.join(runDir, 'model'));
+  await writeFile(path.join(runDir, 'lock.json'), JSON.stringify({ status: 'finished' }));
+  await writeFile(path.join(runDir, 'model', 'preprocess.json'), JSON.stringify({
+    classes: ['crack', 'no-crack'], positive: 0, threshold: THRESHOLD, geometry: GEOMETRY,
+    fitted: { steps: [{ kind: 'normalize', method: 'standard', mean: [MEAN], std: [STD] }] },
+    exampleShape: [8, 8, 1], family: 'logistic', params: {}, backend: 'cpu',
+  }));
+  for (let i = 0; i < 5; i++) await png(path.join(tmp, 'imgs', i % 2 ? 'b' : 'a', `${i}.png`), 20 + i, i);
+  await writeFile(path.join(tmp, 'imgs', 'a', 'broken.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4, 5]));
+});
+
+afterAll(async () => {
+  model.dispose();
+  await rm(tmp, { recursive: true, force: true });
+});
+
+async function expected(file: string): Promise<number> {
+  const img = await decodeImageBytes(new Uint8Array(await readFile(file)), GEOMETRY);
+  const x = Float32Array.from(img.data, (v) => (v / 255 - MEAN) / STD);
+  return tf.tidy(() => 1 - (model.predict(tf.tensor(x, [1, 8, 8, 1])) as tf.Tensor).dataSync()[0]!);
+}
+
+describe('predictFiles', () => {
+  it('scores every image in sorted walk order with the stored transform, and gives unreadable files an error row', async () => {
+    const r = await predictFiles({ ref: runDir, paths: ['imgs', 'missing.png'], cwd: tmp, batchSize: 2 });
+    expect(r.rows.map((x) => x.path)).toEqual(['imgs/a/0.png', 'imgs/a/2.png', 'imgs/a/4.png', 'imgs/a/broken.jpg', 'imgs/b/1.png', 'imgs/b/3.png', 'missing.png']);
+    expect(r.failed).toBe(2);
+    expect(r.backend).toBe('cpu');
+    const broken = r.rows[3]!, missing = r.rows[6]!;
+    expect(broken.probability).toBeNull();
+    expect(broken.error).toMatch(/^cannot decode: /);
+    expect(missing).toEqual({ path: 'missing.png', probability: null, prediction: null, error: 'no such file or folder' });
+    for (const row of r.rows.filter((x) => x.error === null)) {
+      const p = await expected(path.join(tmp, row.path));
+      expect(row.probability).toBe(Math.fround(p));
+      expect(row.prediction).toBe(p >= THRESHOLD ? 'crack' : 'no-crack');
+    }
+    // batches do not change a file's probability
+    const whole = await predictFiles({ ref: runDir, paths: ['imgs'], cwd: tmp, batchSize: 64 });
+    expect(whole.rows.map((x) => x.probability)).toEqual(r.rows.slice(0, 6).map((x) => x.probability));
+    expect(formatPredictCsv(r.rows).split('\n')[4]).toMatch(/^imgs\/a\/broken\.jpg,,,cannot decode: /);
+  });
+
+  it('reports progress per batch and warns about folders without images', async () => {
+    await mkdir(path.join(tmp, 'nothing'), { recursive: true });
+    const seen: string[] = [];
+    const r = await predictFiles({ ref: runDir, paths: ['imgs/b', 'nothing'], cwd: tmp, batchSize: 1, onProgress: (d, t) => seen.push(`${d}/${t}`) });
+    expect(seen).toEqual(['1/2', '2/2']);
+    expect(r.warnings).toEqual(['nothing: no .jpg, .jpeg, .png or .webp files inside']);
+  });
+
+  it('rejects an image whose geometry does not give the model its input size, when the pipeline has no resize', async () => {
+    const other = path.join(tmp, 'runs', 'p', '20250101-000001-bbbb');
+    await mkdir(other, { recursive: true });
+    await writeFile(path.join(other, 'lock.json'), '{}');
+    await saveModel(model, path.join(other, 'model'));
+    const pre = JSON.parse(await readFile(path.join(runDir, 'model', 'preprocess.json'), 'utf8'));
+    await writeFile(path.join(other, 'model', 'preprocess.json'), JSON.stringify({ ...pre, geometry: [{ kind: 'grayscale' }] }));
+    await png(path.join(tmp, 'eight.png'), 8, 9);
+    const r = await predictFiles({ ref: other, paths: ['eight.png', 'imgs/a/0.png'], cwd: tmp });
+    expect(r.rows[0]!.probability).toBe(Math.fround(await expected(path.join(tmp, 'eight.png'))));
+    expect(r.rows[1]!.error).toBe('decodes to 20x20, but the model takes 8x8 (the run\'s pipeline has no resize to a fixed size)');
+  });
+
+  it('fails with NotFoundError for a run without a model', async () => {
+    const bare = path.join(tmp, 'runs', 'p', '20250101-000002-cccc');
+    await mkdir(bare, { recursive: true });
+    await writeFile(path.join(bare, 'lock.json'), JSON.stringify({ status: 'failed' }));
+    await expect(predictFiles({ ref: bare, paths: ['imgs'], cwd: tmp })).rejects.toBeInstanceOf(NotFoundError);
+  });
+});
