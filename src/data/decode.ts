@@ -1,0 +1,135 @@
+/**
+ * decodeImages: every item of an image source decoded once, through the pipeline's geometry steps
+ * composed into one decode plan (see geometry.ts), into one NHWC uint8 block in item order.
+ *
+ * Speed: JPEGs go through the scaled-IDCT decoder (decode-jpeg.ts), and batches of items are spread
+ * over worker threads (one per core by default), each reading and decoding its own files. Results
+ * do not depend on the number of workers: every image is decoded by the same code.
+ * A file that cannot be read or decoded becomes a BadItem and its slot stays zero; the caller
+ * applies the `on-error` policy.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { BadItem, ImageBlock, Item } from '../core/data.js';
+import { DataError } from '../core/errors.js';
+import type { DataSpec, FeatureStep } from '../core/spec.js';
+import { decodeBatch, type BatchResult, type BatchSource, type DecodeTask } from './decode-batch.js';
+
+export interface DecodeOptions {
+  /** Worker threads; default: available cores (at most 8). 1 decodes in this thread. */
+  readonly concurrency?: number;
+  readonly progress?: (done: number, total: number) => void;
+  /** The pipeline seed: synthetic images are a function of it. */
+  readonly seed?: number;
+  /** Items per task sent to a worker (default 64). */
+  readonly batchSize?: number;
+}
+
+/** Below this many items the pool is not worth its start-up (~50 ms a worker). */
+const POOL_MIN_ITEMS = 256;
+
+function batchSource(data: DataSpec, root: string, seed: number): BatchSource {
+  switch (data.source) {
+    case 'image-folder': return { kind: 'files', root };
+    case 'csv':
+      if (!data.image) throw new DataError('data.not-images', `data source ${data.path} has no image column: it is tabular (use readTabular)`);
+      return { kind: 'files', root };
+    case 'synthetic-cracks': return { kind: 'synthetic', size: data.size, seed, hardNegatives: data.hardNegatives };
+    default: return data satisfies never;
+  }
+}
+
+function workerEntry(): { url: URL; execArgv: string[] } | null {
+  const js = new URL('./decode-worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(js))) return { url: js, execArgv: [] };
+  // Running from TypeScript sources (tests, tsx): the worker needs the same loader.
+  const ts = new URL('./decode-worker.ts', import.meta.url);
+  if (existsSync(fileURLToPath(ts))) return { url: ts, execArgv: process.execArgv.some((a) => a.includes('tsx')) ? process.execArgv : ['--import', 'tsx'] };
+  return null;
+}
+
+/** Run tasks on `n` workers; a task whose worker fails is run in this thread instead. */
+async function runPool(tasks: readonly DecodeTask[], n: number, onResult: (i: number, r: BatchResult[]) => void): Promise<void> {
+  const entry = workerEntry();
+  let next = 0;
+  const local = async (): Promise<void> => {
+    while (next < tasks.length) { const i = next++; onResult(i, await decodeBatch(tasks[i]!)); }
+  };
+  if (!entry || n <= 1) return local();
+  const lane = (): Promise<void> => new Promise<void>((resolve) => {
+    let current = -1;
+    let worker: Worker;
+    try {
+      worker = new Worker(entry.url, { execArgv: entry.execArgv });
+    } catch {
+      void local().then(resolve);
+      return;
+    }
+    const finish = (fallback: boolean): void => {
+      void worker.terminate();
+      if (!fallback) { resolve(); return; }
+      const redo = current >= 0 ? decodeBatch(tasks[current]!).then((r) => onResult(current, r)) : Promise.resolve();
+      void redo.then(local).then(resolve);
+    };
+    const send = (): void => {
+      if (next >= tasks.length) { finish(false); return; }
+      current = next++;
+      worker.postMessage({ id: current, task: tasks[current] });
+    };
+    worker.on('message', (msg: { id: number; results?: BatchResult[]; error?: string }) => {
+      if (!msg.results) { finish(true); return; }
+      onResult(msg.id, msg.results);
+      current = -1;
+      send();
+    });
+    worker.on('error', () => finish(true));
+    worker.once('online', send);
+  });
+  await Promise.all(Array.from({ length: n }, lane));
+}
+
+/**
+ * Decode `items` of `data` (files under `root`, or the synthetic generator) through `geometry`
+ * (resize / center-crop / crop / grayscale steps, in pipeline order). Every image must come out at
+ * the same size: without a resize, differently sized sources raise DataError `data.size-mismatch`
+ * naming them. Channels: 1 after grayscale, else 3 (alpha dropped).
+ */
+export async function decodeImages(data: DataSpec, root: string, items: readonly Item[], geometry: readonly FeatureStep[], opts: DecodeOptions = {}): Promise<{ block: ImageBlock<Uint8Array>; bad: BadItem[] }> {
+  const source = batchSource(data, root, opts.seed ?? 0);
+  const size = opts.batchSize ?? 64;
+  const tasks: DecodeTask[] = [];
+  for (let i = 0; i < items.length; i += size) tasks.push({ source, geometry, refs: items.slice(i, i + size).map((it) => it.ref) });
+  const workers = items.length < POOL_MIN_ITEMS ? 1 : Math.max(1, Math.min(8, opts.concurrency ?? availableParallelism()));
+  let shape: { width: number; height: number; channels: number; bytes: number } | null = null;
+  let block = new Uint8Array(0);
+  const bad: BadItem[] = [];
+  const mismatched: string[] = [];
+  let done = 0;
+  await runPool(tasks, workers, (t, results) => {
+    results.forEach((r, k) => {
+      const i = t * size + k, ref = items[i]!.ref;
+      if (!r.ok) { bad.push({ ref, reason: r.reason }); return; }
+      if (!shape) {
+        shape = { width: r.width, height: r.height, channels: r.channels, bytes: r.data.length };
+        block = new Uint8Array(items.length * shape.bytes);
+      }
+      if (r.width !== shape.width || r.height !== shape.height || r.channels !== shape.channels) {
+        mismatched.push(`${ref}: ${r.width}x${r.height}, expected ${shape.width}x${shape.height} (the first decoded image)`);
+        return;
+      }
+      block.set(r.data, i * shape.bytes);
+    });
+    done += results.length;
+    opts.progress?.(done, items.length);
+  });
+  if (mismatched.length > 0) {
+    throw new DataError('data.size-mismatch', `${mismatched.length} image(s) decode to a different size than the others; add a resize step to the features`, mismatched);
+  }
+  // NOTE: bad items are reported in item order whatever order the workers finished in.
+  const order = new Map(items.map((it, i) => [it.ref, i]));
+  bad.sort((a, b) => order.get(a.ref)! - order.get(b.ref)!);
+  const s = shape as { width: number; height: number; channels: number } | null;
+  return { block: { count: items.length, height: s?.height ?? 0, width: s?.width ?? 0, channels: s?.channels ?? (geometry.some((g) => g.kind === 'grayscale') ? 1 : 3), data: block }, bad };
+}

@@ -1,0 +1,26 @@
+/** Shapes shared by the sources. */
+import { createHash } from 'node:crypto';
+import type { Inventory } from '../../core/data.js';
+import { DataError } from '../../core/errors.js';
+
+export interface ListOptions {
+  /** Relative data paths resolve against this folder. */
+  readonly cwd: string;
+  /** JSON file holding the quick-check record (path, size, mtime -> sha256); omitted: hash everything. */
+  readonly fingerprintCache?: string;
+  readonly progress?: (done: number, total: number) => void;
+  /** The pipeline seed (the synthetic source's images depend on it). */
+  readonly seed?: number;
+}
+
+export function classIndex(classes: readonly string[], name: string): number {
+  const i = classes.indexOf(name);
+  if (i < 0) throw new DataError('data.positive', `positive class ${name} is not one of the classes (${classes.join(', ')})`);
+  return i;
+}
+
+/** sha256 over the (ref, id, label) list sorted by ref: the identity of a listing. */
+export function inventoryFingerprint(inv: Inventory): string {
+  const rows = inv.items.map((it) => `${it.ref}\u0000${it.id}\u0000${inv.classes[it.label]}`).sort();
+  return createHash('sha256').update(rows.join('\n')).digest('hex');
+}

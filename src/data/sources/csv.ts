@@ -1,0 +1,113 @@
+/**
+ * The `csv` source: a table with a label column and either an image-path column (paths relative
+ * to the CSV file; id = sha256 of the image file) or feature columns (id = sha256 of the row's
+ * feature values; ref `row:<n>`, n the 1-based data row). Items come in class order, then file order.
+ *
+ * A feature column is numeric when at least half its values parse as finite numbers (then every
+ * value must: the others are reported by row), otherwise categorical (one-hot in readTabular).
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { BadItem, Inventory, Item } from '../../core/data.js';
+import { DataError } from '../../core/errors.js';
+import type { CsvData } from '../../core/spec.js';
+import { parseCsv, type CsvTable } from './csv-table.js';
+import { classIndex, type ListOptions } from './common.js';
+import { hashFiles, sha256Hex } from './quick-check.js';
+
+function isNumber(s: string): boolean {
+  return s.trim() !== '' && Number.isFinite(Number(s));
+}
+
+async function loadTable(spec: CsvData, cwd: string): Promise<{ table: CsvTable; file: string }> {
+  const file = path.resolve(cwd, spec.path);
+  let text: string;
+  try { text = await readFile(file, 'utf8'); } catch (err) {
+    throw new DataError('data.missing', `CSV file ${spec.path} cannot be read: ${(err as Error).message}`, [file]);
+  }
+  const table = parseCsv(text, spec.path);
+  const wanted = [spec.label, ...(spec.image ? [spec.image] : []), ...spec.columns];
+  const missing = wanted.filter((c) => !table.header.includes(c));
+  if (missing.length > 0) throw new DataError('data.csv-column', `${spec.path} lacks column(s) ${missing.join(', ')} (it has ${table.header.join(', ')})`, missing.map((c) => `missing column ${c}`));
+  if (!spec.image && spec.columns.length === 0) throw new DataError('data.csv-column', `${spec.path}: name an image column or at least one feature column`);
+  return { table, file };
+}
+
+interface ColumnKind { readonly name: string; readonly index: number; readonly categories: readonly string[] | null }
+
+/** Numeric or categorical, per feature column; DataError naming rows with unusable values. */
+function columnKinds(spec: CsvData, table: CsvTable): ColumnKind[] {
+  const problems: string[] = [];
+  const kinds = spec.columns.map((name) => {
+    const index = table.header.indexOf(name);
+    const values = table.rows.map((r) => r[index]!);
+    const numeric = values.filter(isNumber).length * 2 >= values.length;
+    values.forEach((v, r) => {
+      if (v.trim() === '') problems.push(`line ${table.line[r]}: column ${name} is empty`);
+      else if (numeric && !isNumber(v)) problems.push(`line ${table.line[r]}: column ${name} is numeric but holds ${JSON.stringify(v)}`);
+    });
+    // NOTE: categories in code-unit order, so the one-hot layout is the same on every machine.
+    const categories = numeric ? null : [...new Set(values.map((v) => v.trim()))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return { name, index, categories };
+  });
+  if (problems.length > 0) throw new DataError('data.csv-value', `${spec.path}: ${problems.length} unusable value(s)`, problems);
+  return kinds;
+}
+
+export async function listCsv(spec: CsvData, opts: ListOptions): Promise<Inventory> {
+  const { table, file } = await loadTable(spec, opts.cwd);
+  const li = table.header.indexOf(spec.label);
+  const labelsSeen = [...new Set(table.rows.map((r) => r[li]!.trim()))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const classes = spec.classes ? [...spec.classes] : labelsSeen;
+  const unknown = table.rows.flatMap((r, k) => (classes.includes(r[li]!.trim()) ? [] : [`line ${table.line[k]}: label ${JSON.stringify(r[li])} is not one of ${classes.join(', ')}`]));
+  if (unknown.length > 0) throw new DataError('data.csv-label', `${spec.path}: ${unknown.length} row(s) with an unknown label`, unknown);
+  const positive = classIndex(classes, spec.positive);
+  const labelOf = (k: number): number => classes.indexOf(table.rows[k]![li]!.trim());
+  const rowsByClass = table.rows.map((_, k) => k).sort((a, b) => labelOf(a) - labelOf(b) || a - b);
+  const items: Item[] = [];
+  const skipped: BadItem[] = [];
+  if (spec.image) {
+    const ii = table.header.indexOf(spec.image);
+    const refs = rowsByClass.map((k) => table.rows[k]![ii]!.trim().split(path.sep).join('/'));
+    const { outcomes } = await hashFiles(path.dirname(file), refs, opts.fingerprintCache, opts.progress);
+    outcomes.forEach((o, j) => {
+      if (o.sha256 === null) skipped.push({ ref: o.ref, reason: o.reason ?? 'cannot read' });
+      else items.push({ id: o.sha256, ref: o.ref, label: labelOf(rowsByClass[j]!) });
+    });
+    if (skipped.length > 0 && spec.onError === 'fail') {
+      throw new DataError('data.unreadable', `${skipped.length} image(s) named in ${spec.path} cannot be read`, skipped.map((b) => `${b.ref}: ${b.reason}`));
+    }
+  } else {
+    const kinds = columnKinds(spec, table);
+    for (const k of rowsByClass) {
+      const values = kinds.map((c) => table.rows[k]![c.index]!.trim());
+      items.push({ id: sha256Hex(JSON.stringify(values)), ref: `row:${k + 1}`, label: labelOf(k) });
+    }
+    opts.progress?.(items.length, items.length);
+  }
+  return { classes, positive, items, skipped };
+}
+
+/**
+ * The feature matrix of a tabular CSV for `inventory`'s items, in inventory order. Columns follow
+ * `spec.columns`; a numeric column gives one column, a categorical one gives `name=value` one-hot
+ * columns, its categories in code-unit order of the values found in the whole file.
+ */
+export async function readTabular(spec: CsvData, inventory: Inventory, opts: { readonly cwd: string }): Promise<{ x: Float32Array; shape: [number, number]; columns: string[] }> {
+  const { table } = await loadTable(spec, opts.cwd);
+  const kinds = columnKinds(spec, table);
+  const columns = kinds.flatMap((c) => (c.categories ? c.categories.map((v) => `${c.name}=${v}`) : [c.name]));
+  const n = inventory.items.length, d = columns.length;
+  const x = new Float32Array(n * d);
+  inventory.items.forEach((it, i) => {
+    const m = /^row:(\d+)$/.exec(it.ref);
+    const row = m ? table.rows[Number(m[1]) - 1] : undefined;
+    if (!row) throw new DataError('data.csv-row', `${spec.path} has no row for item ${it.ref}: the file changed since it was listed`);
+    let o = i * d;
+    for (const c of kinds) {
+      const v = row[c.index]!.trim();
+      if (c.categories) { x[o + c.categories.indexOf(v)] = 1; o += c.categories.length; } else x[o++] = Number(v);
+    }
+  });
+  return { x, shape: [n, d], columns };
+}
