@@ -1,0 +1,112 @@
+import { mkdtemp, mkdir, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ImageFolderData } from '../../../../src/core/spec.js';
+import { DataError } from '../../../../src/core/errors.js';
+import { listInventory } from '../../../../src/data/sources/index.js';
+import { decodeImages } from '../../../../src/data/decode.js';
+
+// sha256 of the literal file contents written below.
+const SHA = {
+  'img-a': '4565512f6f7e64f98a4a519536e69c3b078d04389def4f6b707065e0ccb7ff03',
+  'img-b': '151e37f266d507a36f8bb3f6fa034396d9e7f87e78e64e34b4c4301d0ed6ab32',
+  'img-c': '403ee49e0105fb60951dcddba2ef895041c5459993211b07a3c1e93b841c3bb1',
+  'img-b2': '28c5e51a41a1fe3fc776a4a14e502b1e18436546422a14f6c0554acb77226cca',
+};
+
+const spec = (over: Partial<ImageFolderData> = {}): ImageFolderData => ({
+  source: 'image-folder', path: 'data', classes: { crack: 'Positive', clean: 'Negative' }, positive: 'crack', onError: 'fail', duplicates: 'report', ...over,
+});
+
+let cwd: string;
+beforeEach(async () => {
+  cwd = await mkdtemp(path.join(tmpdir(), 'assay-folder-'));
+  await mkdir(path.join(cwd, 'data', 'Positive', 'sub'), { recursive: true });
+  await mkdir(path.join(cwd, 'data', 'Negative'), { recursive: true });
+  await writeFile(path.join(cwd, 'data', 'Positive', 'b.JPG'), 'img-b');
+  await writeFile(path.join(cwd, 'data', 'Positive', 'sub', 'a.png'), 'img-a');
+  await writeFile(path.join(cwd, 'data', 'Positive', 'notes.txt'), 'ignored');
+  await writeFile(path.join(cwd, 'data', 'Positive', '.hidden.jpg'), 'ignored');
+  await writeFile(path.join(cwd, 'data', 'Negative', 'c.webp'), 'img-c');
+});
+afterEach(async () => { await rm(cwd, { recursive: true, force: true }); });
+
+describe('listInventory: image-folder', () => {
+  it('lists classes in declaration order, refs sorted, ids = sha256 of the bytes', async () => {
+    const { inventory, fingerprint } = await listInventory(spec(), { cwd });
+    expect(inventory.classes).toEqual(['crack', 'clean']);
+    expect(inventory.positive).toBe(0);
+    expect(inventory.items).toEqual([
+      { id: SHA['img-b'], ref: 'Positive/b.JPG', label: 0 },
+      { id: SHA['img-a'], ref: 'Positive/sub/a.png', label: 0 },
+      { id: SHA['img-c'], ref: 'Negative/c.webp', label: 1 },
+    ]);
+    expect(inventory.skipped).toEqual([]);
+    expect(fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    const again = await listInventory(spec(), { cwd });
+    expect(again.fingerprint).toBe(fingerprint);
+  });
+
+  it('re-hashes only files whose size or mtime changed (quick-check record)', async () => {
+    const cache = path.join(cwd, 'cache', 'fp.json');
+    await listInventory(spec(), { cwd, fingerprintCache: cache });
+    const rec = JSON.parse(await readFile(cache, 'utf8'));
+    expect(Object.keys(rec.entries)).toEqual(['Negative/c.webp', 'Positive/b.JPG', 'Positive/sub/a.png']);
+    // Poison the record for an unchanged file: a listing that trusts the record returns the poisoned id.
+    rec.entries['Negative/c.webp'].sha256 = 'f'.repeat(64);
+    await writeFile(cache, JSON.stringify(rec));
+    // Change a file's content (same size) and move its mtime: it must be re-hashed.
+    const b = path.join(cwd, 'data', 'Positive', 'b.JPG');
+    await writeFile(b, 'img-b2');
+    await utimes(b, new Date(2001, 1, 1), new Date(2001, 1, 1));
+    const { inventory, fingerprint } = await listInventory(spec(), { cwd, fingerprintCache: cache });
+    expect(inventory.items.map((i) => i.id)).toEqual([SHA['img-b2'], SHA['img-a'], 'f'.repeat(64)]);
+    const fresh = await listInventory(spec(), { cwd });
+    expect(fresh.inventory.items[2]!.id).toBe(SHA['img-c']);
+    expect(fresh.fingerprint).not.toBe(fingerprint);
+  });
+
+  it('treats an unreadable cache record as empty', async () => {
+    const cache = path.join(cwd, 'fp.json');
+    await writeFile(cache, '{not json');
+    const { inventory } = await listInventory(spec(), { cwd, fingerprintCache: cache });
+    expect(inventory.items[0]!.id).toBe(SHA['img-b']);
+  });
+
+  it('names every missing folder at once', async () => {
+    const err = await listInventory(spec({ classes: { crack: 'Positive', clean: 'Nope', other: 'Gone' }, positive: 'crack' }), { cwd }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DataError);
+    expect(err).toMatchObject({ code: 'data.missing', details: [expect.stringContaining('Nope/'), expect.stringContaining('Gone/')] });
+    await expect(listInventory(spec({ path: 'elsewhere' }), { cwd })).rejects.toMatchObject({ code: 'data.missing', message: expect.stringContaining('elsewhere') });
+  });
+
+  it('rejects an empty class folder', async () => {
+    await mkdir(path.join(cwd, 'data', 'Empty'));
+    await writeFile(path.join(cwd, 'data', 'Empty', 'readme.md'), 'no images');
+    await expect(listInventory(spec({ classes: { crack: 'Positive', clean: 'Empty' } }), { cwd })).rejects.toMatchObject({ code: 'data.empty-class', details: [expect.stringContaining('class clean')] });
+  });
+
+  it('lists a corrupt JPEG (bytes hash fine); decoding reports it, and every bad file at once', async () => {
+    await writeFile(path.join(cwd, 'data', 'Negative', 'garbage.jpg'), 'definitely not a jpeg');
+    await writeFile(path.join(cwd, 'data', 'Positive', 'trunc.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xdb]));
+    for (const onError of ['fail', 'skip'] as const) {
+      const { inventory } = await listInventory(spec({ onError }), { cwd });
+      expect(inventory.items.map((i) => i.ref)).toContain('Negative/garbage.jpg');
+      const { bad } = await decodeImages(spec({ onError }), path.join(cwd, 'data'), inventory.items, [{ kind: 'resize', width: 4, height: 4, fit: 'fill' }]);
+      // Every listed file here is undecodable: the caller applies the policy to this complete list.
+      expect(bad.map((b) => b.ref)).toEqual(['Positive/b.JPG', 'Positive/sub/a.png', 'Positive/trunc.jpg', 'Negative/c.webp', 'Negative/garbage.jpg']);
+    }
+  });
+
+  it('unreadable files: fail names every one, skip lists them in inventory.skipped', async () => {
+    await symlink(path.join(cwd, 'nowhere-1.jpg'), path.join(cwd, 'data', 'Positive', 'dangling-1.jpg'));
+    await symlink(path.join(cwd, 'nowhere-2.jpg'), path.join(cwd, 'data', 'Negative', 'dangling-2.jpg'));
+    await expect(listInventory(spec(), { cwd })).rejects.toMatchObject({
+      code: 'data.unreadable', details: [expect.stringMatching(/^Positive\/dangling-1\.jpg: cannot read/), expect.stringMatching(/^Negative\/dangling-2\.jpg: cannot read/)],
+    });
+    const { inventory } = await listInventory(spec({ onError: 'skip' }), { cwd });
+    expect(inventory.skipped.map((b) => b.ref)).toEqual(['Positive/dangling-1.jpg', 'Negative/dangling-2.jpg']);
+    expect(inventory.items).toHaveLength(3);
+  });
+});
