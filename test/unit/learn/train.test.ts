@@ -156,6 +156,37 @@ describe('trainTrial: class weights and balanced batches', () => {
   });
 });
 
+describe('trainTrial: class layout', () => {
+  const params = { 'batch-size': 16, 'learning-rate': 0.05 };
+
+  it('reports the probability of the positive class whichever index it has', async () => {
+    const data = { train: table(32, 2, 'pl-train'), val: table(16, 2, 'pl-val') };
+    const one = await trainTrial(request({ family: 'logistic', params }), data);
+    const zero = await trainTrial(request({ family: 'logistic', params, data: { positive: 0 } }), data);
+    expect(weightsOf(zero.model)).toEqual(weightsOf(one.model));
+    expect(zero.result.valProbabilities).toEqual(one.result.valProbabilities.map((p) => Math.fround(1 - p)));
+    one.model.dispose(); zero.model.dispose();
+  });
+
+  it('trains a softmax over three classes and scores positive-vs-rest', async () => {
+    const mk = (seed: string) => {
+      const t = table(48, 2, seed);
+      const y = Uint8Array.from({ length: 48 }, (_, i) => i % 3);
+      const x = Float32Array.from(t.x);
+      for (let i = 0; i < 48; i++) x[i * 2] = y[i]! * 2 + 0.1 * x[i * 2 + 1]!;
+      return { x, shape: t.shape, y };
+    };
+    const { result, model } = await trainTrial(
+      request({ family: 'mlp', params: { ...params, layers: 1, units: 8, dropout: 0 }, training: { epochs: 20 }, data: { classes: ['a', 'b', 'c'], positive: 2 } }),
+      { train: mk('mc-train'), val: mk('mc-val') },
+    );
+    expect(model.outputs[0]!.shape).toEqual([null, 3]);
+    expect(result.valProbabilities).toHaveLength(48);
+    expect(result.score).toBe(1);
+    model.dispose();
+  });
+});
+
 describe('trainTrial: failures', () => {
   it('rejects NaN data and mismatched shapes with a clear message', async () => {
     const bad = table(8, 2, 'nan');
