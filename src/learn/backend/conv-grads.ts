@@ -68,30 +68,36 @@ export function conv2DBackpropInput(args: { inputs: tf.NamedTensorInfoMap; backe
 }
 
 /**
- * Writes the transposed im2col matrix of x: row (kr * kw + kc) * ci + c, column n = (b * oh + y) * ow + x
- * holds x[b, y*sh + kr - top, x*sw + kc - left, c] (0 outside x).
+ * Writes the transposed im2col matrix of x from its channel-major copy `xt` ([ci, b, h, w]):
+ * row (kr * kw + kc) * ci + c, column (b * oh + y) * ow + x holds x[b, y*sh + kr - top, x*sw + kc - left, c]
+ * (0 outside x). Source and destination both live in `heap` (float offsets `src`, `dst`).
+ * NOTE: rows are written sequentially from sequential reads; at stride 1 each image row is one
+ * native copy (copyWithin), so this costs about one memory pass over the patches.
  */
-function im2colTransposed(src: Float32Array, dst: Float32Array, info: tf.backend_util.Conv2DInfo): void {
+function im2colTransposed(heap: Float32Array, src: number, dst: number, info: tf.backend_util.Conv2DInfo): void {
   const { batchSize: nb, inHeight: h, inWidth: w, inChannels: ci, outHeight: oh, outWidth: ow } = info;
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
   const { top, left } = info.padInfo;
-  const n = nb * oh * ow;
+  let p = dst;
   for (let kr = 0; kr < kh; kr++) {
     for (let kc = 0; kc < kw; kc++) {
-      const row0 = (kr * kw + kc) * ci * n;
-      let col = 0;
-      for (let b = 0; b < nb; b++) {
-        for (let y = 0; y < oh; y++) {
-          const xr = y * sh + kr - top;
-          const rowOk = xr >= 0 && xr < h;
-          for (let x = 0; x < ow; x++, col++) {
-            const xc = x * sw + kc - left;
-            if (!rowOk || xc < 0 || xc >= w) {
-              for (let c = 0; c < ci; c++) dst[row0 + c * n + col] = 0;
+      // Output columns x whose input column x*sw + kc - left lies inside [0, w).
+      const x0 = Math.min(ow, Math.max(0, Math.ceil((left - kc) / sw)));
+      const x1 = Math.max(x0, Math.min(ow, Math.floor((w - 1 + left - kc) / sw) + 1));
+      for (let c = 0; c < ci; c++) {
+        const plane = src + c * nb * h * w;
+        for (let b = 0; b < nb; b++) {
+          for (let y = 0; y < oh; y++, p += ow) {
+            const xr = y * sh + kr - top;
+            if (xr < 0 || xr >= h) {
+              heap.fill(0, p, p + ow);
               continue;
             }
-            const base = ((b * h + xr) * w + xc) * ci;
-            for (let c = 0; c < ci; c++) dst[row0 + c * n + col] = src[base + c];
+            const rowSrc = plane + (b * h + xr) * w + kc - left;
+            if (x0 > 0) heap.fill(0, p, p + x0);
+            if (sw === 1) heap.copyWithin(p + x0, rowSrc + x0, rowSrc + x1);
+            else for (let x = x0; x < x1; x++) heap[p + x] = heap[rowSrc + x * sw];
+            if (x1 < ow) heap.fill(0, p + x1, p + ow);
           }
         }
       }
@@ -110,8 +116,9 @@ export function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; back
   return withScope(args.backend, (s) => {
     const { filterHeight: kh, filterWidth: kw, inChannels: ci, outChannels: co } = info;
     const n = info.batchSize * info.outHeight * info.outWidth;
+    const xt = s.run('Transpose', { x }, { perm: [3, 0, 1, 2] });
     const patches = s.output([kh * kw * ci, n]);
-    im2colTransposed(s.view(x), s.view(patches), info);
+    im2colTransposed(s.heap(), s.offset(xt), s.offset(patches), info);
     const dy2 = s.run('Reshape', { x: dy }, { shape: [n, co] });
     const dw = s.run('BatchMatMul', { a: patches, b: dy2 }, { transposeA: false, transposeB: false });
     return s.run('Reshape', { x: dw }, { shape: [kh, kw, ci, co] });

@@ -31,6 +31,16 @@ export class KernelScope {
     return heap.subarray(memoryOffset / 4, memoryOffset / 4 + size);
   }
 
+  /** The whole wasm heap as floats (valid until the next allocation). */
+  heap(): Float32Array {
+    return (this.backend.wasm as unknown as { HEAPF32: Float32Array }).HEAPF32;
+  }
+
+  /** Float offset of a tensor's data in `heap()`. */
+  offset(t: Info): number {
+    return (this.backend.dataIdMap.get(t.dataId) as { memoryOffset: number }).memoryOffset / 4;
+  }
+
   /** A new uninitialised float32 output of `shape`, owned by the caller unless registered. */
   output(shape: readonly number[]): Info {
     const out = this.backend.makeOutput(shape as number[], 'float32') as Info;
