@@ -24,6 +24,8 @@ export interface RunComparison {
   readonly b: string;
   readonly identical: boolean;
   readonly differences: readonly RunDifference[];
+  /** Differences that do not change any result (e.g. auto-generated layer names); never make `identical` false. */
+  readonly notes: readonly string[];
   /** Environment facts that differ between the two locks, e.g. `node: v20.1.0 -> v20.20.0`. */
   readonly environment: readonly string[];
 }
@@ -91,16 +93,53 @@ async function bytesOf(file: string): Promise<Buffer | null> {
   return readFile(file).catch(() => null);
 }
 
-async function compareModel(a: string, b: string): Promise<RunDifference[]> {
-  const out: RunDifference[] = [];
-  const ja = await readJson<{ modelTopology?: unknown; weightsManifest?: { paths?: string[]; weights?: unknown }[] }>(path.join(a, 'model', 'model.json'));
-  const jb = await readJson<{ modelTopology?: unknown; weightsManifest?: { paths?: string[]; weights?: unknown }[] }>(path.join(b, 'model', 'model.json'));
-  if (!ja || !jb) return [{ file: 'model/model.json', message: `model/model.json is missing or unreadable in ${!ja ? a : b}` }];
-  if (canonicalJson(ja.modelTopology ?? null) !== canonicalJson(jb.modelTopology ?? null)) {
-    out.push({ file: 'model/model.json', message: 'model/model.json: the model topology differs' });
+type ModelJson = { modelTopology?: unknown; weightsManifest?: { paths?: string[]; weights?: { name?: string }[] }[] };
+
+/**
+ * The model's structure with every layer and model name replaced by its order of appearance.
+ * NOTE: tfjs numbers auto-named layers with process-wide counters (`dense_Dense1`, then
+ * `dense_Dense5` for the same layer in a later model of the same process), so two runs of one
+ * pipeline in one process differ in names only; names never change what a model computes.
+ */
+export function structureOf(json: ModelJson): { topology: string; weights: string } {
+  const names = new Map<string, string>();
+  const collect = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(collect);
+    else if (typeof v === 'object' && v !== null) {
+      for (const [k, x] of Object.entries(v)) {
+        if (k === 'name' && typeof x === 'string' && !names.has(x)) names.set(x, `@${names.size}`);
+        collect(x);
+      }
+    }
+  };
+  collect(json.modelTopology ?? null);
+  const rename = (v: unknown): unknown => {
+    if (typeof v === 'string') {
+      const slash = v.indexOf('/');
+      return names.get(v) ?? (slash > 0 && names.has(v.slice(0, slash)) ? `${names.get(v.slice(0, slash))}${v.slice(slash)}` : v);
+    }
+    if (Array.isArray(v)) return v.map(rename);
+    if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, rename(x)]));
+    return v;
+  };
+  return {
+    topology: canonicalJson(rename(json.modelTopology ?? null)),
+    weights: canonicalJson(rename((json.weightsManifest ?? []).map((g) => g.weights ?? null))),
+  };
+}
+
+async function compareModel(a: string, b: string): Promise<{ differences: RunDifference[]; notes: string[] }> {
+  const out: RunDifference[] = [], notes: string[] = [];
+  const ja = await readJson<ModelJson>(path.join(a, 'model', 'model.json'));
+  const jb = await readJson<ModelJson>(path.join(b, 'model', 'model.json'));
+  if (!ja || !jb) return { differences: [{ file: 'model/model.json', message: `model/model.json is missing or unreadable in ${!ja ? a : b}` }], notes };
+  const exact = (j: ModelJson) => canonicalJson({ topology: j.modelTopology ?? null, weights: (j.weightsManifest ?? []).map((g) => g.weights ?? null) });
+  const [sa, sb] = [structureOf(ja), structureOf(jb)];
+  if (sa.topology !== sb.topology) out.push({ file: 'model/model.json', message: 'model/model.json: the model topology differs' });
+  if (sa.weights !== sb.weights) out.push({ file: 'model/model.json', message: 'model/model.json: the weight names, shapes or dtypes differ' });
+  if (sa.topology === sb.topology && sa.weights === sb.weights && exact(ja) !== exact(jb)) {
+    notes.push('model/model.json: layer names differ (tfjs numbers unnamed layers per process); the structure and weight specs are the same');
   }
-  const specs = (j: typeof ja) => canonicalJson((j.weightsManifest ?? []).map((g) => g.weights ?? null));
-  if (specs(ja) !== specs(jb)) out.push({ file: 'model/model.json', message: 'model/model.json: the weight names, shapes or dtypes differ' });
   const files = [...new Set([...(ja.weightsManifest ?? []), ...(jb.weightsManifest ?? [])].flatMap((g) => g.paths ?? []))];
   for (const f of files.length > 0 ? files : ['weights.bin']) {
     const [wa, wb] = [await bytesOf(path.join(a, 'model', f)), await bytesOf(path.join(b, 'model', f))];
@@ -111,7 +150,7 @@ async function compareModel(a: string, b: string): Promise<RunDifference[]> {
   const pb = await readJson<unknown>(path.join(b, 'model', 'preprocess.json'));
   if (!pa || !pb) out.push({ file: 'model/preprocess.json', message: `model/preprocess.json is missing in ${!pa ? a : b}` });
   else for (const c of changedKeys(pa, pb)) out.push({ file: 'model/preprocess.json', message: `model/preprocess.json ${c.key}: ${showPair(c.before ?? '(absent)', c.after ?? '(absent)')}` });
-  return out;
+  return { differences: out, notes };
 }
 
 function firstDifference(a: Buffer, b: Buffer): number {
@@ -137,11 +176,13 @@ export function environmentDifferences(la: RunLock, lb: RunLock): string[] {
 /**
  * Compare run folder `b` with run folder `a` bit for bit: metrics.json (all but timings),
  * predictions.csv (every row, probabilities as written), model/model.json (topology and weight
- * specs), every weights file, model/preprocess.json. `identical` is true when none differ;
- * environment differences are reported either way and never count as differences.
+ * specs, with auto-generated layer names set aside), every weights file, model/preprocess.json.
+ * `identical` is true when none differ; notes and environment differences are reported either
+ * way and never count as differences.
  */
 export async function compareRuns(a: string, b: string): Promise<RunComparison> {
-  const differences = [...await compareMetrics(a, b), ...await comparePredictions(a, b), ...await compareModel(a, b)];
+  const model = await compareModel(a, b);
+  const differences = [...await compareMetrics(a, b), ...await comparePredictions(a, b), ...model.differences];
   const [la, lb] = [await readLock(a).catch(() => ({}) as RunLock), await readLock(b).catch(() => ({}) as RunLock)];
-  return { a, b, identical: differences.length === 0, differences, environment: environmentDifferences(la, lb) };
+  return { a, b, identical: differences.length === 0, differences, notes: model.notes, environment: environmentDifferences(la, lb) };
 }

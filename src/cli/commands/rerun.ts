@@ -32,6 +32,7 @@ Options:
     if (!c) return 0;
     const out: string[] = [c.identical ? `identical: ${r.run.id} reproduces ${r.original.id} bit for bit` : `${r.run.id} differs from ${r.original.id}:`];
     for (const d of c.differences) out.push(`  ${d.message}`);
+    for (const n of c.notes) out.push(`  note: ${n}`);
     if (c.environment.length > 0) {
       out.push(c.identical ? 'environment differences (none changed the result):' : 'environment differences that could explain this:');
       for (const e of c.environment) out.push(`  ${e}`);

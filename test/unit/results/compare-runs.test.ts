@@ -22,7 +22,7 @@ describe('compareRuns', () => {
     const a = await writeRun(base(tmp, '20250101-000000-aaaa'));
     const b = await writeRun(base(tmp, '20250101-000001-bbbb'));
     const c = await compareRuns(a, b);
-    expect(c).toEqual({ a, b, identical: true, differences: [], environment: [] });
+    expect(c).toEqual({ a, b, identical: true, differences: [], notes: [], environment: [] });
   });
 
   it('ignores timings and trial-cache reuse but reports every other metrics.json change with enough digits to see it', async () => {
@@ -65,6 +65,25 @@ describe('compareRuns', () => {
       'model/model.json: the model topology differs',
       'model/weights.bin differs (first at byte 5 of 16)',
     ]);
+  });
+
+  it('sets aside layer names that tfjs numbered differently, but not a renamed weight of another shape', async () => {
+    const named = (n: number, shape: number[]) => JSON.stringify({
+      modelTopology: { class_name: 'Model', config: { name: `model${n}`, layers: [
+        { name: `input${n}`, class_name: 'InputLayer', config: { name: `input${n}` }, inbound_nodes: [] },
+        { name: `dense_Dense${n}`, class_name: 'Dense', config: { name: `dense_Dense${n}`, units: 1 }, inbound_nodes: [[[`input${n}`, 0, 0, {}]]] },
+      ], input_layers: [[`input${n}`, 0, 0]], output_layers: [[`dense_Dense${n}`, 0, 0]] } },
+      weightsManifest: [{ paths: ['weights.bin'], weights: [{ name: `dense_Dense${n}/kernel`, shape, dtype: 'float32' }] }],
+    });
+    const a = await writeRun(base(tmp, '20250101-000000-aaaa'));
+    const b = await writeRun(base(tmp, '20250101-000001-bbbb'));
+    await writeFile(path.join(a, 'model', 'model.json'), named(1, [4, 1]));
+    await writeFile(path.join(b, 'model', 'model.json'), named(5, [4, 1]));
+    const c = await compareRuns(a, b);
+    expect(c.identical).toBe(true);
+    expect(c.notes).toEqual(['model/model.json: layer names differ (tfjs numbers unnamed layers per process); the structure and weight specs are the same']);
+    await writeFile(path.join(b, 'model', 'model.json'), named(5, [2, 2]));
+    expect((await compareRuns(a, b)).differences.map((d) => d.message)).toEqual(['model/model.json: the weight names, shapes or dtypes differ']);
   });
 
   it('reports a missing predictions.csv and a truncated weights file', async () => {
