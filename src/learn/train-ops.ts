@@ -64,6 +64,49 @@ export function l2Penalty(model: tf.LayersModel): tf.Scalar {
   return tf.addN(kernels.map((w) => tf.sum(tf.square(w.read())))) as tf.Scalar;
 }
 
+/** P(positive class) per row from model outputs: p or 1 - p for a sigmoid head, a softmax column otherwise. */
+export function positiveColumn(out: tf.Tensor, classes: number, positive: number): tf.Tensor1D {
+  return tf.tidy(() => {
+    if (classes !== 2) return tf.reshape(tf.slice(out, [0, positive], [-1, 1]), [-1]) as tf.Tensor1D;
+    const p = tf.reshape(out, [-1]) as tf.Tensor1D;
+    return positive === 1 ? p : (tf.sub(1, p) as tf.Tensor1D);
+  });
+}
+
+/**
+ * One optimizer step on a batch `x` of `shape` with class indices `y` and per-example loss
+ * weights `w`. The minimised loss is sum(w * cross-entropy) / batch + weightDecay * l2Penalty.
+ * Returns that loss without the L2 term, and the positive-class probabilities of the forward pass
+ * (training mode) the step computed.
+ */
+export function trainStep(
+  model: tf.LayersModel, optimizer: tf.Optimizer, x: Float32Array, shape: readonly number[], y: Int32Array, w: Float32Array,
+  classes: number, positive: number, weightDecay: number,
+): { loss: number; probs: Float32Array } {
+  const xt = tf.tensor(x, [...shape]);
+  const yt = tf.tensor1d(y, 'int32');
+  const wt = tf.tensor1d(w);
+  let out: tf.Tensor | null = null;
+  let dataLoss: tf.Scalar | null = null;
+  // NOTE: minimize disposes the returned cost unless asked to return it; with weight decay the
+  // data loss is kept separately, since the cost then includes the L2 term.
+  const cost = optimizer.minimize(() => {
+    const o = model.apply(xt, { training: true }) as tf.Tensor;
+    out = tf.keep(o);
+    const dl = tf.div(tf.sum(tf.mul(crossEntropy(o, yt, classes), wt)), y.length) as tf.Scalar;
+    if (weightDecay <= 0) return dl;
+    dataLoss = tf.keep(dl);
+    return tf.add(dl, tf.mul(weightDecay, l2Penalty(model))) as tf.Scalar;
+  }, true)!;
+  const o = out as unknown as tf.Tensor;
+  const dl = (dataLoss as tf.Scalar | null) ?? cost;
+  const loss = dl.dataSync()[0]!;
+  const pos = positiveColumn(o, classes, positive);
+  const probs = pos.dataSync() as Float32Array;
+  tf.dispose([xt, yt, wt, o, dl, cost, pos]);
+  return { loss, probs };
+}
+
 /**
  * Positive-class probabilities of `x` (rows of `size` values, `inputShape` per row) in inference
  * mode, in chunks that keep each input tensor near 4 MB, plus the mean unweighted cross-entropy.
@@ -86,9 +129,7 @@ export function predictProbabilities(
     const [p, l] = tf.tidy(() => {
       const xb = tf.tensor(x.subarray(s * size, e * size), [e - s, ...inputShape]);
       const out = model.predict(xb) as tf.Tensor;
-      const pos = classes === 2
-        ? (positive === 1 ? tf.reshape(out, [-1]) : tf.sub(1, tf.reshape(out, [-1])))
-        : tf.reshape(tf.slice(out, [0, positive], [-1, 1]), [-1]);
+      const pos = positiveColumn(out, classes, positive);
       const yt = tf.tensor1d(y.subarray(s, e), 'int32');
       return [pos.dataSync() as Float32Array, crossEntropy(out, yt, classes).dataSync() as Float32Array];
     });

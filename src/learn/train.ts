@@ -22,7 +22,7 @@ import { buildModel, numParam } from './families/index.js';
 import { installTrainingGradients } from './train-grads.js';
 import { augmentBatch } from './augment.js';
 import { checkExamples, epochIndices, gatherRows, rowSize } from './train-batches.js';
-import { crossEntropy, l2Penalty, makeOptimizer, predictProbabilities, scheduledRate, setLearningRate, type OptimizerName } from './train-ops.js';
+import { makeOptimizer, predictProbabilities, scheduledRate, setLearningRate, trainStep, type OptimizerName } from './train-ops.js';
 import { chooseThreshold, type ThresholdChoice } from '../evaluate/threshold.js';
 import { isMinimized, metricValue } from '../evaluate/metrics.js';
 import { shouldPrune } from './search/pruning.js';
@@ -139,30 +139,9 @@ export async function trainTrial(req: TrialRequest, data: { readonly train: Exam
           wb[k] = weights === null ? 1 : weights[c]!;
           seenLabels[s + k] = c === req.data.positive ? 1 : 0;
         }
-        const xt = tf.tensor(xs, [b, ...inputShape]);
-        const yt = tf.tensor1d(yb, 'int32');
-        const wt = tf.tensor1d(wb);
-        let out: tf.Tensor | null = null;
-        let dataLoss: tf.Scalar | null = null;
-        // NOTE: minimize disposes the returned cost unless asked to return it; with weight decay the
-        // data loss is kept separately, since the cost then includes the L2 term.
-        const cost = optimizer.minimize(() => {
-          const o = model.apply(xt, { training: true }) as tf.Tensor;
-          out = tf.keep(o);
-          const dl = tf.div(tf.sum(tf.mul(crossEntropy(o, yt, classes), wt)), b) as tf.Scalar;
-          if (weightDecay <= 0) return dl;
-          dataLoss = tf.keep(dl);
-          return tf.add(dl, tf.mul(weightDecay, l2Penalty(model))) as tf.Scalar;
-        }, true)!;
-        const o = out as unknown as tf.Tensor;
-        const dl = (dataLoss as tf.Scalar | null) ?? cost;
-        const batchLoss = dl.dataSync()[0]!;
-        const pos = tf.tidy(() => {
-          const flat = classes === 2 ? tf.reshape(o, [-1]) : tf.reshape(tf.slice(o, [0, req.data.positive], [-1, 1]), [-1]);
-          return classes === 2 && req.data.positive === 0 ? tf.sub(1, flat) : flat;
-        });
-        seenProbs.set(pos.dataSync() as Float32Array, s);
-        tf.dispose([xt, yt, wt, o, dl, cost, pos]);
+        const step = trainStep(model, optimizer, xs, [b, ...inputShape], yb, wb, classes, req.data.positive, weightDecay);
+        seenProbs.set(step.probs, s);
+        const batchLoss = step.loss;
         if (!Number.isFinite(batchLoss)) throw new Error(`training diverged in epoch ${epoch}: the loss became ${batchLoss} (try a smaller learning rate)`);
         lossSum += batchLoss * b;
       }
