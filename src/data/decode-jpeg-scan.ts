@@ -67,7 +67,7 @@ function makeHuffman(counts: Uint8Array, values: Uint8Array): Huffman {
   return { fast, fastAc, maxcode, valptr, mincode, values };
 }
 
-/** Idempotent entropy-coded data: stuffing removed, restart markers replaced by their byte offsets. */
+/** Entropy-coded data of one scan (a reused buffer, valid until the next unstuff): stuffing removed, restart markers replaced by their byte offsets. */
 export interface ScanData {
   readonly data: Uint8Array;
   readonly bits: number;
@@ -76,10 +76,15 @@ export interface ScanData {
   readonly next: number;
 }
 
+let unstuffBuf = new Uint8Array(1 << 16);
+
 /** Copy the entropy-coded segment starting at `pos`, removing 0xFF00 stuffing, until a non-RST marker. */
 export function unstuff(buf: Uint8Array, pos: number): ScanData {
   const end = buf.length;
-  const out = new Uint8Array(end - pos + 512);
+  const need = end - pos + 512;
+  if (unstuffBuf.length < need) unstuffBuf = new Uint8Array(Math.max(need, 2 * unstuffBuf.length));
+  // The reused buffer is zeroed past the data so reads beyond the end see zero bits.
+  const out = unstuffBuf;
   const restarts: number[] = [];
   let o = 0, p = pos;
   while (p < end) {
@@ -88,6 +93,7 @@ export function unstuff(buf: Uint8Array, pos: number): ScanData {
     const nx = p + 1 < end ? buf[p + 1]! : 0xd9;
     if (nx === 0) { out[o++] = 0xff; p += 2; } else if (nx >= 0xd0 && nx <= 0xd7) { restarts.push(o); p += 2; } else if (nx === 0xff) p++; else break;
   }
+  out.fill(0, o, Math.min(out.length, o + 512));
   return { data: out, bits: o * 8, restarts, next: p };
 }
 

@@ -66,6 +66,18 @@ export function readJpegSize(buf: Uint8Array): { width: number; height: number }
   return null;
 }
 
+// NOTE: planes are reused across calls (decoding allocates nothing per image in the steady state):
+// a result is valid until the next decodeJpeg call in the same thread, which every caller honours
+// by resampling the planes before decoding the next image.
+const planePool: Uint8ClampedArray[] = [];
+function planeBuffer(i: number, size: number): Uint8ClampedArray {
+  const have = planePool[i];
+  if (have && have.length >= size) return have.subarray(0, size);
+  const fresh = new Uint8ClampedArray(size);
+  planePool[i] = fresh;
+  return fresh;
+}
+
 /**
  * Decode `buf` at 1/`denom` scale (each 8x8 block becomes (8/denom)^2 pixels). With `lumaOnly`
  * the chroma coefficients are parsed but not transformed (planes[1..] are left empty).
@@ -127,7 +139,7 @@ export function decodeJpeg(buf: Uint8Array, denom: 1 | 2 | 4 | 8, lumaOnly: bool
       mcusX = Math.ceil(width / (8 * hmax)); mcusY = Math.ceil(height / (8 * vmax));
       comps.forEach((c, i) => {
         c.stride = mcusX * c.h * m; c.rows = mcusY * c.v * m;
-        if (i === 0 || !lumaOnly) c.plane = new Uint8ClampedArray(c.stride * c.rows);
+        if (i === 0 || !lumaOnly) c.plane = planeBuffer(i, c.stride * c.rows);
       });
     } else if ((marker >= 0xc2 && marker <= 0xcf) && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
       throw new JpegUnsupportedError(`JPEG process SOF${marker - 0xc0} (progressive, lossless or arithmetic)`);
