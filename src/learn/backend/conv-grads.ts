@@ -1,6 +1,7 @@
 /**
- * Conv2D gradients for the wasm backend, expressed as forward convolutions so they run on
- * XNNPACK's fast convolution instead of a scalar loop.
+ * Conv2D gradients for the wasm backend on XNNPACK's fast kernels instead of a scalar loop:
+ * the input gradient is one forward convolution (flipped, channel-swapped filter over the zero-
+ * dilated, padded dy); the filter gradient is im2col patches times dy on XNNPACK's matmul.
  */
 import * as tf from '@tensorflow/tfjs';
 import { withScope, type Info, type KernelScope } from './kernel-scope.js';
@@ -122,27 +123,5 @@ export function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; back
     const dy2 = s.run('Reshape', { x: dy }, { shape: [n, co] });
     const dw = s.run('BatchMatMul', { a: patches, b: dy2 }, { transposeA: false, transposeB: false });
     return s.run('Reshape', { x: dw }, { shape: [kh, kw, ci, co] });
-  });
-}
-
-/**
- * dW[kh, kw, ci, co] = sum over (b, y, x) of xpad[b, y*s + kh, x*s + kw, ci] * dy[b, y, x, co]:
- * one forward convolution over x with batch and channels swapped, dy acting as a (dilated) filter.
- */
-export function conv2DBackpropFilterBySwap(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): Info {
-  const { x, dy } = args.inputs as { x: Info; dy: Info };
-  const attrs = args.attrs as unknown as ConvAttrs & { filterShape: number[] };
-  const info = convInfo(x.shape, attrs.filterShape, attrs);
-  return withScope(args.backend, (s) => {
-    const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, inHeight: h, inWidth: w, outHeight: oh, outWidth: ow } = info;
-    const { top, left } = info.padInfo;
-    // Rows of x the forward pass touched: [-top, (oh-1)*sh + kh - 1 - top]; pad or crop to exactly that.
-    const bottom = (oh - 1) * sh + kh - top - h;
-    const right = (ow - 1) * sw + kw - left - w;
-    const xp = padOrCrop(s, x, top, bottom, left, right);
-    const xt = s.run('Transpose', { x: xp }, { perm: [3, 1, 2, 0] });
-    const dyt = s.run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] });
-    const out = s.run('Conv2D', { x: xt, filter: dyt }, { strides: 1, pad: 'valid', dilations: [sh, sw], dataFormat: 'NHWC', dimRoundingMode: undefined } as unknown as tf.NamedAttrMap);
-    return s.run('Transpose', { x: out }, { perm: [1, 2, 0, 3] });
   });
 }
