@@ -138,6 +138,11 @@ export class StageCache {
     }
   }
 
+  /** Remove one entry (used by --no-cache, which recomputes and replaces it). */
+  async remove(stage: string, key: CacheKey): Promise<void> {
+    await rm(this.entryDir(stage, key), { recursive: true, force: true });
+  }
+
   /** Entry counts and sizes per stage. */
   async status(): Promise<CacheStatus> {
     const stages: { stage: string; entries: number; bytes: number }[] = [];

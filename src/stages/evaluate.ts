@@ -1,0 +1,97 @@
+/**
+ * Stage `evaluate`: the one and only use of the hold-out. The best trial's model, with the
+ * feature transform fitted on its training part and the threshold chosen on validation, scores
+ * the hold-out once; metrics come with seeded bootstrap intervals.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ImageBlock, Inventory } from '../core/data.js';
+import { Rng } from '../core/rng.js';
+import type { MetricName, PipelineSpec } from '../core/spec.js';
+import { allMetrics, confusionAt, type Confusion } from '../evaluate/metrics.js';
+import { bootstrapIntervals, type Interval } from '../evaluate/bootstrap.js';
+import { initBackend } from '../learn/backend/backend.js';
+import { loadModel } from '../learn/model-io.js';
+import { predictProbabilities } from '../learn/train-ops.js';
+import type { TrialResult } from '../learn/protocol.js';
+import type { FittedPixelSteps } from '../features/index.js';
+import { transformRows } from './features.js';
+import type { StageDef } from './stage.js';
+
+/** Metrics given a 95% bootstrap interval in metrics.json and the report. */
+export const INTERVAL_METRICS: readonly MetricName[] = ['f1', 'mcc', 'recall', 'precision', 'fnr'];
+
+export interface EvaluateInput {
+  readonly spec: PipelineSpec;
+  readonly inventory: Inventory;
+  readonly block: ImageBlock<Uint8Array>;
+  /** Inventory indices of the hold-out: read here and nowhere else. */
+  readonly holdout: readonly number[];
+  readonly fitted: FittedPixelSteps;
+  readonly best: TrialResult;
+  readonly bestModelDir: string;
+  readonly backend: string;
+  readonly upstream: { readonly holdout: string; readonly search: string; readonly features: string; readonly decode: string };
+}
+
+export interface HoldoutPredictions {
+  readonly indices: readonly number[];
+  /** Positive-class probability per hold-out item, in `indices` order. */
+  readonly probabilities: readonly number[];
+  /** 1 when the item is of the positive class. */
+  readonly labels01: readonly number[];
+  /** Class index per item. */
+  readonly labels: readonly number[];
+}
+
+export interface EvaluateOutput {
+  readonly predictions: HoldoutPredictions;
+  readonly threshold: number;
+  readonly metrics: Readonly<Record<MetricName, number>>;
+  readonly intervals: Readonly<Record<string, Interval>>;
+  readonly confusion: Confusion;
+}
+
+export const evaluateStage: StageDef<EvaluateInput, EvaluateOutput, { n: number }> = {
+  name: 'evaluate',
+  version: 1,
+  fingerprint: (input) => ({
+    params: { objective: input.spec.objective, report: { bootstrap: input.spec.report.bootstrap }, intervals: INTERVAL_METRICS },
+    upstream: input.upstream,
+    inputs: { backend: input.backend },
+    seed: input.spec.seed,
+  }),
+  async execute(input, dir, ctx) {
+    const { spec, inventory } = input;
+    await initBackend(input.backend as PipelineSpec['backend']);
+    const model = await loadModel(input.bestModelDir);
+    try {
+      const rows = input.holdout;
+      const x = transformRows(input.block, rows, input.fitted);
+      const labels = Uint8Array.from(rows, (r) => inventory.items[r]!.label);
+      ctx.progress.tick(0, rows.length, 'scoring the hold-out');
+      const { probs } = predictProbabilities(model, x.data, [x.height, x.width, x.channels], labels, inventory.classes.length, inventory.positive);
+      const labels01 = Array.from(labels, (c) => (c === inventory.positive ? 1 : 0));
+      const probabilities = Array.from(probs);
+      const threshold = input.best.threshold;
+      const metrics = allMetrics(probabilities, labels01, threshold, spec.objective.beta);
+      const intervals = bootstrapIntervals(probabilities, labels01, threshold, INTERVAL_METRICS, {
+        resamples: spec.report.bootstrap,
+        rng: new Rng(spec.seed).child('bootstrap'),
+        beta: spec.objective.beta,
+      });
+      const confusion = confusionAt(probabilities, labels01, threshold);
+      const out: EvaluateOutput = {
+        predictions: { indices: [...rows], probabilities, labels01, labels: Array.from(labels) },
+        threshold, metrics, intervals, confusion,
+      };
+      await writeFile(path.join(dir, 'evaluation.json'), JSON.stringify(out));
+      return { n: rows.length };
+    } finally {
+      model.dispose();
+    }
+  },
+  async load(dir) {
+    return JSON.parse(await readFile(path.join(dir, 'evaluation.json'), 'utf8')) as EvaluateOutput;
+  },
+};

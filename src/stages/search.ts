@@ -1,0 +1,217 @@
+/**
+ * Stage `search`: proposes and trains trials within the budget, each trial cached under its own
+ * key (data, family, parameters, seed, peers, code version), so an interrupted search resumes
+ * where it stopped and raising `trials` reuses the finished ones. Trials run in worker processes
+ * when `parallel` > 1 (tfjs-wasm is single-threaded), in this process otherwise.
+ */
+import { existsSync } from 'node:fs';
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import { Rng } from '../core/rng.js';
+import { MINIMIZED_METRICS, type PipelineSpec } from '../core/spec.js';
+import type { EpochRecord, TrialData, TrialRequest, TrialResult } from '../learn/protocol.js';
+import { runTrialInProcess } from '../learn/run-trial.js';
+import { runSearch, type SearchOutcome, type TrialPlan } from '../learn/search/run-search.js';
+import { WorkerPool } from '../learn/search/worker-pool.js';
+import { cacheKey, fingerprintRecord, type CacheKey } from '../store/fingerprint.js';
+import type { ResampledFold } from './resample.js';
+import type { FoldTensors } from './features.js';
+import type { StageContext, StageDef } from './stage.js';
+
+/** Bump when training or a model family changes what a trial produces. */
+export const TRIAL_CODE_VERSION = 1;
+
+export interface SearchInput {
+  readonly spec: PipelineSpec;
+  readonly classes: readonly string[];
+  readonly positive: number;
+  readonly features: FoldTensors;
+  readonly resampled: ResampledFold;
+  /** Resolved backend name (wasm, cpu, tensorflow, tensorflow-gpu). */
+  readonly backend: string;
+  readonly upstream: { readonly features: string; readonly resample: string };
+}
+
+export interface SearchOutput extends Omit<SearchOutcome, 'best'> {
+  readonly best: TrialResult;
+  /** Folder holding the best trial's saved model (model.json + weights.bin). */
+  readonly bestModelDir: string;
+  /** Trial cache hits in this run. */
+  readonly reused: number;
+  /** Cache keys of every trial (by index) and of the best, so `cache gc` keeps them. */
+  readonly trialKeys: readonly string[];
+  readonly bestKey: string;
+}
+
+interface SearchMeta {
+  readonly bestKey: string;
+  readonly keys: string[];
+  readonly used: SearchOutcome['used'];
+  readonly planned: SearchOutcome['planned'];
+  readonly stoppedBy: SearchOutcome['stoppedBy'];
+  readonly reused: number;
+}
+
+/** The trial worker entry: compiled JS next to this build, or the TypeScript source under tsx. */
+export function trialWorkerScript(): string {
+  const js = fileURLToPath(new URL('../learn/trial-worker.js', import.meta.url));
+  if (existsSync(js)) return js;
+  return fileURLToPath(new URL('../learn/trial-worker.ts', import.meta.url));
+}
+
+function trialRecord(input: SearchInput, plan: TrialPlan) {
+  const { spec } = input;
+  return fingerprintRecord({
+    stage: 'trial',
+    codeVersion: TRIAL_CODE_VERSION,
+    params: { family: plan.family, params: plan.params, training: spec.model.training, objective: spec.objective, pruning: spec.search.pruning, peers: plan.peers },
+    upstream: input.upstream,
+    inputs: { backend: input.backend },
+    seed: plan.seed,
+  });
+}
+
+function describe(plan: { family: string; params: Readonly<Record<string, unknown>> }, names: readonly string[]): string {
+  const shown = names.filter((n) => n in plan.params).map((n) => {
+    const v = plan.params[n];
+    return `${n}=${typeof v === 'number' && !Number.isInteger(v) ? v.toPrecision(3) : String(v)}`;
+  });
+  return [plan.family, ...shown].join(' ');
+}
+
+export const searchStage: StageDef<SearchInput, SearchOutput, SearchMeta> = {
+  name: 'search',
+  version: 1,
+  fingerprint: (input) => ({
+    params: { model: input.spec.model, objective: input.spec.objective, search: input.spec.search, trialCode: TRIAL_CODE_VERSION },
+    upstream: input.upstream,
+    inputs: { backend: input.backend },
+    seed: input.spec.seed,
+  }),
+  async execute(input, dir, ctx) {
+    const { spec } = input;
+    const minimize = MINIMIZED_METRICS.has(spec.objective.metric);
+    const data: TrialData = {
+      trainX: input.resampled.trainX,
+      trainY: input.resampled.trainY,
+      valX: input.features.valX,
+      valY: input.features.valY,
+      classWeights: input.resampled.classWeights,
+      balancedBatches: input.resampled.balancedBatches,
+      augment: planAugment(spec),
+      positive: input.positive,
+      classes: input.classes,
+    };
+    const searched = Object.entries(spec.model.space).filter(([, p]) => p.kind !== 'fixed').map(([n]) => n);
+    const keys = new Map<number, CacheKey>();
+    const modelDirs = new Map<number, string>();
+    let reused = 0;
+    let best: TrialResult | null = null;
+    const planned = spec.search.trials;
+    const onEpoch = (index: number, r: EpochRecord, of: number) => {
+      ctx.progress.tick(index, planned, `trial ${index + 1}/${planned} epoch ${r.epoch}/${of} ${spec.objective.metric} ${r.valObjective.toFixed(3)}${best ? `  best ${best.score.toFixed(3)}` : ''}`);
+    };
+    const pool = spec.search.parallel > 1
+      ? await WorkerPool.start({ size: spec.search.parallel, script: trialWorkerScript(), env: { ASSAY_BACKEND: input.backend }, onEpoch })
+      : null;
+    try {
+      const execute = async (batch: readonly TrialPlan[]): Promise<TrialResult[]> => {
+        const results = new Map<number, TrialResult>();
+        const todo: { plan: TrialPlan; key: CacheKey; req: TrialRequest }[] = [];
+        for (const plan of batch) {
+          const record = trialRecord(input, plan);
+          const key = cacheKey(record);
+          keys.set(plan.index, key);
+          const hit = ctx.noCache ? null : await ctx.cache.lookup<{ result: TrialResult }>('trial', key);
+          if (hit) {
+            results.set(plan.index, hit.meta.result);
+            modelDirs.set(plan.index, path.join(hit.dir, 'model'));
+            reused++;
+            continue;
+          }
+          const modelDir = path.join(ctx.cache.root, 'tmp', `model-${key.slice(0, 12)}-${randomBytes(4).toString('hex')}`);
+          await mkdir(modelDir, { recursive: true });
+          const req: TrialRequest = {
+            index: plan.index, family: plan.family, params: plan.params, training: spec.model.training, objective: spec.objective,
+            seed: plan.seed, data, peers: plan.peers, pruning: spec.search.pruning, modelDir, backend: input.backend,
+          };
+          todo.push({ plan, key, req });
+        }
+        const fresh = pool
+          ? await pool.run(todo.map((t) => t.req))
+          : await sequential(todo.map((t) => t.req), (req) => runTrialInProcess(req, { onEpoch: (r, of) => onEpoch(req.index, r, of) }));
+        for (const [i, t] of todo.entries()) {
+          const result = fresh[i]!;
+          results.set(t.plan.index, result);
+          if (result.error === undefined) {
+            const entry = await ctx.cache.store('trial', t.key, trialRecord(input, t.plan), async (edir) => {
+              await cp(t.req.modelDir!, path.join(edir, 'model'), { recursive: true });
+              return { result };
+            });
+            modelDirs.set(t.plan.index, path.join(entry.dir, 'model'));
+          }
+          await rm(t.req.modelDir!, { recursive: true, force: true });
+        }
+        return batch.map((p) => results.get(p.index)!);
+      };
+      const outcome = await runSearch({
+        strategy: spec.search.strategy,
+        families: spec.model.families,
+        space: spec.model.space,
+        training: spec.model.training,
+        trials: spec.search.trials,
+        timeSeconds: spec.search.timeSeconds,
+        parallel: spec.search.parallel,
+        startup: spec.search.startup,
+        minimize,
+        rng: new Rng(spec.seed).child('search'),
+        execute,
+        onProgress: (e) => {
+          if (e.kind !== 'trial') return;
+          best = e.best;
+          const r = e.result;
+          const status = r.error !== undefined ? `failed: ${r.error}` : `${spec.objective.metric} ${r.score.toFixed(4)}${r.pruned ? ' (pruned)' : ''}`;
+          ctx.progress.line(`trial ${r.index + 1}/${e.planned}  ${describe(r, searched)}  ${status}  epochs ${r.epochs}  ${r.seconds.toFixed(1)}s${e.best ? `  best ${e.best.score.toFixed(4)} (#${e.best.index + 1})` : ''}`);
+        },
+      });
+      await writeFile(path.join(dir, 'trials.jsonl'), outcome.trials.map((t) => JSON.stringify(t)).join('\n') + '\n');
+      const bestKey = keys.get(outcome.best.index)!;
+      return {
+        bestKey,
+        keys: outcome.trials.map((t) => keys.get(t.index)!),
+        used: outcome.used,
+        planned: outcome.planned,
+        stoppedBy: outcome.stoppedBy,
+        reused,
+      };
+    } finally {
+      await pool?.close();
+    }
+  },
+  async load(dir, meta, _input, ctx) {
+    const trials = (await readFile(path.join(dir, 'trials.jsonl'), 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as TrialResult);
+    const bestDir = ctx.cache.entryDir('trial', meta.bestKey);
+    const bestModelDir = path.join(bestDir, 'model');
+    if (!existsSync(path.join(bestModelDir, 'model.json'))) {
+      throw new Error(`the best trial's model is missing from the cache (${bestDir}); rerun with --no-cache`);
+    }
+    const best = trials[meta.keys.indexOf(meta.bestKey)]!;
+    return { trials, best, bestModelDir, used: meta.used, planned: meta.planned, stoppedBy: meta.stoppedBy, reused: meta.reused, trialKeys: meta.keys, bestKey: meta.bestKey };
+  },
+};
+
+function planAugment(spec: PipelineSpec) {
+  let augment = null;
+  for (const step of spec.features) if (step.kind === 'augment') augment = step.augment;
+  return augment;
+}
+
+async function sequential<T, R>(xs: readonly T[], f: (x: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (const x of xs) out.push(await f(x));
+  return out;
+}
+
+export type { StageContext };

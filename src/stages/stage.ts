@@ -1,0 +1,87 @@
+/**
+ * The stage contract and the one function that runs a stage through the cache.
+ *
+ * A stage declares what its output depends on (`fingerprint`), how to compute its artifact into a
+ * folder (`execute`), and how to read it back (`load`). `runStage` makes the key, restores a hit
+ * or computes a miss atomically, and records what happened for the lock file and the console.
+ */
+import type { StageCache } from '../store/cache.js';
+import { cacheKey, fingerprintRecord, type CacheKey, type FingerprintRecord } from '../store/fingerprint.js';
+import { StageError } from '../core/errors.js';
+import type { Progress } from './progress.js';
+
+export type StageName = 'ingest' | 'decode' | 'holdout' | 'sample' | 'split' | 'features' | 'resample' | 'search' | 'evaluate';
+
+export interface StageFingerprint {
+  readonly params: unknown;
+  readonly upstream: Readonly<Record<string, string>>;
+  readonly inputs?: Readonly<Record<string, string>>;
+  readonly seed: number | string | null;
+}
+
+export interface StageDef<In, Out, Meta = unknown> {
+  readonly name: StageName;
+  /** Bump when the stage's output changes for the same inputs. */
+  readonly version: number;
+  fingerprint(input: In): StageFingerprint;
+  /** Compute the artifact into `dir` (a fresh folder) and return small metadata to keep. */
+  execute(input: In, dir: string, ctx: StageContext): Promise<Meta>;
+  /** Read the artifact back from a (verified) cache entry. */
+  load(dir: string, meta: Meta, input: In, ctx: StageContext): Promise<Out>;
+}
+
+export interface StageContext {
+  readonly cache: StageCache;
+  /** Recompute every stage, ignoring (and replacing) cache entries. */
+  readonly noCache: boolean;
+  readonly progress: Progress;
+  readonly cwd: string;
+}
+
+export interface StageRecord {
+  readonly name: StageName;
+  readonly key: CacheKey;
+  readonly cached: boolean;
+  readonly seconds: number;
+  readonly fingerprint: FingerprintRecord;
+  /** One-line summary for the console and the report (e.g. `1650 items`). */
+  readonly summary: string;
+}
+
+export interface StageOutcome<Out> {
+  readonly output: Out;
+  readonly record: StageRecord;
+  readonly dir: string;
+}
+
+/** Run one stage through the cache. Errors are wrapped in a StageError naming the stage. */
+export async function runStage<In, Out, Meta>(
+  def: StageDef<In, Out, Meta>,
+  input: In,
+  ctx: StageContext,
+  summarize: (out: Out, meta: Meta) => string = () => '',
+): Promise<StageOutcome<Out>> {
+  const fp = def.fingerprint(input);
+  const record = fingerprintRecord({ stage: def.name, codeVersion: def.version, params: fp.params, upstream: fp.upstream, inputs: fp.inputs ?? {}, seed: fp.seed });
+  const key = cacheKey(record);
+  const started = performance.now();
+  ctx.progress.stageStart(def.name);
+  try {
+    const hit = ctx.noCache ? null : await ctx.cache.lookup<Meta>(def.name, key);
+    let entry = hit;
+    if (!entry) {
+      if (ctx.noCache) await ctx.cache.remove(def.name, key);
+      entry = await ctx.cache.store(def.name, key, record, (dir) => def.execute(input, dir, ctx));
+    }
+    const output = await def.load(entry.dir, entry.meta, input, ctx);
+    const seconds = (performance.now() - started) / 1000;
+    const out: StageRecord = { name: def.name, key, cached: hit !== null, seconds, fingerprint: record, summary: summarize(output, entry.meta) };
+    ctx.progress.stageEnd(out);
+    return { output, record: out, dir: entry.dir };
+  } catch (err) {
+    ctx.progress.stageFailed(def.name, err);
+    if (err instanceof StageError) throw err;
+    if (err instanceof Error && 'exitCode' in err) throw err; // AssayError subclasses keep their own message and code
+    throw new StageError(def.name, err);
+  }
+}
