@@ -1,0 +1,46 @@
+/**
+ * assay's library API. The CLI imports only this module. Functions that need the tensor engine
+ * load it lazily, so `validate`, `runs` and `diff` start fast.
+ */
+export type { PipelineSpec, FeatureStep, MetricName, DataSpec } from './core/spec.js';
+export type { Diagnostic } from './core/diagnostics.js';
+export { formatDiagnostic } from './core/diagnostics.js';
+export { AssayError, InvalidPipelineError, UsageError, DataError, StageError, NotFoundError } from './core/errors.js';
+export { loadPipeline, validatePipelineText } from './config/index.js';
+export { listRuns, resolveRun, type RunSummary } from './store/run-folder.js';
+export { StageCache, defaultCacheDir } from './store/cache.js';
+export { explainRun } from './run/explain.js';
+export { cacheStatus, cacheGc } from './run/cache-commands.js';
+export type { RunOptions, RunResult } from './run/run-pipeline.js';
+
+import type { RunOptions, RunResult } from './run/run-pipeline.js';
+
+/** Validate and run a pipeline, writing a run folder (see run/run-pipeline.ts). */
+export async function runPipeline(opts: RunOptions): Promise<RunResult> {
+  return (await import('./run/run-pipeline.js')).runPipeline(opts);
+}
+
+/** Which tensor backend would be used, and why (for `assay doctor`). */
+export async function doctor() {
+  return (await import('./learn/backend/backend.js')).describeBackends();
+}
+
+/** Write a synthetic crack image folder (for `assay synth`). */
+export async function writeSyntheticFolder(...args: Parameters<typeof import('./data/synth.js').writeSyntheticFolder>) {
+  return (await import('./data/synth.js')).writeSyntheticFolder(...args);
+}
+
+// What users do with finished runs: diff, rerun, predict (src/results/).
+export { diffRuns, DIFF_RESAMPLES, type DiffOptions, type RunDiff, type MetricDiff, type MetricNoise, type StageDiff } from './results/diff-runs.js';
+export { renderDiffText, renderDiffMarkdown } from './results/diff-render.js';
+export { compareRuns, type RunComparison, type RunDifference } from './results/compare-runs.js';
+export { rerunRun, type RerunOptions, type RerunResult } from './results/rerun.js';
+export { formatPredictCsv, type PredictRow } from './results/predict-csv.js';
+export type { PredictOptions, PredictResult } from './results/predict.js';
+
+import type { PredictOptions, PredictResult } from './results/predict.js';
+
+/** Score image files with a run's model and stored transform (see results/predict.ts); loads tfjs. */
+export async function predictFiles(opts: PredictOptions): Promise<PredictResult> {
+  return (await import('./results/predict.js')).predictFiles(opts);
+}

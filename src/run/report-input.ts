@@ -1,0 +1,138 @@
+/**
+ * Fills the report's input from a finished run and writes report.md, report.html and the
+ * gallery images. The gallery shows every hold-out false negative and a sample of false
+ * positives, each as the original image and as the model saw it after the feature steps.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Inventory } from '../core/data.js';
+import { Rng } from '../core/rng.js';
+import { allMetrics } from '../evaluate/metrics.js';
+import { findDuplicates } from '../data/partition/index.js';
+import { renderSynthetic, syntheticParams } from '../data/synth.js';
+import { renderHtml } from '../report/html.js';
+import { renderMarkdown, reportAssets } from '../report/markdown.js';
+import type { GalleryImage, ReportInput, StageCounts } from '../report/model.js';
+import { modelViewPng, originalPng, rgbPng } from '../report/thumbnail.js';
+import { environment } from '../store/environment.js';
+import { readTensor } from '../store/tensor-file.js';
+import { transformRows } from '../stages/features.js';
+import type { Progress } from '../stages/progress.js';
+import type { RunRecord } from './write-run.js';
+
+function counts(inventory: Inventory, indices: readonly number[]): Record<string, number> {
+  const out: Record<string, number> = Object.fromEntries(inventory.classes.map((c) => [c, 0]));
+  for (const i of indices) out[inventory.classes[inventory.items[i]!.label]!]!++;
+  return out;
+}
+
+function fromList(classes: readonly string[], values: readonly number[]): Record<string, number> {
+  return Object.fromEntries(classes.map((c, k) => [c, values[k] ?? 0]));
+}
+
+async function original(run: RunRecord, index: number): Promise<string> {
+  const item = run.inventory.items[index]!;
+  const data = run.spec.data;
+  if (data.source === 'synthetic-cracks') {
+    const params = syntheticParams(item.ref, { size: data.size, seed: run.spec.seed, hardNegatives: data.hardNegatives });
+    if (!params) throw new Error(`not a synthetic item: ${item.ref}`);
+    return rgbPng(renderSynthetic(params), data.size, data.size, 3);
+  }
+  return originalPng(path.join(run.root, item.ref));
+}
+
+async function galleryImage(run: RunRecord, index: number, probability: number): Promise<GalleryImage> {
+  const view = transformRows(run.decode.block, [index], run.features.folds[0]!.fitted);
+  return { ref: run.inventory.items[index]!.ref, probability, originalPng: await original(run, index), modelViewPng: await modelViewPng(view, 0) };
+}
+
+export async function buildReportInput(run: RunRecord): Promise<ReportInput> {
+  const { spec, inventory, evaluation, search } = run;
+  const preds = evaluation.predictions;
+  const fnIdx: number[] = [];
+  const fpIdx: number[] = [];
+  preds.indices.forEach((idx, i) => {
+    const predicted = preds.probabilities[i]! >= evaluation.threshold;
+    if (preds.labels01[i] === 1 && !predicted) fnIdx.push(i);
+    if (preds.labels01[i] === 0 && predicted) fpIdx.push(i);
+  });
+  // Every false negative; a seeded sample of the false positives, most confident first.
+  const fpSample = new Rng(spec.seed).child('gallery').sample(fpIdx.length, spec.report.falsePositives).map((k) => fpIdx[k]!)
+    .sort((a, b) => preds.probabilities[b]! - preds.probabilities[a]!);
+  const falseNegatives = await Promise.all(fnIdx.map((i) => galleryImage(run, preds.indices[i]!, preds.probabilities[i]!)));
+  const falsePositives = await Promise.all(fpSample.map((i) => galleryImage(run, preds.indices[i]!, preds.probabilities[i]!)));
+
+  const valY = (await readTensor(run.features.folds[0]!.valY)).data as Uint8Array;
+  const valLabels01 = Array.from(valY, (c) => (c === inventory.positive ? 1 : 0));
+  const validation = search.best.valProbabilities.length === valLabels01.length
+    ? { metrics: allMetrics(search.best.valProbabilities, valLabels01, evaluation.threshold, spec.objective.beta) }
+    : null;
+
+  const fold = run.split.folds[0]!;
+  const countRows: StageCounts[] = [
+    { stage: 'source', counts: counts(inventory, inventory.items.map((_, i) => i)) },
+    { stage: 'hold-out', counts: counts(inventory, run.holdout.holdout) },
+    { stage: 'sample', counts: counts(inventory, run.sample.indices) },
+    { stage: 'train', counts: counts(inventory, fold.train) },
+    { stage: 'validation', counts: counts(inventory, fold.validation) },
+    { stage: 'train after resampling', counts: fromList(inventory.classes, run.resample.folds[0]!.after) },
+  ];
+  const duplicates = findDuplicates(inventory.items, { 'hold-out': run.holdout.holdout, pool: run.holdout.pool }).map((d) => d.refs);
+  const env = environment();
+  const rule = spec.objective.threshold.kind === 'fixed'
+    ? `fixed at ${spec.objective.threshold.value}`
+    : spec.objective.threshold.kind === 'tune'
+      ? `tuned on validation to ${MINIMIZE.has(spec.objective.metric) ? 'minimise' : 'maximise'} ${spec.objective.metric}`
+      : `tuned on validation to optimise ${spec.objective.threshold.optimize} subject to ${spec.objective.threshold.subjectTo.map((c) => `${c.metric} ${c.op} ${c.value}`).join(', ')}`;
+  return {
+    run: { id: run.id, name: spec.name, version: spec.version, description: spec.description, createdAt: run.createdAt, pipelineYaml: run.text, overrides: run.overrides },
+    classes: inventory.classes,
+    positive: inventory.positive,
+    objective: { metric: spec.objective.metric, beta: spec.objective.beta, threshold: evaluation.threshold, rule },
+    holdout: {
+      metrics: evaluation.metrics,
+      intervals: evaluation.intervals,
+      level: 0.95,
+      resamples: spec.report.bootstrap,
+      confusion: evaluation.confusion,
+      n: preds.indices.length,
+      positives: preds.labels01.reduce((a, b) => a + b, 0),
+      probabilities: preds.probabilities,
+      labels: preds.labels01,
+    },
+    validation,
+    search: {
+      strategy: spec.search.strategy,
+      trialsRun: search.used.trials,
+      trialsPlanned: search.planned.trials,
+      secondsUsed: search.used.seconds,
+      secondsBudget: search.planned.seconds,
+      stoppedBy: search.stoppedBy === 'time' ? 'time budget' : search.stoppedBy === 'exhausted' ? 'grid exhausted' : 'trial budget',
+      pruned: search.trials.filter((t) => t.pruned).length,
+    },
+    trials: search.trials,
+    bestTrial: search.best.index,
+    counts: countRows,
+    dataIssues: { skipped: [...inventory.skipped, ...run.decode.bad], duplicates, duplicatePolicy: spec.data.duplicates },
+    gallery: { falseNegatives, falsePositives },
+    stages: run.stages.map((s) => ({ name: s.name, key: s.key.slice(0, 10), cached: s.cached, seconds: s.seconds })),
+    environment: {
+      assay: env.assay, node: env.node, os: `${env.platform} ${env.arch}`, cpu: `${env.cpus} x ${env.cpuModel}`,
+      backend: `${run.backend.name} (${run.backend.reason})`, tfjs: env.packages['@tensorflow/tfjs'] ?? 'unknown',
+    },
+  };
+}
+
+const MINIMIZE = new Set(['fnr', 'fpr', 'log-loss']);
+
+export async function writeReports(run: RunRecord, _metrics: unknown, progress: Progress): Promise<void> {
+  progress.line('writing report');
+  const input = await buildReportInput(run);
+  await writeFile(path.join(run.dir, 'report.md'), renderMarkdown(input));
+  await writeFile(path.join(run.dir, 'report.html'), renderHtml(input));
+  for (const f of reportAssets(input)) {
+    const file = path.join(run.dir, f.path);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, f.data);
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * The interpreter: validate, then run the stages in order through the cache, then write the run
+ * folder. The hold-out indices go from the `holdout` stage straight to `evaluate`; every stage in
+ * between sees only the pool, so nothing fitted, sampled, resampled or searched can touch them.
+ *
+ *   ingest -> decode -> holdout -> sample -> split -> features -> resample -> search -> evaluate -> report
+ */
+import path from 'node:path';
+import { InvalidPipelineError } from '../core/errors.js';
+import type { PipelineSpec } from '../core/spec.js';
+import { loadPipeline, countsDiagnostics } from '../config/index.js';
+import { listInventory } from '../data/sources/index.js';
+import { availableCounts } from '../data/partition/index.js';
+import { planSteps } from '../features/steps.js';
+import { initBackend, type BackendInfo } from '../learn/backend/backend.js';
+import { StageCache, defaultCacheDir } from '../store/cache.js';
+import { createRunFolder, newRunId, type RunId } from '../store/run-folder.js';
+import { consoleProgress, type Progress } from '../stages/progress.js';
+import { runStage, type StageContext, type StageRecord } from '../stages/stage.js';
+import { ingestStage } from '../stages/ingest.js';
+import { decodeStage, enforceBadFilePolicy } from '../stages/decode.js';
+import { holdoutStage } from '../stages/holdout.js';
+import { sampleStage } from '../stages/sample.js';
+import { splitStage } from '../stages/split.js';
+import { featuresStage } from '../stages/features.js';
+import { resampleStage } from '../stages/resample.js';
+import { searchStage } from '../stages/search.js';
+import { evaluateStage } from '../stages/evaluate.js';
+import { writeRunFolder, writeFailedLock, type RunRecord } from './write-run.js';
+
+export interface RunOptions {
+  /** Pipeline file (YAML). */
+  readonly file: string;
+  /** `path=value` overrides, recorded in the run. */
+  readonly overrides?: readonly string[];
+  readonly noCache?: boolean;
+  /** Folder holding run folders (default `runs` under cwd). */
+  readonly runsDir?: string;
+  /** Stage cache folder (default $ASSAY_CACHE_DIR or `<runsDir>/.cache`). */
+  readonly cacheDir?: string;
+  readonly cwd?: string;
+  readonly progress?: Progress;
+  /** Pin the run id (used by `rerun` and tests). */
+  readonly runId?: RunId;
+}
+
+export interface RunResult {
+  readonly id: RunId;
+  readonly dir: string;
+  readonly spec: PipelineSpec;
+  readonly metrics: unknown;
+  readonly stages: readonly StageRecord[];
+}
+
+/** Validate and run a pipeline; throws InvalidPipelineError (exit 2) or an AssayError naming the failed stage (exit 1). */
+export async function runPipeline(opts: RunOptions): Promise<RunResult> {
+  const cwd = path.resolve(opts.cwd ?? process.cwd());
+  const progress = opts.progress ?? consoleProgress();
+  const loaded = await loadPipeline(path.resolve(cwd, opts.file), { overrides: opts.overrides ?? [] });
+  if (!loaded.ok) throw new InvalidPipelineError(loaded.diagnostics);
+  const { spec } = loaded;
+  const runsDir = path.resolve(cwd, opts.runsDir ?? 'runs');
+  const cache = new StageCache(opts.cacheDir ? path.resolve(cwd, opts.cacheDir) : defaultCacheDir(runsDir), { warn: (m) => progress.line(`warning: ${m}`) });
+  const id = opts.runId ?? newRunId();
+  const dir = await createRunFolder(runsDir, spec.name, id);
+  const ctx: StageContext = { cache, noCache: opts.noCache ?? false, progress, cwd };
+  const stages: StageRecord[] = [];
+  const createdAt = new Date().toISOString();
+  const base = { id, dir, file: opts.file, text: loaded.text, resolved: loaded.resolved, overrides: opts.overrides ?? [], createdAt, spec };
+  let backend: BackendInfo | null = null;
+  progress.line(`run ${spec.name} v${spec.version} -> ${path.relative(cwd, dir) || dir}`);
+  try {
+    const steps = planSteps(spec.features);
+    const root = 'path' in spec.data ? path.resolve(cwd, spec.data.source === 'csv' ? path.dirname(spec.data.path) : spec.data.path) : cwd;
+    const listed = await listInventory(spec.data, {
+      cwd, seed: spec.seed,
+      fingerprintCache: path.join(cache.root, 'fingerprints', `${spec.data.source}-${Buffer.from(root).toString('base64url').slice(-40)}.json`),
+      progress: (done, total) => progress.tick(done, total, 'files'),
+    });
+    const ingest = await runStage(ingestStage, { data: spec.data, inventory: listed.inventory, fingerprint: listed.fingerprint }, ctx,
+      (inv) => `${inv.items.length} items (${inv.classes.map((c, k) => `${c} ${inv.items.filter((i) => i.label === k).length}`).join(', ')})`);
+    stages.push(ingest.record);
+    const inventory = ingest.output;
+
+    const decode = await runStage(decodeStage, { data: spec.data, root, inventory, geometry: steps.geometry, seed: spec.seed, upstream: { ingest: ingest.record.key } }, ctx,
+      (o) => `${o.block.count} images ${o.block.height}x${o.block.width}x${o.block.channels}${o.bad.length ? `, ${o.bad.length} unreadable` : ''}`);
+    stages.push(decode.record);
+    enforceBadFilePolicy(spec.data, decode.output.bad);
+
+    const holdout = await runStage(holdoutStage, {
+      inventory, usable: decode.output.usable, spec: spec.holdout, duplicates: spec.data.duplicates, seed: spec.seed, upstream: { decode: decode.record.key },
+    }, ctx, (o) => `${o.holdout.length} held out, ${o.pool.length} in the pool${o.dropped ? `, ${o.dropped} duplicates dropped` : ''}`);
+    stages.push(holdout.record);
+
+    const byClass = (counts: readonly number[]) => Object.fromEntries(inventory.classes.map((c, k) => [c, counts[k]!]));
+    const beforeHoldout = availableCounts(inventory.items, decode.output.usable, inventory.classes.length);
+    const afterHoldout = availableCounts(inventory.items, holdout.output.pool, inventory.classes.length);
+    const shortfalls = countsDiagnostics(spec, byClass(beforeHoldout), loaded.locate, opts.file, byClass(afterHoldout));
+    if (shortfalls.length > 0) throw new InvalidPipelineError(shortfalls);
+
+    const sample = await runStage(sampleStage, { inventory, pool: holdout.output.pool, spec: spec.sampling, seed: spec.seed, upstream: { holdout: holdout.record.key } }, ctx,
+      (o) => countsText(inventory, o.indices));
+    stages.push(sample.record);
+
+    const split = await runStage(splitStage, { inventory, indices: sample.output.indices, spec: spec.split, seed: spec.seed, upstream: { sample: sample.record.key } }, ctx,
+      (o) => o.folds.length === 1 ? `train ${countsText(inventory, o.folds[0]!.train)} | validation ${countsText(inventory, o.folds[0]!.validation)}` : `${o.folds.length} folds`);
+    stages.push(split.record);
+
+    const features = await runStage(featuresStage, {
+      inventory, block: decode.output.block, folds: split.output.folds, pixelSteps: steps.pixel, upstream: { decode: decode.record.key, split: split.record.key },
+    }, ctx, (o) => `example shape [${o.exampleShape.join(', ')}]${steps.pixel.length ? `, fitted ${steps.pixel.map((s) => s.kind).join(', ')} on train` : ''}`);
+    stages.push(features.record);
+
+    const resample = await runStage(resampleStage, {
+      folds: features.output.folds, spec: spec.resample, classes: inventory.classes, seed: spec.seed, upstream: { features: features.record.key },
+    }, ctx, (o) => `${spec.resample.method}: ${countsList(inventory.classes, o.folds[0]!.before)} -> ${countsList(inventory.classes, o.folds[0]!.after)}`);
+    stages.push(resample.record);
+
+    backend = await initBackend(spec.backend);
+    // NOTE: only fold 0 trains the search for now; k-fold splits are computed and recorded.
+    const search = await runStage(searchStage, {
+      spec, classes: inventory.classes, positive: inventory.positive, features: features.output.folds[0]!, resampled: resample.output.folds[0]!,
+      backend: backend.name, upstream: { features: features.record.key, resample: resample.record.key },
+    }, ctx, (o) => `${o.used.trials} trials${o.reused ? ` (${o.reused} reused)` : ''}, best #${o.best.index + 1} ${spec.objective.metric} ${o.best.score.toFixed(4)} on validation, stopped by ${o.stoppedBy}`);
+    stages.push(search.record);
+
+    const evaluation = await runStage(evaluateStage, {
+      spec, inventory, block: decode.output.block, holdout: holdout.output.holdout, fitted: features.output.folds[0]!.fitted,
+      best: search.output.best, bestModelDir: search.output.bestModelDir, backend: backend.name,
+      upstream: { holdout: holdout.record.key, search: search.record.key, features: features.record.key, decode: decode.record.key },
+    }, ctx, (o) => `hold-out ${spec.objective.metric} ${o.metrics[spec.objective.metric].toFixed(4)}, mcc ${o.metrics.mcc.toFixed(4)}, fnr ${o.metrics.fnr.toFixed(4)} at threshold ${o.threshold.toFixed(3)}`);
+    stages.push(evaluation.record);
+
+    const record: RunRecord = {
+      ...base, stages, backend, inventory, dataFingerprint: listed.fingerprint, root,
+      decode: decode.output, holdout: holdout.output, sample: sample.output, split: split.output,
+      features: features.output, resample: resample.output, search: search.output, evaluation: evaluation.output,
+    };
+    const metrics = await writeRunFolder(record, progress);
+    return { id, dir, spec, metrics, stages };
+  } catch (err) {
+    await writeFailedLock({ ...base, stages, backend }, err);
+    throw err;
+  }
+}
+
+function countsText(inventory: { classes: readonly string[]; items: readonly { label: number }[] }, indices: readonly number[]): string {
+  const counts = new Array<number>(inventory.classes.length).fill(0);
+  for (const i of indices) counts[inventory.items[i]!.label]!++;
+  return countsList(inventory.classes, counts);
+}
+
+function countsList(classes: readonly string[], counts: readonly number[]): string {
+  return classes.map((c, k) => `${c} ${counts[k]}`).join(', ');
+}

@@ -1,0 +1,193 @@
+/**
+ * Writes a finished run's folder: the pipeline as given, the lock (resolved pipeline, stage keys,
+ * data fingerprint, environment), metrics, trials, hold-out predictions, reports and the model
+ * with everything `assay predict` needs to apply exactly the same transform.
+ */
+import { cp, mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Inventory } from '../core/data.js';
+import type { PipelineSpec } from '../core/spec.js';
+import type { BackendInfo } from '../learn/backend/backend.js';
+import { planSteps } from '../features/steps.js';
+import { environment, gitState } from '../store/environment.js';
+import { writeFileAtomic, type RunId } from '../store/run-folder.js';
+import type { DecodeOutput } from '../stages/decode.js';
+import type { EvaluateOutput } from '../stages/evaluate.js';
+import type { FeaturesOutput } from '../stages/features.js';
+import type { HoldoutOutput } from '../stages/holdout.js';
+import type { Progress } from '../stages/progress.js';
+import type { ResampleOutput } from '../stages/resample.js';
+import type { SampleOutput } from '../stages/sample.js';
+import type { SearchOutput } from '../stages/search.js';
+import type { SplitOutput } from '../stages/split.js';
+import type { StageRecord } from '../stages/stage.js';
+import { writeReports } from './report-input.js';
+
+/** Version of the lock.json layout. */
+export const LOCK_VERSION = 1;
+
+export interface RunBase {
+  readonly id: RunId;
+  readonly dir: string;
+  readonly file: string;
+  readonly text: string;
+  readonly resolved: unknown;
+  readonly overrides: readonly string[];
+  readonly createdAt: string;
+  readonly spec: PipelineSpec;
+  readonly stages: readonly StageRecord[];
+  readonly backend: BackendInfo | null;
+}
+
+export interface RunRecord extends RunBase {
+  readonly backend: BackendInfo;
+  readonly inventory: Inventory;
+  readonly dataFingerprint: string;
+  readonly root: string;
+  readonly decode: DecodeOutput;
+  readonly holdout: HoldoutOutput;
+  readonly sample: SampleOutput;
+  readonly split: SplitOutput;
+  readonly features: FeaturesOutput;
+  readonly resample: ResampleOutput;
+  readonly search: SearchOutput;
+  readonly evaluation: EvaluateOutput;
+}
+
+/** What `assay predict` reads from `model/preprocess.json`. */
+export interface Preprocess {
+  readonly classes: readonly string[];
+  readonly positive: number;
+  readonly threshold: number;
+  readonly geometry: PipelineSpec['features'];
+  readonly fitted: FeaturesOutput['folds'][number]['fitted'];
+  readonly exampleShape: readonly number[];
+  readonly family: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly backend: string;
+}
+
+async function lockBase(run: RunBase) {
+  return {
+    lockVersion: LOCK_VERSION,
+    run: run.id,
+    createdAt: run.createdAt,
+    file: run.file,
+    overrides: run.overrides,
+    pipeline: run.resolved,
+    stages: run.stages.map((s) => ({ name: s.name, key: s.key, cached: s.cached, seconds: round(s.seconds, 3), summary: s.summary, fingerprint: s.fingerprint })),
+    backend: run.backend,
+    environment: environment(),
+    git: await gitState(run.file),
+  };
+}
+
+/** Record a failed or interrupted run: which stage failed and why. The cache stays consistent (entries are atomic). */
+export async function writeFailedLock(run: RunBase, err: unknown): Promise<void> {
+  try {
+    await writeFile(path.join(run.dir, 'pipeline.yaml'), run.text);
+    const stage = (err as { stage?: string }).stage ?? null;
+    const message = err instanceof Error ? err.message : String(err);
+    await writeFileAtomic(path.join(run.dir, 'lock.json'), `${JSON.stringify({ ...(await lockBase(run)), status: 'failed', error: { stage, message } }, null, 2)}\n`);
+  } catch {
+    // The original error matters more than a failure to record it.
+  }
+}
+
+export async function writeRunFolder(run: RunRecord, progress: Progress): Promise<unknown> {
+  const { dir, spec, inventory, evaluation, search } = run;
+  await writeFile(path.join(dir, 'pipeline.yaml'), run.text);
+
+  const holdoutIds = run.holdout.holdout.map((i) => inventory.items[i]!.id);
+  const metrics = {
+    objective: { metric: spec.objective.metric, threshold: evaluation.threshold, rule: spec.objective.threshold.kind },
+    holdout: {
+      n: evaluation.predictions.indices.length,
+      positives: evaluation.predictions.labels01.reduce((a, b) => a + b, 0),
+      metrics: evaluation.metrics,
+      intervals: evaluation.intervals,
+      confusion: evaluation.confusion,
+    },
+    validation: {
+      n: search.best.valProbabilities.length,
+      score: search.best.score,
+      bestEpoch: search.best.bestEpoch,
+    },
+    search: {
+      strategy: spec.search.strategy,
+      trials: search.used.trials,
+      planned: search.planned.trials,
+      seconds: round(search.used.seconds, 1),
+      budgetSeconds: search.planned.seconds,
+      stoppedBy: search.stoppedBy,
+      best: search.best.index,
+      family: search.best.family,
+      params: search.best.params,
+      pruned: search.trials.filter((t) => t.pruned).length,
+      failed: search.trials.filter((t) => t.error !== undefined).length,
+      reused: search.reused,
+    },
+  };
+  await writeFile(path.join(dir, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
+  await writeFile(path.join(dir, 'trials.jsonl'), search.trials.map((t) => JSON.stringify({ ...t, valProbabilities: undefined })).join('\n') + '\n');
+  await writeFile(path.join(dir, 'holdout.json'), `${JSON.stringify({ count: holdoutIds.length, ids: holdoutIds })}\n`);
+
+  const rows = ['ref,id,label,probability,prediction'];
+  evaluation.predictions.indices.forEach((idx, i) => {
+    const item = inventory.items[idx]!;
+    const p = evaluation.predictions.probabilities[i]!;
+    const predicted = p >= evaluation.threshold ? inventory.classes[inventory.positive]! : otherClass(inventory);
+    rows.push([csvCell(item.ref), item.id, csvCell(inventory.classes[item.label]!), p.toPrecision(9), csvCell(predicted)].join(','));
+  });
+  await writeFile(path.join(dir, 'predictions.csv'), `${rows.join('\n')}\n`);
+
+  const modelDir = path.join(dir, 'model');
+  await mkdir(modelDir, { recursive: true });
+  await cp(search.bestModelDir, modelDir, { recursive: true });
+  const preprocess: Preprocess = {
+    classes: inventory.classes,
+    positive: inventory.positive,
+    threshold: evaluation.threshold,
+    geometry: planSteps(spec.features).geometry,
+    fitted: run.features.folds[0]!.fitted,
+    exampleShape: run.features.exampleShape,
+    family: search.best.family,
+    params: search.best.params,
+    backend: run.backend.name,
+  };
+  await writeFile(path.join(modelDir, 'preprocess.json'), `${JSON.stringify(preprocess, null, 2)}\n`);
+
+  await writeReports(run, metrics, progress);
+
+  const lock = {
+    ...(await lockBase(run)),
+    status: 'finished',
+    trialKeys: search.trialKeys,
+    data: {
+      source: spec.data.source,
+      root: run.root,
+      fingerprint: run.dataFingerprint,
+      items: inventory.items.length,
+      classes: inventory.classes,
+      positive: inventory.classes[inventory.positive],
+      skipped: [...inventory.skipped, ...run.decode.bad],
+      holdout: { count: holdoutIds.length, file: 'holdout.json' },
+    },
+  };
+  // The lock is written last: a run folder with a finished lock is complete.
+  await writeFileAtomic(path.join(dir, 'lock.json'), `${JSON.stringify(lock, null, 2)}\n`);
+  return metrics;
+}
+
+function otherClass(inventory: Inventory): string {
+  return inventory.classes.length === 2 ? inventory.classes[1 - inventory.positive]! : `not-${inventory.classes[inventory.positive]}`;
+}
+
+function csvCell(s: string): string {
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
