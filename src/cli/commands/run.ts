@@ -1,0 +1,41 @@
+import path from 'node:path';
+import { runPipeline } from '../../index.js';
+import { parse, RUN_DIR_HELP, RUN_DIR_OPTIONS } from '../args.js';
+import type { Command } from './index.js';
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'validate and run a pipeline into a new run folder',
+  help: `Usage: assay run FILE [--set path=value]... [--no-cache] [--json]
+
+Validates FILE (and never starts work on an invalid pipeline), then runs its stages:
+ingest, decode, holdout, sample, split, features, resample, search, evaluate, and writes
+runs/<name>/<run-id>/ with pipeline.yaml, lock.json, metrics.json, trials.jsonl,
+predictions.csv, report.md, report.html and model/. Each stage is cached by content hash:
+an unchanged stage is restored ("cached"), a changed one reruns with those after it.
+
+Options:
+  --set path=value   override any value (repeatable), e.g. --set data.path=../photos
+                     --set search.trials=4 --set 'features[0].resize.width=32'
+  --no-cache         recompute every stage (and replace its cache entry)
+  --json             print one JSON object {run, dir, metrics} on stdout; progress stays on stderr
+${RUN_DIR_HELP}
+`,
+  async run(argv) {
+    const { values, positionals } = parse(argv, { set: { type: 'string', multiple: true }, 'no-cache': { type: 'boolean' }, json: { type: 'boolean' }, ...RUN_DIR_OPTIONS }, { positionals: [1, 1] });
+    const result = await runPipeline({
+      file: positionals[0]!,
+      overrides: values.set ?? [],
+      noCache: values['no-cache'] ?? false,
+      runsDir: values['runs-dir'],
+      cacheDir: values['cache-dir'],
+    });
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify({ run: result.id, dir: result.dir, metrics: result.metrics })}\n`);
+    } else {
+      const rel = path.relative(process.cwd(), result.dir) || '.';
+      process.stderr.write(`\nreport: ${path.join(rel, 'report.html')} (and report.md)\nrun:    ${result.id}\n`);
+    }
+    return 0;
+  },
+};

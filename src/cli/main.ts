@@ -1,0 +1,78 @@
+/**
+ * `assay` command line: argv -> one command -> exit code (0 ok, 1 failed run, 2 invalid pipeline
+ * or usage). Each command lives in cli/commands/ and calls one library function.
+ */
+import { AssayError, InvalidPipelineError, DataError } from '../core/errors.js';
+import { formatDiagnostic } from '../core/diagnostics.js';
+import { COMMANDS, type Command } from './commands/index.js';
+import { assayVersion } from '../store/environment.js';
+
+const GENERAL_HELP = `assay ${assayVersion()}: declarative experiments for image and tabular classification
+
+Usage: assay <command> [options]
+
+Commands:
+${Object.values(COMMANDS).map((c) => `  ${c.name.padEnd(9)} ${c.summary}`).join('\n')}
+
+Run \`assay <command> --help\` for a command's options.
+Exit codes: 0 ok, 1 a run failed, 2 invalid pipeline or usage.
+`;
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    const target = name === 'help' && rest[0] ? COMMANDS[rest[0]] : undefined;
+    process.stdout.write(target ? target.help : GENERAL_HELP);
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-V') {
+    process.stdout.write(`${assayVersion()}\n`);
+    if (rest.includes('--verbose')) return COMMANDS.doctor!.run([]);
+    return 0;
+  }
+  const command: Command | undefined = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`assay: unknown command "${name}"${suggest(name)}\n\n${GENERAL_HELP}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(command.help);
+    return 0;
+  }
+  try {
+    return await command.run(rest);
+  } catch (err) {
+    return reportError(err);
+  }
+}
+
+export function reportError(err: unknown): number {
+  if (err instanceof InvalidPipelineError) {
+    for (const d of err.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+    process.stderr.write(`${err.diagnostics.length} problem${err.diagnostics.length === 1 ? '' : 's'} found; nothing was run.\n`);
+    return 2;
+  }
+  if (err instanceof DataError) {
+    process.stderr.write(`assay: error[${err.code}] ${err.message}\n`);
+    if (err.details.length > 0 && !err.message.includes(err.details[0]!)) for (const d of err.details) process.stderr.write(`  ${d}\n`);
+    return err.exitCode;
+  }
+  if (err instanceof AssayError) {
+    process.stderr.write(`assay: error[${err.code}] ${err.message}\n`);
+    const cause = (err as { cause?: unknown }).cause;
+    if (process.env.ASSAY_DEBUG && cause instanceof Error && cause.stack) process.stderr.write(`${cause.stack}\n`);
+    return err.exitCode;
+  }
+  process.stderr.write(`assay: unexpected error: ${err instanceof Error ? (process.env.ASSAY_DEBUG ? err.stack : err.message) : String(err)}\n`);
+  process.stderr.write('(set ASSAY_DEBUG=1 for the stack trace)\n');
+  return 1;
+}
+
+function suggest(name: string): string {
+  const names = Object.keys(COMMANDS);
+  const close = names.find((n) => n.startsWith(name.slice(0, 3)));
+  return close ? ` (did you mean "${close}"?)` : '';
+}
+
+const code = await main(process.argv.slice(2));
+process.exitCode = code;
