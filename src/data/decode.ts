@@ -46,7 +46,7 @@ function workerEntry(): { url: URL; execArgv: string[] } | null {
   if (existsSync(fileURLToPath(js))) return { url: js, execArgv: [] };
   // Running from TypeScript sources (tests, tsx): the worker needs the same loader.
   const ts = new URL('./decode-worker.ts', import.meta.url);
-  if (existsSync(fileURLToPath(ts))) return { url: ts, execArgv: process.execArgv.some((a) => a.includes('tsx')) ? process.execArgv : ['--import', 'tsx'] };
+  if (existsSync(fileURLToPath(ts))) return { url: ts, execArgv: process.execArgv.some((a) => a.includes('tsx')) ? process.execArgv : ['--import', import.meta.resolve('tsx')] };
   return null;
 }
 

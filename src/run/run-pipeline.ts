@@ -5,6 +5,7 @@
  *
  *   ingest -> decode -> holdout -> sample -> split -> features -> resample -> search -> evaluate -> report
  */
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidPipelineError } from '../core/errors.js';
 import type { PipelineSpec } from '../core/spec.js';
@@ -56,7 +57,9 @@ export interface RunResult {
 export async function runPipeline(opts: RunOptions): Promise<RunResult> {
   const cwd = path.resolve(opts.cwd ?? process.cwd());
   const progress = opts.progress ?? consoleProgress();
-  const loaded = await loadPipeline(path.resolve(cwd, opts.file), { overrides: opts.overrides ?? [] });
+  // Read relative to `cwd`, but report problems under the path as the user gave it.
+  const text = await readFile(path.resolve(cwd, opts.file), 'utf8').catch(() => undefined);
+  const loaded = await loadPipeline(text === undefined ? path.resolve(cwd, opts.file) : opts.file, { overrides: opts.overrides ?? [], ...(text === undefined ? {} : { text }) });
   if (!loaded.ok) throw new InvalidPipelineError(loaded.diagnostics);
   const { spec } = loaded;
   const runsDir = path.resolve(cwd, opts.runsDir ?? 'runs');

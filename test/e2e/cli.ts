@@ -15,7 +15,7 @@ export interface CliResult {
 }
 
 export async function assay(args: readonly string[], opts: { cwd: string; env?: Record<string, string>; timeoutMs?: number }): Promise<CliResult> {
-  const r = await execa('node', ['--import', 'tsx', MAIN, ...args], {
+  const r = await execa('node', ['--import', import.meta.resolve('tsx'), MAIN, ...args], {
     cwd: opts.cwd, reject: false, env: { ...opts.env, ASSAY_CACHE_DIR: '' }, extendEnv: true, timeout: opts.timeoutMs ?? 240_000, stdin: 'ignore',
   });
   return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };

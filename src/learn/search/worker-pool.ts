@@ -163,7 +163,7 @@ export class WorkerPool {
   /** Spawn one worker and resolve once it is ready. */
   private spawn(): Promise<Worker> {
     const script = this.opts.script;
-    const args = [...(script.endsWith('.ts') || script.endsWith('.mts') ? ['--import', 'tsx'] : []), script];
+    const args = [...(script.endsWith('.ts') || script.endsWith('.mts') ? ['--import', import.meta.resolve('tsx')] : []), script];
     const proc = execa('node', args, { ...SPAWN_OPTIONS, env: this.opts.env ?? {} });
     let onClose!: () => void;
     const w: Worker = { proc, stderr: '', job: null, alive: true, closed: new Promise<void>((r) => { onClose = r; }) };
