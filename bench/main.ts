@@ -1,0 +1,100 @@
+/**
+ * `npm run bench [-- --json] [-- --only ingest,cache,cnn,seed]`: measured, not asserted.
+ *
+ * - ingest: decode + resize throughput on ../shared/data/concrete-crack (bench/ingest.ts);
+ * - cache:  cold decode stage vs the cached re-read of the same stage;
+ * - cnn:    training and inference images/s of the reference CNN per backend (bench/reference-cnn.ts);
+ * - seed:   the seed protocol: pipelines/crack-seed.yaml on the real photos (160 negatives per
+ *           positive for training), wall time to the best model and its hold-out F1, MCC, FNR.
+ * Sections that need the real photos are skipped when they are absent.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+const DATA = path.resolve(process.cwd(), '../shared/data/concrete-crack');
+
+const { values } = parseArgs({ options: { json: { type: 'boolean' }, only: { type: 'string' }, trials: { type: 'string' } }, allowPositionals: true });
+const only = new Set((values.only ?? 'ingest,cache,cnn,seed').split(','));
+const log = (s: string) => { if (!values.json) process.stdout.write(`${s}\n`); };
+const results: Record<string, unknown> = {
+  machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+  data: existsSync(DATA) ? DATA : null,
+};
+
+if (only.has('ingest') && existsSync(DATA)) {
+  const { benchIngest } = await import('./ingest.js');
+  const rows = await benchIngest();
+  results.ingest = rows;
+  log('\n## ingest (decode + resize, real photos)');
+  for (const r of rows as { case: string; imagesPerSecond: number; images: number }[]) log(`  ${r.case.padEnd(40)} ${r.imagesPerSecond.toFixed(0).padStart(7)} images/s  (${r.images} images)`);
+}
+
+if (only.has('cache') && existsSync(DATA)) {
+  results.cache = await benchCache();
+}
+
+if (only.has('cnn')) {
+  const { benchReferenceCnn } = await import('./reference-cnn.js');
+  const rows = await benchReferenceCnn();
+  results.referenceCnn = rows;
+  log('\n## reference CNN (conv16-pool-conv32-pool-conv64-gap-dense1, batch 32)');
+  for (const r of rows) log(`  ${r.backend.padEnd(8)} ${r.input.padEnd(10)} train ${r.trainImagesPerSecond.toFixed(0).padStart(6)} images/s   infer ${r.inferImagesPerSecond.toFixed(0).padStart(6)} images/s`);
+}
+
+if (only.has('seed') && existsSync(DATA)) {
+  results.seedProtocol = await benchSeed();
+}
+
+if (values.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+
+/** Cold decode of all photos through the real decode stage, then the cached re-read. */
+async function benchCache() {
+  const { runPipeline } = await import('../src/index.js');
+  const { silentProgress } = await import('../src/stages/progress.js');
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'assay-bench-cache-'));
+  const timings: Record<string, number> = {};
+  const progress = {
+    ...silentProgress,
+    stageEnd(r: { name: string; seconds: number; cached: boolean }) { timings[`${r.name}:${r.cached ? 'cached' : 'cold'}`] = r.seconds; },
+  };
+  const args = ['search.trials=1', 'model.training.epochs=1', 'sampling=all', `data.path=${DATA}`];
+  try {
+    for (let i = 0; i < 2; i++) {
+      await runPipeline({ file: 'pipelines/crack-seed.yaml', overrides: args, runsDir: path.join(dir, 'runs'), progress }).catch(() => undefined);
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  log('\n## stage cache (16,500 photos, 64x64 gray)');
+  for (const [k, v] of Object.entries(timings).filter(([k]) => k.startsWith('ingest') || k.startsWith('decode'))) log(`  ${k.padEnd(20)} ${v.toFixed(2)} s`);
+  return timings;
+}
+
+/** The seed protocol with a fresh cache: everything from the photos to the hold-out metrics. */
+async function benchSeed() {
+  const { runPipeline } = await import('../src/index.js');
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'assay-bench-seed-'));
+  const started = performance.now();
+  try {
+    const overrides = [`data.path=${DATA}`, ...(values.trials ? [`search.trials=${values.trials}`] : [])];
+    const run = await runPipeline({ file: 'pipelines/crack-seed.yaml', overrides, runsDir: path.join(dir, 'runs') });
+    const seconds = (performance.now() - started) / 1000;
+    const m = run.metrics as { holdout: { n: number; positives: number; metrics: Record<string, number>; intervals: Record<string, { low: number; high: number }> }; search: { trials: number; seconds: number } };
+    const out = {
+      wallSeconds: Math.round(seconds),
+      searchSeconds: m.search.seconds,
+      trials: m.search.trials,
+      holdout: { n: m.holdout.n, positives: m.holdout.positives, f1: m.holdout.metrics.f1, mcc: m.holdout.metrics.mcc, fnr: m.holdout.metrics.fnr, precision: m.holdout.metrics.precision, recall: m.holdout.metrics.recall, intervals: m.holdout.intervals },
+      target: { f1: 0.92, mcc: 0.92, fnr: 0.12 },
+    };
+    log('\n## seed protocol (pipelines/crack-seed.yaml on the real photos, fresh cache)');
+    log(`  wall ${out.wallSeconds}s (search ${out.searchSeconds}s, ${out.trials} trials); hold-out n=${out.holdout.n} (${out.holdout.positives} cracks)`);
+    log(`  F1 ${out.holdout.f1.toFixed(4)}  MCC ${out.holdout.mcc.toFixed(4)}  FNR ${out.holdout.fnr.toFixed(4)}   (target F1 >= 0.92, MCC >= 0.92, FNR <= 0.12)`);
+    return out;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
