@@ -1,6 +1,6 @@
 /**
  * Run folders: `runs/<name>/<run-id>/`. Run ids sort by time and are unique
- * (`YYYYMMDD-HHMMSS-xxxx`, UTC, with a random suffix); they never shape a result.
+ * (`YYYYMMDD-HHMMSS-mmm-xxxx`, UTC to the millisecond, with a random suffix); they never shape a result.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
@@ -9,12 +9,15 @@ import { NotFoundError } from '../core/errors.js';
 
 export type RunId = string & { readonly __brand: 'RunId' };
 
+/** The shape of a run id. */
+export const RUN_ID = /^\d{8}-\d{6}-\d{3}-[0-9a-f]{4}$/;
+
 /** Files every finished run folder holds. */
 export const RUN_FILES = ['pipeline.yaml', 'lock.json', 'metrics.json', 'trials.jsonl', 'predictions.csv', 'report.md', 'report.html', 'model'] as const;
 
 export function newRunId(now: Date = new Date()): RunId {
   const p = (n: number, w = 2) => String(n).padStart(w, '0');
-  const stamp = `${now.getUTCFullYear()}${p(now.getUTCMonth() + 1)}${p(now.getUTCDate())}-${p(now.getUTCHours())}${p(now.getUTCMinutes())}${p(now.getUTCSeconds())}`;
+  const stamp = `${now.getUTCFullYear()}${p(now.getUTCMonth() + 1)}${p(now.getUTCDate())}-${p(now.getUTCHours())}${p(now.getUTCMinutes())}${p(now.getUTCSeconds())}-${p(now.getUTCMilliseconds(), 3)}`;
   return `${stamp}-${randomBytes(2).toString('hex')}` as RunId;
 }
 
@@ -57,7 +60,7 @@ export async function listRuns(runsDir: string): Promise<RunSummary[]> {
     if (name.startsWith('.')) continue;
     for (const id of await safeReaddir(path.join(runsDir, name))) {
       const dir = path.join(runsDir, name, id);
-      if (!/^\d{8}-\d{6}-[0-9a-f]{4}$/.test(id)) continue;
+      if (!RUN_ID.test(id)) continue;
       out.push(await summarize(dir, name, id));
     }
   }

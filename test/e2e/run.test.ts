@@ -27,7 +27,7 @@ describe('assay run (end to end)', () => {
   afterAll(async () => rm(cwd, { recursive: true, force: true }));
 
   it('prints one JSON object with the run id, folder and metrics on stdout', () => {
-    expect(first.run).toMatch(/^\d{8}-\d{6}-[0-9a-f]{4}$/);
+    expect(first.run).toMatch(/^\d{8}-\d{6}-\d{3}-[0-9a-f]{4}$/);
     expect(first.dir).toBe(path.join(cwd, 'runs', 'tiny', first.run));
     const f1 = first.metrics.holdout.metrics.f1!;
     expect(f1).toBeGreaterThanOrEqual(0);
@@ -103,7 +103,7 @@ describe('assay run (end to end)', () => {
     expect(runs.exitCode).toBe(0);
     expect(runs.stdout).toContain(first.run);
     expect(runs.stdout).toMatch(/tiny\s+v1\s+f1 \d\.\d{4}/);
-    const show = await assay(['show', first.run.slice(0, 15)], { cwd });
+    const show = await assay(['show', first.run.slice(0, 19)], { cwd });
     expect(show.exitCode).toBe(0);
     expect(show.stdout).toContain('F1');
   });
