@@ -42,6 +42,12 @@ export interface TrialRequest {
   readonly modelDir: string | null;
   /** Backend the worker must use (resolved once by the main process). */
   readonly backend: string;
+  /**
+   * Wall-clock deadline (ms since 1970) from `search.time`, or null. Training stops after the
+   * epoch in progress once it passes (at least one epoch always runs). The time budget is the one
+   * documented source of non-determinism; a trial stopped by it is never cached.
+   */
+  readonly deadline?: number | null;
 }
 
 export interface EpochRecord {
@@ -71,6 +77,8 @@ export interface TrialResult {
   readonly valProbabilities: readonly number[];
   /** Set when the trial failed (e.g. out of memory); score is then NaN-free worst value. */
   readonly error?: string;
+  /** Set when the search's time budget ended training before its planned epochs. */
+  readonly stoppedBy?: 'deadline';
 }
 
 /** Messages from a worker process to its parent. */

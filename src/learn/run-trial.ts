@@ -35,7 +35,22 @@ export async function runTrialInProcess(req: TrialRequest, hooks?: TrainHooks): 
   await initBackend(req.backend as BackendChoice);
   const train = await readExamples(req.data.trainX, req.data.trainY);
   const val = await readExamples(req.data.valX, req.data.valY);
-  const { result, model } = await trainTrial(req, { train, val }, hooks);
+  // NOTE: the deadline reads the wall clock: the documented exception for time budgets.
+  let epochsDone = 0;
+  let hitDeadline = false;
+  const deadline = req.deadline ?? null;
+  const { result: trained, model } = await trainTrial(req, { train, val }, {
+    onEpoch: (record, of) => {
+      epochsDone++;
+      hooks?.onEpoch?.(record, of);
+    },
+    shouldStop: () => {
+      if (hooks?.shouldStop?.() === true) return true;
+      hitDeadline = deadline !== null && epochsDone > 0 && Date.now() > deadline;
+      return hitDeadline;
+    },
+  });
+  const result: TrialResult = hitDeadline ? { ...trained, stoppedBy: 'deadline' } : trained;
   try {
     if (req.modelDir !== null) await saveModel(model, req.modelDir);
   } finally {

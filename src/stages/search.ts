@@ -109,6 +109,8 @@ export const searchStage: StageDef<SearchInput, SearchOutput, SearchMeta> = {
     const modelDirs = new Map<number, string>();
     let reused = 0;
     let best: TrialResult | null = null;
+    // NOTE: wall clock, for the time budget only (the documented exception to determinism).
+    const deadline = spec.search.timeSeconds === null ? null : Date.now() + spec.search.timeSeconds * 1000;
     const planned = spec.search.trials;
     const onEpoch = (index: number, r: EpochRecord, of: number) => {
       ctx.progress.tick(index, planned, `trial ${index + 1}/${planned} epoch ${r.epoch}/${of} ${spec.objective.metric} ${r.valObjective.toFixed(3)}${best ? `  best ${best.score.toFixed(3)}` : ''}`);
@@ -135,7 +137,7 @@ export const searchStage: StageDef<SearchInput, SearchOutput, SearchMeta> = {
           await mkdir(modelDir, { recursive: true });
           const req: TrialRequest = {
             index: plan.index, family: plan.family, params: plan.params, training: spec.model.training, objective: spec.objective,
-            seed: plan.seed, data, peers: plan.peers, pruning: spec.search.pruning, modelDir, backend: input.backend,
+            seed: plan.seed, data, peers: plan.peers, pruning: spec.search.pruning, modelDir, backend: input.backend, deadline,
           };
           todo.push({ plan, key, req });
         }
@@ -145,14 +147,20 @@ export const searchStage: StageDef<SearchInput, SearchOutput, SearchMeta> = {
         for (const [i, t] of todo.entries()) {
           const result = fresh[i]!;
           results.set(t.plan.index, result);
-          if (result.error === undefined) {
+          // A trial cut short by the time budget is kept for this run but never cached: without
+          // the deadline it would have trained longer.
+          if (result.error === undefined && result.stoppedBy === undefined) {
             const entry = await ctx.cache.store('trial', t.key, trialRecord(input, t.plan), async (edir) => {
               await cp(t.req.modelDir!, path.join(edir, 'model'), { recursive: true });
               return { result };
             });
             modelDirs.set(t.plan.index, path.join(entry.dir, 'model'));
+            await rm(t.req.modelDir!, { recursive: true, force: true });
+          } else if (result.error === undefined) {
+            modelDirs.set(t.plan.index, t.req.modelDir!);
+          } else {
+            await rm(t.req.modelDir!, { recursive: true, force: true });
           }
-          await rm(t.req.modelDir!, { recursive: true, force: true });
         }
         return batch.map((p) => results.get(p.index)!);
       };
@@ -178,6 +186,9 @@ export const searchStage: StageDef<SearchInput, SearchOutput, SearchMeta> = {
       });
       await writeFile(path.join(dir, 'trials.jsonl'), outcome.trials.map((t) => JSON.stringify(t)).join('\n') + '\n');
       const bestKey = keys.get(outcome.best.index)!;
+      // The best model travels with this entry, so it outlives trial entries and deadline-cut trials.
+      await cp(modelDirs.get(outcome.best.index)!, path.join(dir, 'best-model'), { recursive: true });
+      for (const mdir of modelDirs.values()) if (mdir.startsWith(path.join(ctx.cache.root, 'tmp'))) await rm(mdir, { recursive: true, force: true }).catch(() => undefined);
       return {
         bestKey,
         keys: outcome.trials.map((t) => keys.get(t.index)!),
@@ -190,13 +201,9 @@ export const searchStage: StageDef<SearchInput, SearchOutput, SearchMeta> = {
       await pool?.close();
     }
   },
-  async load(dir, meta, _input, ctx) {
+  async load(dir, meta) {
     const trials = (await readFile(path.join(dir, 'trials.jsonl'), 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as TrialResult);
-    const bestDir = ctx.cache.entryDir('trial', meta.bestKey);
-    const bestModelDir = path.join(bestDir, 'model');
-    if (!existsSync(path.join(bestModelDir, 'model.json'))) {
-      throw new Error(`the best trial's model is missing from the cache (${bestDir}); rerun with --no-cache`);
-    }
+    const bestModelDir = path.join(dir, 'best-model');
     const best = trials[meta.keys.indexOf(meta.bestKey)]!;
     return { trials, best, bestModelDir, used: meta.used, planned: meta.planned, stoppedBy: meta.stoppedBy, reused: meta.reused, trialKeys: meta.keys, bestKey: meta.bestKey };
   },

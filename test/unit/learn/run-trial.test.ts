@@ -55,4 +55,15 @@ describe('runTrialInProcess', () => {
     expect(probs).toEqual(result.valProbabilities);
     model.dispose();
   });
+
+  it('stops after the epoch in progress once the time budget\'s deadline has passed, and says so', async () => {
+    const base = request({ family: 'mlp', params: { layers: 1, units: 4 }, backend: 'wasm', modelDir: null, training: { epochs: 5 } });
+    const data = { ...base.data, trainX: at('train-x'), trainY: at('train-y'), valX: at('val-x'), valY: at('val-y') };
+    const late = await runTrialInProcess({ ...base, data, deadline: 1 });
+    expect(late.epochs).toBe(1);
+    expect(late.stoppedBy).toBe('deadline');
+    const onTime = await runTrialInProcess({ ...base, data, deadline: null });
+    expect(onTime.epochs).toBe(5);
+    expect(onTime.stoppedBy).toBeUndefined();
+  });
 });
