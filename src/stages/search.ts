@@ -21,7 +21,7 @@ import type { FoldTensors } from './features.js';
 import type { StageContext, StageDef } from './stage.js';
 
 /** Bump when training or a model family changes what a trial produces. */
-export const TRIAL_CODE_VERSION = 1;
+export const TRIAL_CODE_VERSION = 2;
 
 export interface SearchInput {
   readonly spec: PipelineSpec;

@@ -67,7 +67,9 @@ function buildCnn(shape: readonly number[], params: Params, classes: number, see
       useBias: false, // batch norm's beta plays the bias
       kernelInitializer: tf.initializers.heNormal({ seed: seeds.next() }),
     }).apply(x) as tf.SymbolicTensor;
-    x = tf.layers.batchNormalization({ axis: -1 }).apply(x) as tf.SymbolicTensor;
+    // NOTE: momentum 0.9 (not Keras' 0.99): with balanced or undersampled epochs of a few dozen steps,
+    // 0.99 leaves the inference statistics many epochs behind the weights, and validation swings.
+    x = tf.layers.batchNormalization({ axis: -1, momentum: 0.9 }).apply(x) as tf.SymbolicTensor;
     x = tf.layers.reLU().apply(x) as tf.SymbolicTensor;
     // NOTE: a block whose input is already narrower than 2 pixels keeps its size instead of
     // failing; deep stacks on tiny images then simply stop shrinking.
