@@ -52,13 +52,15 @@ export function reportError(err: unknown): number {
     process.stderr.write(`${err.diagnostics.length} problem${err.diagnostics.length === 1 ? '' : 's'} found; nothing was run.\n`);
     return 2;
   }
+  const stage = (err as { stage?: unknown }).stage;
+  const where = typeof stage === 'string' && !(err instanceof InvalidPipelineError) && !/^stage \w+ failed/.test((err as Error).message) ? ` (stage ${stage})` : '';
   if (err instanceof DataError) {
-    process.stderr.write(`assay: error[${err.code}] ${err.message}\n`);
+    process.stderr.write(`assay: error[${err.code}]${where} ${err.message}\n`);
     if (err.details.length > 0 && !err.message.includes(err.details[0]!)) for (const d of err.details) process.stderr.write(`  ${d}\n`);
     return err.exitCode;
   }
   if (err instanceof AssayError) {
-    process.stderr.write(`assay: error[${err.code}] ${err.message}\n`);
+    process.stderr.write(`assay: error[${err.code}]${where} ${err.message}\n`);
     const cause = (err as { cause?: unknown }).cause;
     if (process.env.ASSAY_DEBUG && cause instanceof Error && cause.stack) process.stderr.write(`${cause.stack}\n`);
     return err.exitCode;

@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidPipelineError } from '../core/errors.js';
+import { formatDiagnostic } from '../core/diagnostics.js';
 import type { PipelineSpec } from '../core/spec.js';
 import { loadPipeline, countsDiagnostics } from '../config/index.js';
 import { listInventory } from '../data/sources/index.js';
@@ -62,6 +63,9 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
   const loaded = await loadPipeline(text === undefined ? path.resolve(cwd, opts.file) : opts.file, { overrides: opts.overrides ?? [], ...(text === undefined ? {} : { text }) });
   if (!loaded.ok) throw new InvalidPipelineError(loaded.diagnostics);
   const { spec } = loaded;
+  const unsupported = loaded.warnings.filter((d) => d.code === 'semantic.unsupported');
+  for (const w of loaded.warnings) if (w.code !== 'semantic.unsupported') progress.line(formatDiagnostic(w));
+  if (unsupported.length > 0) throw new InvalidPipelineError(unsupported.map((d) => ({ ...d, severity: 'error' as const })));
   const runsDir = path.resolve(cwd, opts.runsDir ?? 'runs');
   const cache = new StageCache(opts.cacheDir ? path.resolve(cwd, opts.cacheDir) : defaultCacheDir(runsDir), { warn: (m) => progress.line(`warning: ${m}`) });
   const id = opts.runId ?? newRunId();

@@ -109,11 +109,16 @@ export const searchStage: StageDef<SearchInput, SearchOutput, SearchMeta> = {
     const modelDirs = new Map<number, string>();
     let reused = 0;
     let best: TrialResult | null = null;
+    const planned = spec.search.trials;
     // NOTE: wall clock, for the time budget only (the documented exception to determinism).
     const deadline = spec.search.timeSeconds === null ? null : Date.now() + spec.search.timeSeconds * 1000;
-    const planned = spec.search.trials;
+    const timeLeft = () => {
+      if (deadline === null) return '';
+      const s = Math.max(0, Math.round((deadline - Date.now()) / 1000));
+      return `  ${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s left`;
+    };
     const onEpoch = (index: number, r: EpochRecord, of: number) => {
-      ctx.progress.tick(index, planned, `trial ${index + 1}/${planned} epoch ${r.epoch}/${of} ${spec.objective.metric} ${r.valObjective.toFixed(3)}${best ? `  best ${best.score.toFixed(3)}` : ''}`);
+      ctx.progress.tick(index, planned, `trial ${index + 1}/${planned} epoch ${r.epoch}/${of} ${spec.objective.metric} ${r.valObjective.toFixed(3)}${best ? `  best ${best.score.toFixed(3)}` : ''}${timeLeft()}`);
     };
     const pool = spec.search.parallel > 1
       ? await WorkerPool.start({ size: spec.search.parallel, script: trialWorkerScript(), env: { ASSAY_BACKEND: input.backend }, onEpoch })

@@ -81,7 +81,11 @@ export async function runStage<In, Out, Meta>(
   } catch (err) {
     ctx.progress.stageFailed(def.name, err);
     if (err instanceof StageError) throw err;
-    if (err instanceof Error && 'exitCode' in err) throw err; // AssayError subclasses keep their own message and code
+    if (err instanceof Error && 'exitCode' in err) {
+      // AssayError subclasses keep their own message, code and exit code; they learn the stage.
+      if (!('stage' in err)) Object.assign(err, { stage: def.name });
+      throw err;
+    }
     throw new StageError(def.name, err);
   }
 }
