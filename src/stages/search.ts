@@ -124,50 +124,42 @@ export const searchStage: StageDef<SearchInput, SearchOutput, SearchMeta> = {
       ? await WorkerPool.start({ size: spec.search.parallel, script: trialWorkerScript(), env: { ASSAY_BACKEND: input.backend }, onEpoch })
       : null;
     try {
-      const execute = async (batch: readonly TrialPlan[]): Promise<TrialResult[]> => {
-        const results = new Map<number, TrialResult>();
-        const todo: { plan: TrialPlan; key: CacheKey; req: TrialRequest }[] = [];
-        for (const plan of batch) {
-          const record = trialRecord(input, plan);
-          const key = cacheKey(record);
-          keys.set(plan.index, key);
-          const hit = ctx.noCache ? null : await ctx.cache.lookup<{ result: TrialResult }>('trial', key);
-          if (hit) {
-            results.set(plan.index, hit.meta.result);
-            modelDirs.set(plan.index, path.join(hit.dir, 'model'));
-            reused++;
-            continue;
-          }
-          const modelDir = path.join(ctx.cache.root, 'tmp', `model-${key.slice(0, 12)}-${randomBytes(4).toString('hex')}`);
-          await mkdir(modelDir, { recursive: true });
-          const req: TrialRequest = {
-            index: plan.index, family: plan.family, params: plan.params, training: spec.model.training, objective: spec.objective,
-            seed: plan.seed, data, peers: plan.peers, pruning: spec.search.pruning, modelDir, backend: input.backend, deadline,
-          };
-          todo.push({ plan, key, req });
+      // NOTE: one call per trial; runSearch keeps up to `parallel` in flight, and the pool queues
+      // concurrent `run` calls over its workers.
+      const execute = async (plan: TrialPlan): Promise<TrialResult> => {
+        const record = trialRecord(input, plan);
+        const key = cacheKey(record);
+        keys.set(plan.index, key);
+        const hit = ctx.noCache ? null : await ctx.cache.lookup<{ result: TrialResult }>('trial', key);
+        if (hit) {
+          modelDirs.set(plan.index, path.join(hit.dir, 'model'));
+          reused++;
+          return hit.meta.result;
         }
-        const fresh = pool
-          ? await pool.run(todo.map((t) => t.req))
-          : await sequential(todo.map((t) => t.req), (req) => runTrialInProcess(req, { onEpoch: (r, of) => onEpoch(req.index, r, of) }));
-        for (const [i, t] of todo.entries()) {
-          const result = fresh[i]!;
-          results.set(t.plan.index, result);
-          // A trial cut short by the time budget is kept for this run but never cached: without
-          // the deadline it would have trained longer.
-          if (result.error === undefined && result.stoppedBy === undefined) {
-            const entry = await ctx.cache.store('trial', t.key, trialRecord(input, t.plan), async (edir) => {
-              await cp(t.req.modelDir!, path.join(edir, 'model'), { recursive: true });
-              return { result };
-            });
-            modelDirs.set(t.plan.index, path.join(entry.dir, 'model'));
-            await rm(t.req.modelDir!, { recursive: true, force: true });
-          } else if (result.error === undefined) {
-            modelDirs.set(t.plan.index, t.req.modelDir!);
-          } else {
-            await rm(t.req.modelDir!, { recursive: true, force: true });
-          }
+        const modelDir = path.join(ctx.cache.root, 'tmp', `model-${key.slice(0, 12)}-${randomBytes(4).toString('hex')}`);
+        await mkdir(modelDir, { recursive: true });
+        const req: TrialRequest = {
+          index: plan.index, family: plan.family, params: plan.params, training: spec.model.training, objective: spec.objective,
+          seed: plan.seed, data, peers: plan.peers, pruning: spec.search.pruning, modelDir, backend: input.backend, deadline,
+        };
+        const result = pool
+          ? (await pool.run([req]))[0]!
+          : await runTrialInProcess(req, { onEpoch: (r, of) => onEpoch(req.index, r, of) });
+        // A trial cut short by the time budget is kept for this run but never cached: without
+        // the deadline it would have trained longer.
+        if (result.error === undefined && result.stoppedBy === undefined) {
+          const entry = await ctx.cache.store('trial', key, record, async (edir) => {
+            await cp(modelDir, path.join(edir, 'model'), { recursive: true });
+            return { result };
+          });
+          modelDirs.set(plan.index, path.join(entry.dir, 'model'));
+          await rm(modelDir, { recursive: true, force: true });
+        } else if (result.error === undefined) {
+          modelDirs.set(plan.index, modelDir);
+        } else {
+          await rm(modelDir, { recursive: true, force: true });
         }
-        return batch.map((p) => results.get(p.index)!);
+        return result;
       };
       const outcome = await runSearch({
         strategy: spec.search.strategy,
@@ -218,12 +210,6 @@ function planAugment(spec: PipelineSpec) {
   let augment = null;
   for (const step of spec.features) if (step.kind === 'augment') augment = step.augment;
   return augment;
-}
-
-async function sequential<T, R>(xs: readonly T[], f: (x: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = [];
-  for (const x of xs) out.push(await f(x));
-  return out;
 }
 
 export type { StageContext };
