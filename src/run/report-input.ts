@@ -1,11 +1,12 @@
 /**
  * Fills the report's input from a finished run and writes report.md, report.html and the
  * gallery images. The gallery shows every hold-out false negative and a sample of false
- * positives, each as the original image and as the model saw it after the feature steps.
+ * positives, each as the original image and as the model saw it after the feature steps; tabular
+ * data has no images, so its gallery is empty (the errors are in predictions.csv by row).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Inventory } from '../core/data.js';
+import type { ImageBlock, Inventory } from '../core/data.js';
 import { Rng } from '../core/rng.js';
 import { allMetrics } from '../evaluate/metrics.js';
 import { findDuplicates } from '../data/partition/index.js';
@@ -16,7 +17,7 @@ import type { GalleryImage, ReportInput, StageCounts } from '../report/model.js'
 import { modelViewPng, originalPng, rgbPng } from '../report/thumbnail.js';
 import { environment } from '../store/environment.js';
 import { readTensor } from '../store/tensor-file.js';
-import { transformRows } from '../stages/features.js';
+import { transformImageRows } from '../stages/features.js';
 import type { Progress } from '../stages/progress.js';
 import type { RunRecord } from './write-run.js';
 
@@ -41,8 +42,8 @@ async function original(run: RunRecord, index: number): Promise<string> {
   return originalPng(path.join(run.root, item.ref));
 }
 
-async function galleryImage(run: RunRecord, index: number, probability: number): Promise<GalleryImage> {
-  const view = transformRows(run.decode.block, [index], run.features.folds[0]!.fitted);
+async function galleryImage(run: RunRecord, block: ImageBlock<Uint8Array>, index: number, probability: number): Promise<GalleryImage> {
+  const view = transformImageRows(block, [index], run.features.folds[0]!.fitted);
   return { ref: run.inventory.items[index]!.ref, probability, originalPng: await original(run, index), modelViewPng: await modelViewPng(view, 0) };
 }
 
@@ -59,8 +60,13 @@ export async function buildReportInput(run: RunRecord): Promise<ReportInput> {
   // Every false negative; a seeded sample of the false positives, most confident first.
   const fpSample = new Rng(spec.seed).child('gallery').sample(fpIdx.length, spec.report.falsePositives).map((k) => fpIdx[k]!)
     .sort((a, b) => preds.probabilities[b]! - preds.probabilities[a]!);
-  const falseNegatives = await Promise.all(fnIdx.map((i) => galleryImage(run, preds.indices[i]!, preds.probabilities[i]!)));
-  const falsePositives = await Promise.all(fpSample.map((i) => galleryImage(run, preds.indices[i]!, preds.probabilities[i]!)));
+  const decoded = run.decode.decoded;
+  // NOTE: a table has no pictures to show: its gallery is empty rather than invented.
+  const shown = (indices: readonly number[]): Promise<GalleryImage[]> => decoded.kind === 'images'
+    ? Promise.all(indices.map((i) => galleryImage(run, decoded.block, preds.indices[i]!, preds.probabilities[i]!)))
+    : Promise.resolve([]);
+  const falseNegatives = await shown(fnIdx);
+  const falsePositives = await shown(fpSample);
 
   const valY = (await readTensor(run.features.folds[0]!.valY)).data as Uint8Array;
   const valLabels01 = Array.from(valY, (c) => (c === inventory.positive ? 1 : 0));

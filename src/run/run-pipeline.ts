@@ -20,7 +20,7 @@ import { createRunFolder, newRunId, type RunId } from '../store/run-folder.js';
 import { consoleProgress, type Progress } from '../stages/progress.js';
 import { runStage, type StageContext, type StageRecord } from '../stages/stage.js';
 import { ingestStage } from '../stages/ingest.js';
-import { decodeStage, enforceBadFilePolicy } from '../stages/decode.js';
+import { decodeStage, describeDecoded, enforceBadFilePolicy } from '../stages/decode.js';
 import { holdoutStage } from '../stages/holdout.js';
 import { sampleStage } from '../stages/sample.js';
 import { splitStage } from '../stages/split.js';
@@ -90,7 +90,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     const inventory = ingest.output;
 
     const decode = await runStage(decodeStage, { data: spec.data, root, inventory, geometry: steps.geometry, seed: spec.seed, upstream: { ingest: ingest.record.key } }, ctx,
-      (o) => `${o.block.count} images ${o.block.height}x${o.block.width}x${o.block.channels}${o.bad.length ? `, ${o.bad.length} unreadable` : ''}`);
+      (o) => `${describeDecoded(o.decoded)}${o.bad.length ? `, ${o.bad.length} unreadable` : ''}`);
     stages.push(decode.record);
     enforceBadFilePolicy(spec.data, decode.output.bad);
 
@@ -114,7 +114,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     stages.push(split.record);
 
     const features = await runStage(featuresStage, {
-      inventory, block: decode.output.block, folds: split.output.folds, pixelSteps: steps.pixel, upstream: { decode: decode.record.key, split: split.record.key },
+      inventory, decoded: decode.output.decoded, folds: split.output.folds, pixelSteps: steps.pixel, upstream: { decode: decode.record.key, split: split.record.key },
     }, ctx, (o) => `example shape [${o.exampleShape.join(', ')}]${steps.pixel.length ? `, fitted ${steps.pixel.map((s) => s.kind).join(', ')} on train` : ''}`);
     stages.push(features.record);
 
@@ -132,7 +132,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     stages.push(search.record);
 
     const evaluation = await runStage(evaluateStage, {
-      spec, inventory, block: decode.output.block, holdout: holdout.output.holdout, fitted: features.output.folds[0]!.fitted,
+      spec, inventory, decoded: decode.output.decoded, holdout: holdout.output.holdout, fitted: features.output.folds[0]!.fitted,
       best: search.output.best, bestModelDir: search.output.bestModelDir, backend: backend.name,
       upstream: { holdout: holdout.record.key, search: search.record.key, features: features.record.key, decode: decode.record.key },
     }, ctx, (o) => `hold-out ${spec.objective.metric} ${o.metrics[spec.objective.metric].toFixed(4)}, mcc ${o.metrics.mcc.toFixed(4)}, fnr ${o.metrics.fnr.toFixed(4)} at threshold ${o.threshold.toFixed(3)}`);

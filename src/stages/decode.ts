@@ -1,14 +1,17 @@
 /**
- * Stage `decode`: every inventory item decoded once, with the pipeline's geometry steps (resize,
- * crops, grayscale) composed into the decode, into one uint8 NHWC tensor in inventory order.
- * Files that fail to decode are listed; the data policy (`on-error`) decides what happens next.
+ * Stage `decode`: every inventory item read once into one tensor in inventory order. Image
+ * sources decode to a uint8 NHWC block, with the pipeline's geometry steps (resize, crops,
+ * grayscale) composed into the decode; a tabular CSV reads to a float32 table [n, d] (numeric
+ * columns as they are, categorical ones one-hot). Files that fail to decode are listed; the data
+ * policy (`on-error`) decides what happens next.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BadItem, ImageBlock, Inventory } from '../core/data.js';
 import { DataError } from '../core/errors.js';
-import type { DataSpec, FeatureStep } from '../core/spec.js';
+import type { CsvData, DataSpec, FeatureStep } from '../core/spec.js';
 import { decodeImages } from '../data/decode.js';
+import { readTabular } from '../data/sources/index.js';
 import { readTensor, writeTensor } from '../store/tensor-file.js';
 import type { StageDef } from './stage.js';
 
@@ -22,18 +25,60 @@ export interface DecodeInput {
   readonly upstream: { readonly ingest: string };
 }
 
+/** A float table [rows, columns.length], row-major, one row per inventory item. */
+export interface Table {
+  readonly rows: number;
+  /** Model input columns in order: a numeric column by name, a categorical one as `name=value` per category. */
+  readonly columns: readonly string[];
+  readonly data: Float32Array;
+}
+
+/** What the decode stage produced: images, or a table (tabular CSV data). */
+export type Decoded =
+  | { readonly kind: 'images'; readonly block: ImageBlock<Uint8Array> }
+  | { readonly kind: 'table'; readonly table: Table };
+
 export interface DecodeOutput {
-  readonly block: ImageBlock<Uint8Array>;
+  readonly decoded: Decoded;
   readonly bad: readonly BadItem[];
   /** Inventory indices that decoded. */
   readonly usable: readonly number[];
 }
 
-export const decodeStage: StageDef<DecodeInput, DecodeOutput, { shape: number[]; bad: BadItem[] }> = {
+// NOTE: image entries written before tables existed carry no `kind`; they are images. Keeping
+// them readable keeps the stage's version, so image pipelines keep their cache keys.
+type DecodeMeta =
+  | { readonly kind?: 'images'; readonly shape: number[]; readonly bad: BadItem[] }
+  | { readonly kind: 'table'; readonly shape: number[]; readonly columns: string[]; readonly bad: BadItem[] };
+
+/** The CSV spec when `data` is a table without an image column (tabular data), else null. */
+export function tabularData(data: DataSpec): CsvData | null {
+  return data.source === 'csv' && data.image === undefined ? data : null;
+}
+
+/** One-line description for the console, e.g. `300 rows x 5 columns` or `1650 images 64x64x1`. */
+export function describeDecoded(decoded: Decoded): string {
+  switch (decoded.kind) {
+    case 'images': return `${decoded.block.count} images ${decoded.block.height}x${decoded.block.width}x${decoded.block.channels}`;
+    case 'table': return `${decoded.table.rows} rows x ${decoded.table.columns.length} columns`;
+    default: return decoded satisfies never;
+  }
+}
+
+export const decodeStage: StageDef<DecodeInput, DecodeOutput, DecodeMeta> = {
   name: 'decode',
   version: 1,
+  // NOTE: a table depends only on the CSV's rows and the listed columns, which the ingest key
+  // covers (item ids hash each row's feature values; the data params name the columns).
   fingerprint: (input) => ({ params: { geometry: input.geometry }, upstream: input.upstream, seed: input.data.source === 'synthetic-cracks' ? input.seed : null }),
-  async execute(input, dir, ctx) {
+  async execute(input, dir, ctx): Promise<DecodeMeta> {
+    const csv = tabularData(input.data);
+    if (csv) {
+      const { x, shape, columns } = await readTabular(csv, input.inventory, { cwd: ctx.cwd });
+      ctx.progress.tick(shape[0], shape[0], 'rows');
+      await writeTensor(path.join(dir, 'table'), x, shape);
+      return { kind: 'table', shape, columns, bad: [] };
+    }
     const { block, bad } = await decodeImages(input.data, input.root, input.inventory.items, input.geometry, {
       seed: input.seed,
       progress: (done, total) => ctx.progress.tick(done, total, 'images'),
@@ -41,15 +86,27 @@ export const decodeStage: StageDef<DecodeInput, DecodeOutput, { shape: number[];
     const shape = [block.count, block.height, block.width, block.channels];
     await writeTensor(path.join(dir, 'images'), block.data, shape);
     await writeFile(path.join(dir, 'bad.json'), JSON.stringify(bad));
-    return { shape, bad };
+    return { kind: 'images', shape, bad };
   },
   async load(dir, meta, input) {
-    const t = await readTensor(path.join(dir, 'images'));
-    const [count, height, width, channels] = meta.shape as [number, number, number, number];
-    const block: ImageBlock<Uint8Array> = { count, height, width, channels, data: t.data as Uint8Array };
     const badRefs = new Set(meta.bad.map((b) => b.ref));
     const usable = input.inventory.items.flatMap((it, i) => (badRefs.has(it.ref) ? [] : [i]));
-    return { block, bad: meta.bad, usable };
+    switch (meta.kind) {
+      case undefined:
+      case 'images': {
+        const t = await readTensor(path.join(dir, 'images'));
+        const [count, height, width, channels] = meta.shape as [number, number, number, number];
+        return { decoded: { kind: 'images', block: { count, height, width, channels, data: t.data as Uint8Array } }, bad: meta.bad, usable };
+      }
+      case 'table': {
+        const t = await readTensor(path.join(dir, 'table'));
+        if (!(t.data instanceof Float32Array) || t.header.shape.join(',') !== meta.shape.join(',')) {
+          throw new Error(`decode cache entry ${dir}: table tensor is ${t.header.dtype} [${t.header.shape.join(', ')}], expected float32 [${meta.shape.join(', ')}]`);
+        }
+        return { decoded: { kind: 'table', table: { rows: meta.shape[0]!, columns: meta.columns, data: t.data } }, bad: meta.bad, usable };
+      }
+      default: return meta satisfies never;
+    }
   },
 };
 

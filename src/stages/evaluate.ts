@@ -5,7 +5,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ImageBlock, Inventory } from '../core/data.js';
+import type { Inventory } from '../core/data.js';
 import { Rng } from '../core/rng.js';
 import type { MetricName, PipelineSpec } from '../core/spec.js';
 import { allMetrics, confusionAt, type Confusion } from '../evaluate/metrics.js';
@@ -15,6 +15,7 @@ import { loadModel } from '../learn/model-io.js';
 import { predictProbabilities } from '../learn/train-ops.js';
 import type { TrialResult } from '../learn/protocol.js';
 import type { FittedPixelSteps } from '../features/index.js';
+import type { Decoded } from './decode.js';
 import { transformRows } from './features.js';
 import type { StageDef } from './stage.js';
 
@@ -24,7 +25,8 @@ export const INTERVAL_METRICS: readonly MetricName[] = ['f1', 'mcc', 'recall', '
 export interface EvaluateInput {
   readonly spec: PipelineSpec;
   readonly inventory: Inventory;
-  readonly block: ImageBlock<Uint8Array>;
+  /** Decoded images or table of every inventory item (the hold-out rows are read from it here). */
+  readonly decoded: Decoded;
   /** Inventory indices of the hold-out: read here and nowhere else. */
   readonly holdout: readonly number[];
   readonly fitted: FittedPixelSteps;
@@ -67,10 +69,10 @@ export const evaluateStage: StageDef<EvaluateInput, EvaluateOutput, { n: number 
     const model = await loadModel(input.bestModelDir);
     try {
       const rows = input.holdout;
-      const x = transformRows(input.block, rows, input.fitted);
+      const x = transformRows(input.decoded, rows, input.fitted);
       const labels = Uint8Array.from(rows, (r) => inventory.items[r]!.label);
       ctx.progress.tick(0, rows.length, 'scoring the hold-out');
-      const { probs } = predictProbabilities(model, x.data, [x.height, x.width, x.channels], labels, inventory.classes.length, inventory.positive);
+      const { probs } = predictProbabilities(model, x.data, x.exampleShape, labels, inventory.classes.length, inventory.positive);
       const labels01 = Array.from(labels, (c) => (c === inventory.positive ? 1 : 0));
       const probabilities = Array.from(probs);
       const threshold = input.best.threshold;

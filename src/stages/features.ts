@@ -1,21 +1,23 @@
 /**
- * Stage `features`: turns decoded images into model-ready tensors for each fold. Pixel steps
+ * Stage `features`: turns decoded data into model-ready tensors for each fold. Fitted steps
  * (normalize, edges) are FITTED ON THE TRAINING ROWS ONLY and applied to train and validation;
  * the fitted record is kept so evaluation and `assay predict` apply exactly the same transform.
+ * Images become float blocks [n, h, w, c] (bytes / 255 first); a table stays [n, d].
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ImageBlock, Inventory } from '../core/data.js';
 import type { FeatureStep } from '../core/spec.js';
-import { applyPixelSteps, fitPixelSteps, toFloat, type FittedPixelSteps } from '../features/index.js';
+import { applyPixelSteps, applyTabular, fitPixelSteps, fitTabular, toFloat, type FittedPixelSteps } from '../features/index.js';
 import { writeTensor } from '../store/tensor-file.js';
+import type { Decoded, Table } from './decode.js';
 import type { FoldIndices } from './split.js';
 import type { StageDef } from './stage.js';
 
 export interface FeaturesInput {
   readonly inventory: Inventory;
-  /** Decoded images of every inventory item, in inventory order. */
-  readonly block: ImageBlock<Uint8Array>;
+  /** Decoded images or table of every inventory item, in inventory order. */
+  readonly decoded: Decoded;
   readonly folds: readonly FoldIndices[];
   readonly pixelSteps: readonly FeatureStep[];
   readonly upstream: { readonly decode: string; readonly split: string };
@@ -32,13 +34,19 @@ export interface FoldTensors {
 
 export interface FeaturesOutput {
   readonly folds: readonly FoldTensors[];
-  /** Shape of one example, e.g. [64, 64, 1]. */
+  /** Shape of one example, e.g. [64, 64, 1] for images or [5] for a table of 5 columns. */
   readonly exampleShape: readonly number[];
 }
 
 interface FeaturesMeta {
   readonly folds: number;
   readonly exampleShape: number[];
+}
+
+/** Model input rows: `data` holds `rows.length` examples of `exampleShape`. */
+export interface ModelRows {
+  readonly data: Float32Array;
+  readonly exampleShape: readonly number[];
 }
 
 /** Gather rows of a uint8 NHWC block into a new block. */
@@ -49,12 +57,58 @@ export function gatherRows(block: ImageBlock<Uint8Array>, rows: readonly number[
   return { count: rows.length, height: block.height, width: block.width, channels: block.channels, data };
 }
 
+/** Gather rows of a table into a new row-major array [rows.length, d]. */
+export function gatherTableRows(table: Table, rows: readonly number[]): Float32Array {
+  const d = table.columns.length;
+  const data = new Float32Array(rows.length * d);
+  rows.forEach((r, i) => data.set(table.data.subarray(r * d, (r + 1) * d), i * d));
+  return data;
+}
+
 export function labelsOf(inventory: Inventory, rows: readonly number[]): Uint8Array {
   return Uint8Array.from(rows, (r) => inventory.items[r]!.label);
 }
 
-/** Decoded rows -> model input, with already-fitted pixel steps. */
-export function transformRows(block: ImageBlock<Uint8Array>, rows: readonly number[], fitted: FittedPixelSteps): ImageBlock<Float32Array> {
+/**
+ * Fit the steps on the decoded rows `rows` (the training rows; callers never pass others) and
+ * transform those rows with them. Images are fitted as floats in [0, 1]; a table column by column
+ * (tabular steps: normalize, identity; others throw a DataError).
+ */
+export function fitTrainRows(decoded: Decoded, rows: readonly number[], steps: readonly FeatureStep[]): { readonly fitted: FittedPixelSteps; readonly train: ModelRows } {
+  switch (decoded.kind) {
+    case 'images': {
+      const raw = toFloat(gatherRows(decoded.block, rows));
+      const fitted = fitPixelSteps(steps, raw);
+      const x = applyPixelSteps(fitted, raw);
+      return { fitted, train: { data: x.data, exampleShape: [x.height, x.width, x.channels] } };
+    }
+    case 'table': {
+      const d = decoded.table.columns.length;
+      const raw = gatherTableRows(decoded.table, rows);
+      const fitted = fitTabular(steps, raw, d);
+      return { fitted, train: { data: applyTabular(fitted, raw, d), exampleShape: [d] } };
+    }
+    default: return decoded satisfies never;
+  }
+}
+
+/** Decoded rows -> model input, with already-fitted steps (the one transform train, validation, hold-out and the report share). */
+export function transformRows(decoded: Decoded, rows: readonly number[], fitted: FittedPixelSteps): ModelRows {
+  switch (decoded.kind) {
+    case 'images': {
+      const x = applyPixelSteps(fitted, toFloat(gatherRows(decoded.block, rows)));
+      return { data: x.data, exampleShape: [x.height, x.width, x.channels] };
+    }
+    case 'table': {
+      const d = decoded.table.columns.length;
+      return { data: applyTabular(fitted, gatherTableRows(decoded.table, rows), d), exampleShape: [d] };
+    }
+    default: return decoded satisfies never;
+  }
+}
+
+/** Decoded image rows -> the block the model sees (the report's "as the model saw it" view). */
+export function transformImageRows(block: ImageBlock<Uint8Array>, rows: readonly number[], fitted: FittedPixelSteps): ImageBlock<Float32Array> {
   return applyPixelSteps(fitted, toFloat(gatherRows(block, rows)));
 }
 
@@ -63,23 +117,23 @@ export const featuresStage: StageDef<FeaturesInput, FeaturesOutput, FeaturesMeta
   version: 1,
   fingerprint: (input) => ({ params: { steps: input.pixelSteps }, upstream: input.upstream, seed: null }),
   async execute(input, dir, ctx) {
-    let exampleShape: number[] = [];
+    let exampleShape: readonly number[] = [];
     for (const [f, fold] of input.folds.entries()) {
       const fdir = path.join(dir, `fold${f}`);
       await mkdir(fdir, { recursive: true });
-      const trainFloat = toFloat(gatherRows(input.block, fold.train));
-      const fitted = fitPixelSteps(input.pixelSteps, trainFloat);
-      const train = applyPixelSteps(fitted, trainFloat);
-      const val = transformRows(input.block, fold.validation, fitted);
-      exampleShape = [train.height, train.width, train.channels];
-      await writeTensor(path.join(fdir, 'train.x'), train.data, [train.count, ...exampleShape]);
+      // NOTE: fitted on the fold's training rows alone; validation (and later the hold-out) only
+      // receive the fitted record.
+      const { fitted, train } = fitTrainRows(input.decoded, fold.train, input.pixelSteps);
+      const val = transformRows(input.decoded, fold.validation, fitted);
+      exampleShape = train.exampleShape;
+      await writeTensor(path.join(fdir, 'train.x'), train.data, [fold.train.length, ...exampleShape]);
       await writeTensor(path.join(fdir, 'train.y'), labelsOf(input.inventory, fold.train), [fold.train.length]);
-      await writeTensor(path.join(fdir, 'val.x'), val.data, [val.count, ...exampleShape]);
+      await writeTensor(path.join(fdir, 'val.x'), val.data, [fold.validation.length, ...exampleShape]);
       await writeTensor(path.join(fdir, 'val.y'), labelsOf(input.inventory, fold.validation), [fold.validation.length]);
       await writeFile(path.join(fdir, 'fitted.json'), JSON.stringify(fitted));
       ctx.progress.tick(f + 1, input.folds.length, 'folds');
     }
-    return { folds: input.folds.length, exampleShape };
+    return { folds: input.folds.length, exampleShape: [...exampleShape] };
   },
   async load(dir, meta) {
     const folds: FoldTensors[] = [];
