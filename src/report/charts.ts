@@ -62,18 +62,18 @@ export function buildCharts(input: ReportInput, standalone: boolean, summary: Re
   if (best && best.curves.length > 0) {
     const ep = best.curves.map((r) => r.epoch);
     out.push({
-      name: 'learning-loss', caption: `Loss per epoch of the best trial (#${best.index}); the dashed line marks its best epoch (${best.bestEpoch}).`,
+      name: 'learning-loss', caption: `Loss per epoch of the best trial (#${best.index + 1}); the dashed line marks its best epoch (${best.bestEpoch}).`,
       svg: lineChart([
         { name: 'train loss', points: best.curves.map((r, i) => [ep[i]!, r.trainLoss] as const), dots: true },
         { name: 'validation loss', points: best.curves.map((r, i) => [ep[i]!, r.valLoss] as const), dots: true },
-      ], { title: `Learning curve: loss (trial #${best.index})`, xLabel: 'epoch', yLabel: 'loss', standalone, integerX: true, markers: [{ x: best.bestEpoch, label: `best epoch ${best.bestEpoch}` }] }),
+      ], { title: `Learning curve: loss (trial #${best.index + 1})`, xLabel: 'epoch', yLabel: 'loss', standalone, integerX: true, markers: [{ x: best.bestEpoch, label: `best epoch ${best.bestEpoch}` }] }),
     });
     out.push({
       name: 'learning-objective', caption: `${best.metric} per epoch of the best trial on training and validation data; dashed: best epoch.`,
       svg: lineChart([
         { name: `train ${best.metric}`, points: best.curves.map((r, i) => [ep[i]!, r.trainObjective] as const), dots: true },
         { name: `validation ${best.metric}`, points: best.curves.map((r, i) => [ep[i]!, r.valObjective] as const), dots: true },
-      ], { title: `Learning curve: ${best.metric} (trial #${best.index})`, xLabel: 'epoch', yLabel: best.metric, standalone, integerX: true, legend: 'bottom-right', markers: [{ x: best.bestEpoch, label: `best epoch ${best.bestEpoch}` }] }),
+      ], { title: `Learning curve: ${best.metric} (trial #${best.index + 1})`, xLabel: 'epoch', yLabel: best.metric, standalone, integerX: true, legend: 'bottom-right', markers: [{ x: best.bestEpoch, label: `best epoch ${best.bestEpoch}` }] }),
     });
   }
   if (input.trials.length > 0) {
@@ -82,15 +82,15 @@ export function buildCharts(input: ReportInput, standalone: boolean, summary: Re
     let bestSoFar = minimize ? Infinity : -Infinity;
     const running = trials.filter((t) => Number.isFinite(t.score)).map((t) => {
       bestSoFar = minimize ? Math.min(bestSoFar, t.score) : Math.max(bestSoFar, t.score);
-      return [t.index, bestSoFar] as const;
+      return [t.index + 1, bestSoFar] as const;
     });
     out.push({
       name: 'trials', caption: `Validation ${trials[0]!.metric} of each trial in search order, with the best so far.`,
       svg: lineChart([
-        { name: 'trial score', points: trials.filter((t) => !t.pruned).map((t) => [t.index, t.score] as const), dots: true, line: false, color: '#1f6fb4' },
-        { name: 'pruned trial', points: trials.filter((t) => t.pruned).map((t) => [t.index, t.score] as const), dots: true, line: false, color: '#adb5bd' },
+        { name: 'trial score', points: trials.filter((t) => !t.pruned).map((t) => [t.index + 1, t.score] as const), dots: true, line: false, color: '#1f6fb4' },
+        { name: 'pruned trial', points: trials.filter((t) => t.pruned).map((t) => [t.index + 1, t.score] as const), dots: true, line: false, color: '#adb5bd' },
         { name: 'best so far', points: running, step: true, color: '#2b8a3e' },
-      ], { title: 'Objective per trial', xLabel: 'trial', yLabel: trials[0]!.metric, standalone, integerX: true, legend: minimize ? 'top-right' : 'bottom-right', xDomain: [trials[0]!.index - 0.5, trials[trials.length - 1]!.index + 0.5] }),
+      ], { title: 'Objective per trial', xLabel: 'trial', yLabel: trials[0]!.metric, standalone, integerX: true, legend: minimize ? 'top-right' : 'bottom-right', xDomain: [trials[0]!.index + 0.5, trials[trials.length - 1]!.index + 1.5] }),
     });
   }
   if (input.counts.length > 0) {

@@ -69,7 +69,7 @@ export function renderHtml(input: ReportInput): string {
       + `<h3>All hold-out metrics</h3>${table(allMetricsTable(input))}</div></div>`],
     ['curves', 'Curves', `<div class="charts">${figure(charts.get('pr'))}${figure(charts.get('roc'))}${figure(charts.get('threshold'))}</div>`],
     ['search', 'Search', `<p>${esc(s.searchSentence)}</p><div class="charts">${figure(charts.get('trials'))}</div>${table(trialsTable(input))}`
-      + (s.best ? `<h3>Best trial: #${s.best.index} (${esc(s.best.family)})</h3><p>Validation ${esc(s.best.metric)} ${num(s.best.score, 4)} at epoch ${s.best.bestEpoch} of ${s.best.epochs}.</p>`
+      + (s.best ? `<h3>Best trial: #${s.best.index + 1} (${esc(s.best.family)})</h3><p>Validation ${esc(s.best.metric)} ${num(s.best.score, 4)} at epoch ${s.best.bestEpoch} of ${s.best.epochs}.</p>`
         + `<div class="charts">${figure(charts.get('learning-loss'))}${figure(charts.get('learning-objective'))}</div>` : '')],
     ['counts', 'Class counts at every stage', `${table(countsTable(input, s))}${figure(charts.get('counts'))}`],
     ['data', 'Data issues', `<p>${input.dataIssues.skipped.length} unreadable file(s) skipped; ${input.dataIssues.duplicates.length} group(s) of identical files (policy: ${esc(input.dataIssues.duplicatePolicy)}).</p>`

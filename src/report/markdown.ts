@@ -88,7 +88,7 @@ export function renderMarkdown(input: ReportInput): string {
   out.push('## Curves\n', chart('pr'), chart('roc'), chart('threshold'));
   out.push('## Search\n', mdText(s.searchSentence) + '\n', chart('trials'), mdTable(trialsTable(input)));
   if (s.best) {
-    out.push(`### Best trial: #${s.best.index} (${mdText(s.best.family)})\n`);
+    out.push(`### Best trial: #${s.best.index + 1} (${mdText(s.best.family)})\n`);
     out.push(`Validation ${mdText(s.best.metric)} ${num(s.best.score, 4)} at epoch ${s.best.bestEpoch} of ${s.best.epochs}.\n`, chart('learning-loss'), chart('learning-objective'));
   }
   out.push('## Class counts at every stage\n', mdTable(countsTable(input, s)), chart('counts'));

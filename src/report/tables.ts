@@ -43,7 +43,7 @@ export function trialsTable(input: ReportInput): TextTable {
   return {
     header: ['Trial', 'Family', 'Parameters', `Validation ${metric}`, 'Threshold', 'Epochs (best)', 'Time', 'Pruned', 'Note'],
     rows: trials.map((t) => [
-      `#${t.index}${t.index === input.bestTrial ? ' (best)' : ''}`, t.family, paramsText(t.params), num(t.score, 4), num(t.threshold),
+      `#${t.index + 1}${t.index === input.bestTrial ? ' (best)' : ''}`, t.family, paramsText(t.params), num(t.score, 4), num(t.threshold),
       `${t.epochs} (${t.bestEpoch})`, duration(t.seconds), t.pruned ? 'yes' : 'no', t.error ?? '',
     ]),
     highlight: trials.findIndex((t) => t.index === input.bestTrial),

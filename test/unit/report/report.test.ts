@@ -53,7 +53,7 @@ describe.each([['markdown', md], ['html', html]] as const)('%s report', (kind, t
   });
 
   it('lists every trial with params, score, epochs, time and pruning, the best one marked', () => {
-    expect(text).toContain('#1 (best)');
+    expect(text).toContain('#2 (best)'); // trials are numbered from 1 for people, as on the console
     expect(text).toContain('filters=16, learning-rate=0.002');
     expect(text).toContain('0.9512');
     expect(text).toContain('8 (6)');
@@ -157,7 +157,7 @@ describe('renderHtml', () => {
   it('inlines every chart as SVG', () => {
     expect(html.match(/<svg /g)?.length).toBe(8);
     for (const title of ['Hold-out confusion matrix', 'Precision-recall (hold-out)', 'ROC (hold-out)', 'Metric vs threshold (hold-out)',
-      'Learning curve: loss (trial #1)', 'Learning curve: f1 (trial #1)', 'Objective per trial', 'Class counts per stage']) {
+      'Learning curve: loss (trial #2)', 'Learning curve: f1 (trial #2)', 'Objective per trial', 'Class counts per stage']) {
       expect(html).toContain(`<title>${title}</title>`);
     }
     expect(html).toContain('best epoch 6');
