@@ -5,7 +5,7 @@
  * unreadable file gets an error row and the rest go on. Loads tfjs (import this module lazily).
  */
 import path from 'node:path';
-import { AssayError, NotFoundError } from '../core/errors.js';
+import { AssayError, NotFoundError, UsageError } from '../core/errors.js';
 import type { BackendChoice } from '../core/spec.js';
 import { decodeBatch } from '../data/decode-batch.js';
 import type { DecodedImage } from '../data/decode-image.js';
@@ -63,6 +63,7 @@ export async function predictFiles(opts: PredictOptions): Promise<PredictResult>
   const cwd = path.resolve(opts.cwd ?? process.cwd());
   const run = await resolveRun(path.resolve(cwd, opts.runsDir ?? 'runs'), opts.ref);
   const pre = await readPreprocess(run.dir);
+  refuseTabular(run.id, run.dir, pre);
   const batchSize = Math.max(1, opts.batchSize ?? 64);
   const warnings: string[] = [];
   const listing = await listImageFiles(opts.paths, cwd);
@@ -125,6 +126,22 @@ async function decodeFiles(batch: readonly { abs: string; problem: string | null
     }
     return { width: r.width, height: r.height, channels: r.channels as 1 | 3, data: r.data };
   });
+}
+
+/**
+ * `assay predict` scores image files; a run trained on table rows has no decoder to apply to
+ * them. Throws a UsageError (exit 2) that says so and where the model and its transform are.
+ */
+export function refuseTabular(id: string, dir: string, pre: Preprocess): void {
+  if (pre.input !== 'table') return;
+  const columns = pre.columns ?? [];
+  const shown = columns.length > 8 ? `${columns.slice(0, 8).join(', ')}, ...` : columns.join(', ');
+  throw new UsageError(
+    `run ${id} was trained on table rows (${columns.length} input columns: ${shown}); assay predict scores image files only. `
+    + `The run's transform and model are in ${path.join(dir, 'model')}: preprocess.json lists the input columns in order `
+    + `(categorical ones one-hot as name=value) and the normalize statistics fitted on the training rows, and model.json is the tfjs model that takes them; `
+    + `the hold-out rows' scores are in ${path.join(dir, 'predictions.csv')}.`,
+  );
 }
 
 /** Positive-class probabilities of decoded images, through the run's fitted pixel steps. */

@@ -56,6 +56,12 @@ export interface RunRecord extends RunBase {
 
 /** What `assay predict` reads from `model/preprocess.json`. */
 export interface Preprocess {
+  /**
+   * `table` when the model takes table rows (tabular CSV data), with `columns` its input columns in
+   * order (categorical ones one-hot as `name=value`). Absent for images.
+   */
+  readonly input?: 'table';
+  readonly columns?: readonly string[];
   readonly classes: readonly string[];
   readonly positive: number;
   readonly threshold: number;
@@ -144,7 +150,10 @@ export async function writeRunFolder(run: RunRecord, progress: Progress): Promis
   const modelDir = path.join(dir, 'model');
   await mkdir(modelDir, { recursive: true });
   await cp(search.bestModelDir, modelDir, { recursive: true });
+  const decoded = run.decode.decoded;
   const preprocess: Preprocess = {
+    // NOTE: image runs keep the layout they always had, so `rerun --check` of an older run matches.
+    ...(decoded.kind === 'table' ? { input: 'table' as const, columns: decoded.table.columns } : {}),
     classes: inventory.classes,
     positive: inventory.positive,
     threshold: evaluation.threshold,
