@@ -19,15 +19,15 @@ async function edit(file: string, fn: (s: string) => string): Promise<void> {
 
 describe('compareRuns', () => {
   it('finds two folders with the same files identical, with no environment differences', async () => {
-    const a = await writeRun(base(tmp, '20250101-000000-aaaa'));
-    const b = await writeRun(base(tmp, '20250101-000001-bbbb'));
+    const a = await writeRun(base(tmp, '20250101-000000-000-aaaa'));
+    const b = await writeRun(base(tmp, '20250101-000001-000-bbbb'));
     const c = await compareRuns(a, b);
     expect(c).toEqual({ a, b, identical: true, differences: [], notes: [], environment: [] });
   });
 
   it('ignores timings and trial-cache reuse but reports every other metrics.json change with enough digits to see it', async () => {
-    const a = await writeRun(base(tmp, '20250101-000000-aaaa'));
-    const b = await writeRun(base(tmp, '20250101-000001-bbbb'));
+    const a = await writeRun(base(tmp, '20250101-000000-000-aaaa'));
+    const b = await writeRun(base(tmp, '20250101-000001-000-bbbb'));
     const m = JSON.parse(await readFile(path.join(a, 'metrics.json'), 'utf8'));
     m.search.seconds = 99.9;
     m.search.reused = 2;
@@ -41,8 +41,8 @@ describe('compareRuns', () => {
   });
 
   it('counts differing prediction rows and shows the first', async () => {
-    const a = await writeRun(base(tmp, '20250101-000000-aaaa'));
-    const b = await writeRun(base(tmp, '20250101-000001-bbbb'));
+    const a = await writeRun(base(tmp, '20250101-000000-000-aaaa'));
+    const b = await writeRun(base(tmp, '20250101-000001-000-bbbb'));
     const file = path.join(b, 'predictions.csv');
     const lines = (await readFile(file, 'utf8')).split('\n');
     const cells = lines[3]!.split(',');
@@ -55,10 +55,10 @@ describe('compareRuns', () => {
   });
 
   it('reports one changed byte of weights.bin with its position, and a changed topology', async () => {
-    const a = await writeRun(base(tmp, '20250101-000000-aaaa'));
+    const a = await writeRun(base(tmp, '20250101-000000-000-aaaa'));
     const w = new Uint8Array(16).map((_, i) => i * 7);
     w[5] ^= 1;
-    const b = await writeRun({ ...base(tmp, '20250101-000001-bbbb'), weights: w });
+    const b = await writeRun({ ...base(tmp, '20250101-000001-000-bbbb'), weights: w });
     await edit(path.join(b, 'model', 'model.json'), (s) => s.replace('"units":1', '"units":2'));
     const c = await compareRuns(a, b);
     expect(c.differences.map((d) => d.message)).toEqual([
@@ -75,8 +75,8 @@ describe('compareRuns', () => {
       ], input_layers: [[`input${n}`, 0, 0]], output_layers: [[`dense_Dense${n}`, 0, 0]] } },
       weightsManifest: [{ paths: ['weights.bin'], weights: [{ name: `dense_Dense${n}/kernel`, shape, dtype: 'float32' }] }],
     });
-    const a = await writeRun(base(tmp, '20250101-000000-aaaa'));
-    const b = await writeRun(base(tmp, '20250101-000001-bbbb'));
+    const a = await writeRun(base(tmp, '20250101-000000-000-aaaa'));
+    const b = await writeRun(base(tmp, '20250101-000001-000-bbbb'));
     await writeFile(path.join(a, 'model', 'model.json'), named(1, [4, 1]));
     await writeFile(path.join(b, 'model', 'model.json'), named(5, [4, 1]));
     const c = await compareRuns(a, b);
@@ -87,16 +87,16 @@ describe('compareRuns', () => {
   });
 
   it('reports a missing predictions.csv and a truncated weights file', async () => {
-    const a = await writeRun(base(tmp, '20250101-000000-aaaa'));
-    const b = await writeRun({ ...base(tmp, '20250101-000001-bbbb'), weights: new Uint8Array(8) });
+    const a = await writeRun(base(tmp, '20250101-000000-000-aaaa'));
+    const b = await writeRun({ ...base(tmp, '20250101-000001-000-bbbb'), weights: new Uint8Array(8) });
     await rm(path.join(b, 'predictions.csv'));
     const c = await compareRuns(a, b);
     expect(c.differences.map((d) => d.message)).toEqual([`predictions.csv is missing in ${b}`, 'model/weights.bin differs (16 vs 8 bytes)']);
   });
 
   it('names environment differences that could explain a mismatch, without counting them as differences', async () => {
-    const a = await writeRun(base(tmp, '20250101-000000-aaaa'));
-    const b = await writeRun({ ...base(tmp, '20250101-000001-bbbb'), backend: 'cpu', node: 'v20.1.0' });
+    const a = await writeRun(base(tmp, '20250101-000000-000-aaaa'));
+    const b = await writeRun({ ...base(tmp, '20250101-000001-000-bbbb'), backend: 'cpu', node: 'v20.1.0' });
     const c = await compareRuns(a, b);
     expect(c.environment).toEqual(['backend: wasm -> cpu', 'node: v20.20.0 -> v20.1.0']);
     // preprocess.json records the backend too

@@ -46,11 +46,11 @@ beforeAll(async () => {
     { name: 'decode', key: `decode-${size}`, fingerprint: { params: { size } } },
     { name: 'features', key: `features-${second}`, fingerprint: fp(second) },
   ];
-  await writeRun({ runsDir, id: '20250101-000000-aaaa', pipelineText: V1, resolved: resolved(32, 'grayscale'), stages: stages('grayscale', 32), items: items1 });
-  await writeRun({ runsDir, id: '20250102-000000-bbbb', pipelineText: V2, resolved: resolved(32, 'edges'), stages: stages('edges', 32), items: items2 });
+  await writeRun({ runsDir, id: '20250101-000000-000-aaaa', pipelineText: V1, resolved: resolved(32, 'grayscale'), stages: stages('grayscale', 32), items: items1 });
+  await writeRun({ runsDir, id: '20250102-000000-000-bbbb', pipelineText: V2, resolved: resolved(32, 'edges'), stages: stages('edges', 32), items: items2 });
   // A later run of V2 with an override: the plain run is preferred for "V2 as committed".
-  await writeRun({ runsDir, id: '20250103-000000-cccc', pipelineText: V2, resolved: resolved(32, 'edges'), overrides: ['search.trials=4'], stages: stages('edges', 32), items: items2 });
-  await writeRun({ runsDir, id: '20250104-000000-dddd', pipelineText: V4, resolved: resolved(64, 'edges'), stages: stages('edges', 64), items: items4 });
+  await writeRun({ runsDir, id: '20250103-000000-000-cccc', pipelineText: V2, resolved: resolved(32, 'edges'), overrides: ['search.trials=4'], stages: stages('edges', 32), items: items2 });
+  await writeRun({ runsDir, id: '20250104-000000-000-dddd', pipelineText: V4, resolved: resolved(64, 'edges'), stages: stages('edges', 64), items: items4 });
 });
 
 afterAll(async () => { await rm(repo, { recursive: true, force: true }); });
@@ -58,8 +58,8 @@ afterAll(async () => { await rm(repo, { recursive: true, force: true }); });
 describe('diffRuns across git revisions', () => {
   it('flattens the resolved pipelines to dotted keys and lists the stages whose keys differ', async () => {
     const d = await diffRuns({ a: 'pipelines/p.yaml@HEAD~2', b: 'pipelines/p.yaml@HEAD~1', cwd: repo });
-    expect(d.a.run).toBe('20250101-000000-aaaa');
-    expect(d.b.run).toBe('20250102-000000-bbbb');
+    expect(d.a.run).toBe('20250101-000000-000-aaaa');
+    expect(d.b.run).toBe('20250102-000000-000-bbbb');
     expect(d.a.label).toMatch(/^pipelines\/p\.yaml@HEAD~2 \([0-9a-f]{7,}\)$/);
     expect(d.parameters).toEqual([{ key: 'features[1].kind', before: 'grayscale', after: 'edges' }]);
     expect(d.stages).toEqual([
@@ -95,7 +95,7 @@ describe('diffRuns across git revisions', () => {
   it('compares a revision with the working tree, and marks a large paired change as outside the noise', async () => {
     const d = await diffRuns({ a: 'pipelines/p.yaml@HEAD~1', b: 'pipelines/p.yaml', cwd: repo });
     expect(d.b.label).toBe('pipelines/p.yaml (working tree)');
-    expect(d.b.run).toBe('20250104-000000-dddd');
+    expect(d.b.run).toBe('20250104-000000-000-dddd');
     expect(d.parameters).toEqual([
       { key: 'features[0].height', before: '32', after: '64' },
       { key: 'features[0].width', before: '32', after: '64' },
@@ -115,7 +115,7 @@ describe('diffRuns across git revisions', () => {
 
   it('lists added --set overrides as parameters and says when the hold-outs differ (unpaired)', async () => {
     const other = makeItems(60, 20, 0.25, 'other').map((it) => ({ ...it, id: `x${it.id}` }));
-    await writeRun({ runsDir, id: '20250105-000000-eeee', name: 'q', pipelineText: V2, resolved: resolved(32, 'edges'), overrides: ['search.trials=4'], stages: [], items: other });
+    await writeRun({ runsDir, id: '20250105-000000-000-eeee', name: 'q', pipelineText: V2, resolved: resolved(32, 'edges'), overrides: ['search.trials=4'], stages: [], items: other });
     const d = await diffRuns({ a: '20250102', b: 'q@latest', cwd: repo });
     expect(d.parameters).toEqual([{ key: '--set search.trials', before: null, after: '4' }]);
     expect(d.pairing.paired).toBe(false);

@@ -29,7 +29,7 @@ async function png(file: string, size: number, seed: number): Promise<void> {
 beforeAll(async () => {
   await initBackend('cpu');
   tmp = await mkdtemp(path.join(tmpdir(), 'assay-predict-'));
-  runDir = path.join(tmp, 'runs', 'p', '20250101-000000-aaaa');
+  runDir = path.join(tmp, 'runs', 'p', '20250101-000000-000-aaaa');
   model = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [8, 8, 1] }), tf.layers.dense({ units: 1, activation: 'sigmoid', kernelInitializer: tf.initializers.randomNormal({ seed: 3, stddev: 0.3 }) })] });
   await saveModel(model, path.join(runDir, 'model'));
   await writeFile(path.join(runDir, 'lock.json'), JSON.stringify({ status: 'finished' }));
@@ -83,7 +83,7 @@ describe('predictFiles', () => {
   });
 
   it('rejects an image whose geometry does not give the model its input size, when the pipeline has no resize', async () => {
-    const other = path.join(tmp, 'runs', 'p', '20250101-000001-bbbb');
+    const other = path.join(tmp, 'runs', 'p', '20250101-000001-000-bbbb');
     await mkdir(other, { recursive: true });
     await writeFile(path.join(other, 'lock.json'), '{}');
     await saveModel(model, path.join(other, 'model'));
@@ -96,7 +96,7 @@ describe('predictFiles', () => {
   });
 
   it('fails with NotFoundError for a run without a model', async () => {
-    const bare = path.join(tmp, 'runs', 'p', '20250101-000002-cccc');
+    const bare = path.join(tmp, 'runs', 'p', '20250101-000002-000-cccc');
     await mkdir(bare, { recursive: true });
     await writeFile(path.join(bare, 'lock.json'), JSON.stringify({ status: 'failed' }));
     await expect(predictFiles({ ref: bare, paths: ['imgs'], cwd: tmp })).rejects.toBeInstanceOf(NotFoundError);
