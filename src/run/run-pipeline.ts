@@ -11,7 +11,7 @@ import { InvalidPipelineError } from '../core/errors.js';
 import { formatDiagnostic } from '../core/diagnostics.js';
 import type { PipelineSpec } from '../core/spec.js';
 import { loadPipeline, countsDiagnostics } from '../config/index.js';
-import { listInventory } from '../data/sources/index.js';
+import { listInventory, readColumn } from '../data/sources/index.js';
 import { availableCounts } from '../data/partition/index.js';
 import { planSteps } from '../features/steps.js';
 import { initBackend, type BackendInfo } from '../learn/backend/backend.js';
@@ -88,6 +88,9 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
       (inv) => `${inv.items.length} items (${inv.classes.map((c, k) => `${c} ${inv.items.filter((i) => i.label === k).length}`).join(', ')})`);
     stages.push(ingest.record);
     const inventory = ingest.output;
+    // group-by a CSV column: the values travel to the hold-out and split stages (and their keys).
+    const column = [spec.holdout.groupBy, spec.split.groupBy].find((g) => g?.kind === 'column');
+    const groups = column?.kind === 'column' && spec.data.source === 'csv' ? await readColumn(spec.data, inventory, column.column, { cwd }) : null;
 
     const decode = await runStage(decodeStage, { data: spec.data, root, inventory, geometry: steps.geometry, seed: spec.seed, upstream: { ingest: ingest.record.key } }, ctx,
       (o) => `${describeDecoded(o.decoded)}${o.bad.length ? `, ${o.bad.length} unreadable` : ''}`);
@@ -95,7 +98,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     enforceBadFilePolicy(spec.data, decode.output.bad);
 
     const holdout = await runStage(holdoutStage, {
-      inventory, usable: decode.output.usable, spec: spec.holdout, duplicates: spec.data.duplicates, seed: spec.seed, upstream: { decode: decode.record.key },
+      inventory, groups, usable: decode.output.usable, spec: spec.holdout, duplicates: spec.data.duplicates, seed: spec.seed, upstream: { decode: decode.record.key },
     }, ctx, (o) => `${o.holdout.length} held out, ${o.pool.length} in the pool${o.dropped ? `, ${o.dropped} duplicates dropped` : ''}`);
     stages.push(holdout.record);
 
@@ -109,7 +112,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
       (o) => countsText(inventory, o.indices));
     stages.push(sample.record);
 
-    const split = await runStage(splitStage, { inventory, indices: sample.output.indices, spec: spec.split, seed: spec.seed, upstream: { sample: sample.record.key } }, ctx,
+    const split = await runStage(splitStage, { inventory, groups, indices: sample.output.indices, spec: spec.split, seed: spec.seed, upstream: { sample: sample.record.key } }, ctx,
       (o) => o.folds.length === 1 ? `train ${countsText(inventory, o.folds[0]!.train)} | validation ${countsText(inventory, o.folds[0]!.validation)}` : `${o.folds.length} folds`);
     stages.push(split.record);
 

@@ -8,7 +8,8 @@ import path from 'node:path';
 import type { Inventory } from '../core/data.js';
 import { Rng } from '../core/rng.js';
 import type { DuplicatePolicy, HoldoutSpec } from '../core/spec.js';
-import { carveHoldout, dropDuplicates, groupKeyFn } from '../data/partition/index.js';
+import { carveHoldout, dropDuplicates } from '../data/partition/index.js';
+import { groupInputs, groupOfFn } from './groups.js';
 import type { StageDef } from './stage.js';
 
 export interface HoldoutInput {
@@ -18,6 +19,8 @@ export interface HoldoutInput {
   readonly spec: HoldoutSpec;
   readonly duplicates: DuplicatePolicy;
   readonly seed: number;
+  /** CSV group-by column values aligned with the inventory, or null. */
+  readonly groups?: readonly (string | undefined)[] | null;
   readonly upstream: { readonly decode: string };
 }
 
@@ -33,14 +36,14 @@ export interface HoldoutOutput {
 export const holdoutStage: StageDef<HoldoutInput, HoldoutOutput, { holdout: number; pool: number; dropped: number }> = {
   name: 'holdout',
   version: 1,
-  fingerprint: (input) => ({ params: { holdout: input.spec, duplicates: input.duplicates }, upstream: input.upstream, seed: input.seed }),
+  fingerprint: (input) => ({ params: { holdout: input.spec, duplicates: input.duplicates }, upstream: input.upstream, inputs: groupInputs(input.groups ?? null), seed: input.seed }),
   async execute(input, dir) {
     const { inventory } = input;
     const candidates = input.duplicates === 'drop' ? dropDuplicates(inventory.items, input.usable) : [...input.usable];
     // Carve over the candidate items only, then map back to inventory indices.
     const items = candidates.map((i) => inventory.items[i]!);
     const rng = new Rng(input.seed).child('holdout');
-    const groupOf = input.spec.groupBy ? groupKeyFn(input.spec.groupBy) : undefined;
+    const groupOf = groupOfFn(input.spec.groupBy, inventory, input.groups ?? null);
     const carved = carveHoldout(items, input.spec, inventory.classes, rng, groupOf);
     const holdout = carved.holdout.map((i) => candidates[i]!);
     const pool = carved.pool.map((i) => candidates[i]!);

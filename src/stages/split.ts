@@ -4,7 +4,8 @@ import path from 'node:path';
 import type { Inventory } from '../core/data.js';
 import { Rng } from '../core/rng.js';
 import type { SplitSpec } from '../core/spec.js';
-import { groupKeyFn, splitTrainVal } from '../data/partition/index.js';
+import { splitTrainVal } from '../data/partition/index.js';
+import { groupInputs, groupOfFn } from './groups.js';
 import type { StageDef } from './stage.js';
 
 export interface SplitInput {
@@ -12,6 +13,8 @@ export interface SplitInput {
   readonly indices: readonly number[];
   readonly spec: SplitSpec;
   readonly seed: number;
+  /** CSV group-by column values aligned with the inventory, or null. */
+  readonly groups?: readonly (string | undefined)[] | null;
   readonly upstream: { readonly sample: string };
 }
 
@@ -27,10 +30,10 @@ export interface SplitOutput {
 export const splitStage: StageDef<SplitInput, SplitOutput, { folds: number }> = {
   name: 'split',
   version: 1,
-  fingerprint: (input) => ({ params: input.spec, upstream: input.upstream, seed: input.seed }),
+  fingerprint: (input) => ({ params: input.spec, upstream: input.upstream, inputs: groupInputs(input.groups ?? null), seed: input.seed }),
   async execute(input, dir) {
     const rng = new Rng(input.seed).child('split');
-    const groupOf = input.spec.groupBy ? groupKeyFn(input.spec.groupBy) : undefined;
+    const groupOf = groupOfFn(input.spec.groupBy, input.inventory, input.groups ?? null);
     const result = splitTrainVal(input.inventory.items, input.indices, input.spec, input.inventory.classes.length, rng, groupOf);
     const folds = result.folds.map((f) => ({ train: [...f.train].sort((a, b) => a - b), validation: [...f.validation].sort((a, b) => a - b) }));
     await writeFile(path.join(dir, 'split.json'), JSON.stringify({ folds }));

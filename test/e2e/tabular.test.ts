@@ -211,3 +211,38 @@ describe('tabular csv pipelines (end to end)', () => {
     expect(r.stderr).toContain('nothing was run');
   });
 });
+
+describe('group-by a CSV column', () => {
+  it('keeps every group on one side of the hold-out and of the split, and a changed group column reruns them', async () => {
+    const { rows } = makeRows(11);
+    // 30 "sites" of 10 rows each: rows of one site must never straddle two partitions.
+    const csv = ['id,x1,x2,color,site,label', ...rows.map((r, i) => `${i + 1},${r.x1},${r.x2},${r.color},s${i % 30},${r.fraud ? 'fraud' : 'legit'}`)].join('\n') + '\n';
+    const pipeline = PIPELINE
+      .replace('holdout: { fraction: 0.2 }', 'holdout: { fraction: 0.2, group-by: { column: site } }')
+      .replace('split: { validation: 0.25 }', 'split: { validation: 0.25, group-by: { column: site } }');
+    const cwd = await tempProject({ 'rows.csv': csv, 'p.yaml': pipeline });
+    const r = await assay(['run', 'p.yaml', '--json'], { cwd });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const run = JSON.parse(r.stdout) as JsonRun;
+    const lock = await readJson<Lock>(path.join(run.dir, 'lock.json'));
+    const entry = (stage: string) => {
+      const key = lock.stages.find((s) => s.name === stage)!.key;
+      return path.join(cwd, 'runs', '.cache', stage, key.slice(0, 2), key);
+    };
+    const inventory = await readJson<Inventory>(path.join(entry('ingest'), 'inventory.json'));
+    const siteOf = (i: number) => `s${(Number(inventory.items[i]!.ref.slice(4)) - 1) % 30}`;
+    const { holdout, pool } = await readJson<{ holdout: number[]; pool: number[] }>(path.join(entry('holdout'), 'holdout.json'));
+    const held = new Set(holdout.map(siteOf));
+    expect(held.size).toBeGreaterThan(0);
+    expect(pool.map(siteOf).filter((s) => held.has(s))).toEqual([]);
+    const { folds } = await readJson<{ folds: { train: number[]; validation: number[] }[] }>(path.join(entry('split'), 'split.json'));
+    const val = new Set(folds[0]!.validation.map(siteOf));
+    expect(folds[0]!.train.map(siteOf).filter((s) => val.has(s))).toEqual([]);
+    // Regrouping the same rows changes the hold-out's key even though no feature value changed.
+    await writeFile(path.join(cwd, 'rows.csv'), csv.replace(/,s(\d+),/g, (_, n: string) => `,s${Number(n) % 7},`));
+    const again = JSON.parse((await assay(['run', 'p.yaml', '--json'], { cwd })).stdout) as JsonRun;
+    const cached = Object.fromEntries((await readJson<Lock>(path.join(again.dir, 'lock.json'))).stages.map((s) => [s.name, s.cached]));
+    expect(cached.holdout).toBe(false);
+    await rm(cwd, { recursive: true, force: true });
+  });
+});

@@ -111,3 +111,23 @@ export async function readTabular(spec: CsvData, inventory: Inventory, opts: { r
   });
   return { x, shape: [n, d], columns };
 }
+
+/**
+ * The text of `column` for each of `inventory`'s items, in inventory order (for `group-by:
+ * { column }`). Tabular items are matched by row (`row:<n>`), image items by their path; an item
+ * whose row cannot be found gets undefined (it is then its own group).
+ */
+export async function readColumn(spec: CsvData, inventory: Inventory, column: string, opts: { readonly cwd: string }): Promise<(string | undefined)[]> {
+  const { table } = await loadTable(spec, opts.cwd);
+  const ci = table.header.indexOf(column);
+  if (ci < 0) throw new DataError('data.csv-column', `${spec.path} lacks the group-by column ${column} (it has ${table.header.join(', ')})`, [`missing column ${column}`]);
+  const byRef = new Map<string, string>();
+  if (spec.image) {
+    const ii = table.header.indexOf(spec.image);
+    for (const row of table.rows) byRef.set(row[ii]!.trim().split(path.sep).join('/'), row[ci]!.trim());
+  }
+  return inventory.items.map((it) => {
+    const m = /^row:(\d+)$/.exec(it.ref);
+    return m ? table.rows[Number(m[1]) - 1]?.[ci]?.trim() : byRef.get(it.ref);
+  });
+}

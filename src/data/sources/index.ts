@@ -6,12 +6,12 @@
 import type { Inventory } from '../../core/data.js';
 import type { DataSpec } from '../../core/spec.js';
 import { inventoryFingerprint, type ListOptions } from './common.js';
-import { listCsv, readTabular } from './csv.js';
+import { listCsv, readColumn, readTabular } from './csv.js';
 import { listImageFolder, IMAGE_EXTENSIONS } from './image-folder.js';
 import { listSynthetic, syntheticId } from './synthetic.js';
 
 export type { ListOptions };
-export { readTabular, IMAGE_EXTENSIONS, syntheticId, inventoryFingerprint };
+export { readColumn, readTabular, IMAGE_EXTENSIONS, syntheticId, inventoryFingerprint };
 
 /**
  * List `spec`'s items in a deterministic order (class order, then sorted ref; CSV rows in file
