@@ -74,7 +74,8 @@ export function renderHtml(input: ReportInput): string {
     ['counts', 'Class counts at every stage', `${table(countsTable(input, s))}${figure(charts.get('counts'))}`],
     ['data', 'Data issues', `<p>${input.dataIssues.skipped.length} unreadable file(s) skipped; ${input.dataIssues.duplicates.length} group(s) of identical files (policy: ${esc(input.dataIssues.duplicatePolicy)}).</p>`
       + (input.dataIssues.skipped.length > 0 ? table(skippedTable(input)) : '') + (input.dataIssues.duplicates.length > 0 ? table(duplicatesTable(input)) : '')],
-    ['gallery', 'Error gallery', '<p>Each error as stored (left) and as the model saw it after the feature steps (right): a crop that cut the object away shows at a glance.</p>'
+    ['gallery', 'Error gallery', input.gallery.unavailable !== undefined ? `<p>${esc(input.gallery.unavailable)}</p>`
+      : '<p>Each error as stored (left) and as the model saw it after the feature steps (right): a crop that cut the object away shows at a glance.</p>'
       + `<h3>False negatives (${fn.length} of ${c.fn})</h3>${galleryHtml(fn, entries)}<h3>False positives (a sample: ${fp.length} of ${c.fp})</h3>${galleryHtml(fp, entries)}`],
     ['pipeline', 'Pipeline as run', `<pre>${esc(run.pipelineYaml)}</pre><p>${run.overrides.length > 0 ? `Overrides: ${run.overrides.map((o) => `<code>${esc(o)}</code>`).join(', ')}` : 'No command-line overrides.'}</p>`],
     ['stages', 'Stages', `<p>${esc(stagesSentence(input))}</p>${table(stagesTable(input))}`],

@@ -111,6 +111,7 @@ function galleryMarkdown(input: ReportInput): string {
     '| # | Item | Probability | Original | As the model saw it |', '| --- | --- | --- | --- | --- |',
     ...rows.map((e) => `| ${entries.indexOf(e) + 1} | ${mdText(e.image.ref)} | ${num(e.image.probability)} | ![original](${e.originalPath}) | ![model view](${e.modelViewPath}) |`),
   ].join('\n') + '\n';
+  if (input.gallery.unavailable !== undefined) return ['## Error gallery\n', `${mdText(input.gallery.unavailable)}\n`].join('\n');
   return [
     '## Error gallery\n',
     'Each error is shown as stored and as the model saw it after the feature steps (a crop that cut the object away shows here).\n',

@@ -98,6 +98,8 @@ export interface ReportInput {
     readonly duplicatePolicy: string;
   };
   readonly gallery: {
+    /** Set when there are no images to show (tabular data): the gallery section says this instead. */
+    readonly unavailable?: string;
     /** Every false negative on the hold-out. */
     readonly falseNegatives: readonly GalleryImage[];
     /** A sample of the false positives. */

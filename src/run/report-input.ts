@@ -120,7 +120,9 @@ export async function buildReportInput(run: RunRecord): Promise<ReportInput> {
     bestTrial: search.best.index,
     counts: countRows,
     dataIssues: { skipped: [...inventory.skipped, ...run.decode.bad], duplicates, duplicatePolicy: spec.data.duplicates },
-    gallery: { falseNegatives, falsePositives },
+    gallery: decoded.kind === 'images'
+      ? { falseNegatives, falsePositives }
+      : { falseNegatives, falsePositives, unavailable: `Tabular data has no images to show: the ${fnIdx.length} false negative(s) and ${fpIdx.length} false positive(s) are the rows of predictions.csv whose prediction differs from their label.` },
     stages: run.stages.map((s) => ({ name: s.name, key: s.key.slice(0, 10), cached: s.cached, seconds: s.seconds })),
     environment: {
       assay: env.assay, node: env.node, os: `${env.platform} ${env.arch}`, cpu: `${env.cpus} x ${env.cpuModel}`,

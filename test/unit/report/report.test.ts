@@ -189,3 +189,16 @@ describe('summarize', () => {
     expect(s.accuracySentence).toBe('For comparison, accuracy 0.900 against always predicting "no-crack": 0.500 (50 of 100 hold-out items are no-crack).');
   });
 });
+
+describe('a report without images', () => {
+  it('says why the gallery is empty instead of showing empty image tables', () => {
+    const base = makeInput();
+    const input = { ...base, gallery: { falseNegatives: [], falsePositives: [], unavailable: 'Tabular data has no images to show: see predictions.csv.' } };
+    const md = renderMarkdown(input);
+    const html = renderHtml(input);
+    for (const text of [md, html]) {
+      expect(text).toContain('Tabular data has no images to show: see predictions.csv.');
+      expect(text).not.toContain('as the model saw it after the feature steps');
+    }
+  });
+});
