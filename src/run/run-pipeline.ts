@@ -16,6 +16,7 @@ import { availableCounts } from '../data/partition/index.js';
 import { planSteps } from '../features/steps.js';
 import { initBackend, type BackendInfo } from '../learn/backend/backend.js';
 import { StageCache, defaultCacheDir } from '../store/cache.js';
+import { sha256 } from '../store/fingerprint.js';
 import { createRunFolder, newRunId, type RunId } from '../store/run-folder.js';
 import { consoleProgress, type Progress } from '../stages/progress.js';
 import { runStage, type StageContext, type StageRecord } from '../stages/stage.js';
@@ -81,7 +82,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     const root = 'path' in spec.data ? path.resolve(cwd, spec.data.source === 'csv' ? path.dirname(spec.data.path) : spec.data.path) : cwd;
     const listed = await listInventory(spec.data, {
       cwd, seed: spec.seed,
-      fingerprintCache: path.join(cache.root, 'fingerprints', `${spec.data.source}-${Buffer.from(root).toString('base64url').slice(-40)}.json`),
+      fingerprintCache: path.join(cache.root, 'fingerprints', `${spec.data.source}-${sha256(root).slice(0, 16)}.json`),
       progress: (done, total) => progress.tick(done, total, 'files'),
     });
     const ingest = await runStage(ingestStage, { data: spec.data, inventory: listed.inventory, fingerprint: listed.fingerprint }, ctx,
@@ -127,7 +128,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     stages.push(resample.record);
 
     backend = await initBackend(spec.backend);
-    // NOTE: only fold 0 trains the search for now; k-fold splits are computed and recorded.
+    // NOTE: one validation split trains the search; k-fold pipelines were refused above.
     const search = await runStage(searchStage, {
       spec, classes: inventory.classes, positive: inventory.positive, features: features.output.folds[0]!, resampled: resample.output.folds[0]!,
       backend: backend.name, upstream: { features: features.record.key, resample: resample.record.key },
