@@ -42,7 +42,8 @@ if (only.has('cnn')) {
   const rows = await benchReferenceCnn();
   results.referenceCnn = rows;
   log('\n## reference CNN (conv16-pool-conv32-pool-conv64-gap-dense1, batch 32)');
-  for (const r of rows) log(`  ${r.backend.padEnd(8)} ${r.input.padEnd(10)} train ${r.trainImagesPerSecond.toFixed(0).padStart(6)} images/s   infer ${r.inferImagesPerSecond.toFixed(0).padStart(6)} images/s`);
+  const rate = (v: number) => v.toFixed(v < 10 ? 1 : 0).padStart(6);
+  for (const r of rows) log(`  ${r.backend.padEnd(8)} ${r.input.padEnd(10)} train ${rate(r.trainImagesPerSecond)} images/s   infer ${rate(r.inferImagesPerSecond)} images/s`);
 }
 
 if (only.has('seed') && existsSync(DATA)) {
