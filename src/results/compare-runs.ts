@@ -1,8 +1,9 @@
 /**
  * Bit-for-bit comparison of two run folders, for `assay rerun --check`: every number in
  * metrics.json that a rerun must reproduce, every hold-out prediction as written, the model's
- * weights and topology and its stored transform; plus the environment differences (backend,
- * package versions, Node) that could explain a mismatch. Pure file reading, no tfjs.
+ * weights and topology (each fold model's, for a k-fold run) and its stored transform; plus the
+ * environment differences (backend, package versions, Node) that could explain a mismatch. Pure
+ * file reading, no tfjs.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -13,7 +14,7 @@ import { readLock, readPredictions, type PredictionRow, type RunLock } from './r
 
 /** One way the second run differs from the first. */
 export interface RunDifference {
-  /** Which artifact: `metrics.json`, `predictions.csv`, `model/weights.bin`, `model/model.json`, `model/preprocess.json`. */
+  /** Which artifact: `metrics.json`, `predictions.csv`, `model/weights.bin`, `model/model.json`, `model/preprocess.json` (k-fold runs: `model/fold-<f>/...`). */
   readonly file: string;
   /** A line for the user, e.g. `holdout.metrics.f1: 0.9231 -> 0.9200`. */
   readonly message: string;
@@ -128,28 +129,47 @@ export function structureOf(json: ModelJson): { topology: string; weights: strin
   };
 }
 
+/** Model folders under `model/` (relative): `model` itself, or `model/fold-<f>` for a k-fold run (preprocess.json `folds`). */
+function modelFolders(pre: unknown): string[] {
+  const folds = (pre as { folds?: unknown } | null)?.folds;
+  const k = Array.isArray(folds) ? folds.length : 0;
+  return k <= 1 ? ['model'] : Array.from({ length: k }, (_, f) => `model/fold-${f}`);
+}
+
 async function compareModel(a: string, b: string): Promise<{ differences: RunDifference[]; notes: string[] }> {
   const out: RunDifference[] = [], notes: string[] = [];
-  const ja = await readJson<ModelJson>(path.join(a, 'model', 'model.json'));
-  const jb = await readJson<ModelJson>(path.join(b, 'model', 'model.json'));
-  if (!ja || !jb) return { differences: [{ file: 'model/model.json', message: `model/model.json is missing or unreadable in ${!ja ? a : b}` }], notes };
+  const pa = await readJson<unknown>(path.join(a, 'model', 'preprocess.json'));
+  const pb = await readJson<unknown>(path.join(b, 'model', 'preprocess.json'));
+  const folders = [...new Set([...modelFolders(pa), ...modelFolders(pb)])];
+  for (const folder of folders) {
+    const got = await compareModelFolder(a, b, folder);
+    out.push(...got.differences);
+    notes.push(...got.notes);
+  }
+  if (!pa || !pb) out.push({ file: 'model/preprocess.json', message: `model/preprocess.json is missing in ${!pa ? a : b}` });
+  else for (const c of changedKeys(pa, pb)) out.push({ file: 'model/preprocess.json', message: `model/preprocess.json ${c.key}: ${showPair(c.before ?? '(absent)', c.after ?? '(absent)')}` });
+  return { differences: out, notes };
+}
+
+/** Compare one saved model (`folder`, e.g. `model` or `model/fold-1`) of runs `a` and `b`. */
+async function compareModelFolder(a: string, b: string, folder: string): Promise<{ differences: RunDifference[]; notes: string[] }> {
+  const out: RunDifference[] = [], notes: string[] = [];
+  const ja = await readJson<ModelJson>(path.join(a, folder, 'model.json'));
+  const jb = await readJson<ModelJson>(path.join(b, folder, 'model.json'));
+  if (!ja || !jb) return { differences: [{ file: `${folder}/model.json`, message: `${folder}/model.json is missing or unreadable in ${!ja ? a : b}` }], notes };
   const exact = (j: ModelJson) => canonicalJson({ topology: j.modelTopology ?? null, weights: (j.weightsManifest ?? []).map((g) => g.weights ?? null) });
   const [sa, sb] = [structureOf(ja), structureOf(jb)];
-  if (sa.topology !== sb.topology) out.push({ file: 'model/model.json', message: 'model/model.json: the model topology differs' });
-  if (sa.weights !== sb.weights) out.push({ file: 'model/model.json', message: 'model/model.json: the weight names, shapes or dtypes differ' });
+  if (sa.topology !== sb.topology) out.push({ file: `${folder}/model.json`, message: `${folder}/model.json: the model topology differs` });
+  if (sa.weights !== sb.weights) out.push({ file: `${folder}/model.json`, message: `${folder}/model.json: the weight names, shapes or dtypes differ` });
   if (sa.topology === sb.topology && sa.weights === sb.weights && exact(ja) !== exact(jb)) {
-    notes.push('model/model.json: layer names differ (tfjs numbers unnamed layers per process); the structure and weight specs are the same');
+    notes.push(`${folder}/model.json: layer names differ (tfjs numbers unnamed layers per process); the structure and weight specs are the same`);
   }
   const files = [...new Set([...(ja.weightsManifest ?? []), ...(jb.weightsManifest ?? [])].flatMap((g) => g.paths ?? []))];
   for (const f of files.length > 0 ? files : ['weights.bin']) {
-    const [wa, wb] = [await bytesOf(path.join(a, 'model', f)), await bytesOf(path.join(b, 'model', f))];
-    if (!wa || !wb) out.push({ file: `model/${f}`, message: `model/${f} is missing in ${!wa ? a : b}` });
-    else if (!wa.equals(wb)) out.push({ file: `model/${f}`, message: `model/${f} differs${wa.length !== wb.length ? ` (${wa.length} vs ${wb.length} bytes)` : ` (first at byte ${firstDifference(wa, wb)} of ${wa.length})`}` });
+    const [wa, wb] = [await bytesOf(path.join(a, folder, f)), await bytesOf(path.join(b, folder, f))];
+    if (!wa || !wb) out.push({ file: `${folder}/${f}`, message: `${folder}/${f} is missing in ${!wa ? a : b}` });
+    else if (!wa.equals(wb)) out.push({ file: `${folder}/${f}`, message: `${folder}/${f} differs${wa.length !== wb.length ? ` (${wa.length} vs ${wb.length} bytes)` : ` (first at byte ${firstDifference(wa, wb)} of ${wa.length})`}` });
   }
-  const pa = await readJson<unknown>(path.join(a, 'model', 'preprocess.json'));
-  const pb = await readJson<unknown>(path.join(b, 'model', 'preprocess.json'));
-  if (!pa || !pb) out.push({ file: 'model/preprocess.json', message: `model/preprocess.json is missing in ${!pa ? a : b}` });
-  else for (const c of changedKeys(pa, pb)) out.push({ file: 'model/preprocess.json', message: `model/preprocess.json ${c.key}: ${showPair(c.before ?? '(absent)', c.after ?? '(absent)')}` });
   return { differences: out, notes };
 }
 

@@ -1,8 +1,10 @@
 /**
  * `assay predict`: score image files with a run's stored transform and model, exactly as the
  * run's evaluate stage scored its hold-out: the same decoder and geometry (decode-image.ts), the
- * same byte-to-float and fitted pixel steps, the same backend and `predictProbabilities`. An
- * unreadable file gets an error row and the rest go on. Loads tfjs (import this module lazily).
+ * same byte-to-float and fitted pixel steps, the same backend and `predictProbabilities`. A
+ * k-fold run's model is its k fold models, each applied through its own fold's fitted transform
+ * and averaged with `meanProbabilities`, as evaluate averaged them. An unreadable file gets an
+ * error row and the rest go on. Loads tfjs (import this module lazily).
  */
 import path from 'node:path';
 import { AssayError, NotFoundError, UsageError } from '../core/errors.js';
@@ -11,6 +13,7 @@ import { decodeBatch } from '../data/decode-batch.js';
 import type { DecodedImage } from '../data/decode-image.js';
 import { applyPixelSteps, toFloat } from '../features/index.js';
 import { initBackend } from '../learn/backend/backend.js';
+import { meanProbabilities } from '../learn/fold-aggregate.js';
 import { loadModel } from '../learn/model-io.js';
 import { predictProbabilities } from '../learn/train-ops.js';
 import type { Preprocess } from '../run/write-run.js';
@@ -77,15 +80,17 @@ export async function predictFiles(opts: PredictOptions): Promise<PredictResult>
     backend = await initBackend('auto');
     warnings.push(`the run used the ${pre.backend} backend, which is unavailable here (${(err as Error).message}); using ${backend.name}, so probabilities may differ slightly from the run's`);
   }
-  const model = await loadModel(path.join(run.dir, 'model'));
+  const models: Model[] = [];
   const rows: PredictRow[] = [];
   try {
+    for (const m of modelFolders(run.dir, pre)) models.push({ model: await loadModel(m.dir), fitted: m.fitted });
     const files = listing.files;
     for (let s = 0; s < files.length; s += batchSize) {
       const batch = files.slice(s, s + batchSize);
       const decoded = await decodeFiles(batch, pre);
       const good = decoded.flatMap((d, i) => (typeof d === 'string' ? [] : [i]));
-      const probs = good.length > 0 ? score(model, good.map((i) => decoded[i] as DecodedImage), pre) : new Float32Array(0);
+      const images = good.map((i) => decoded[i] as DecodedImage);
+      const probs = good.length > 0 ? meanProbabilities(models.map((m) => score(m, images, pre))) : [];
       let k = 0;
       batch.forEach((f, i) => {
         const d = decoded[i]!;
@@ -100,7 +105,7 @@ export async function predictFiles(opts: PredictOptions): Promise<PredictResult>
       opts.onProgress?.(Math.min(files.length, s + batch.length), files.length);
     }
   } finally {
-    model.dispose();
+    for (const m of models) m.model.dispose();
   }
   return {
     run: { id: run.id, dir: run.dir }, classes: pre.classes, positive: pre.classes[pre.positive]!, threshold: pre.threshold,
@@ -144,13 +149,29 @@ export function refuseTabular(id: string, dir: string, pre: Preprocess): void {
   );
 }
 
-/** Positive-class probabilities of decoded images, through the run's fitted pixel steps. */
-function score(model: Awaited<ReturnType<typeof loadModel>>, images: readonly DecodedImage[], pre: Preprocess): Float32Array {
+/** One model of a run and the fitted transform its inputs go through. */
+interface Model {
+  readonly model: Awaited<ReturnType<typeof loadModel>>;
+  readonly fitted: Preprocess['fitted'];
+}
+
+/**
+ * The run's model folders with their fitted transforms: `model/` with `fitted` for one fold,
+ * `model/fold-<f>/` with `folds[f].fitted` for a k-fold run.
+ */
+export function modelFolders(dir: string, pre: Preprocess): { readonly dir: string; readonly fitted: Preprocess['fitted'] }[] {
+  const folds = pre.folds ?? [];
+  if (folds.length <= 1) return [{ dir: path.join(dir, 'model'), fitted: pre.fitted }];
+  return folds.map((f, k) => ({ dir: path.join(dir, 'model', `fold-${k}`), fitted: f.fitted }));
+}
+
+/** Positive-class probabilities of decoded images from one model, through its fitted pixel steps. */
+function score({ model, fitted }: Model, images: readonly DecodedImage[], pre: Preprocess): Float32Array {
   const { width, height, channels } = images[0]!;
   const size = width * height * channels;
   const data = new Uint8Array(images.length * size);
   images.forEach((img, i) => data.set(img.data, i * size));
-  const x = applyPixelSteps(pre.fitted, toFloat({ count: images.length, height, width, channels, data }));
+  const x = applyPixelSteps(fitted, toFloat({ count: images.length, height, width, channels, data }));
   const shape = [x.height, x.width, x.channels];
   if (shape.join('x') !== pre.exampleShape.join('x')) {
     throw new AssayError('predict.shape', `images transform to ${shape.join('x')}, but the model takes ${pre.exampleShape.join('x')}: the run's model/preprocess.json does not match its model`);

@@ -42,6 +42,8 @@ async function original(run: RunRecord, index: number): Promise<string> {
   return originalPng(path.join(run.root, item.ref));
 }
 
+// NOTE: a k-fold run's model is k models, each behind its own fitted transform; the gallery shows
+// the view through fold 0's, which is what `model/preprocess.json`'s `fitted` records.
 async function galleryImage(run: RunRecord, block: ImageBlock<Uint8Array>, index: number, probability: number): Promise<GalleryImage> {
   const view = transformImageRows(block, [index], run.features.folds[0]!.fitted);
   return { ref: run.inventory.items[index]!.ref, probability, originalPng: await original(run, index), modelViewPng: await modelViewPng(view, 0) };
@@ -68,8 +70,13 @@ export async function buildReportInput(run: RunRecord): Promise<ReportInput> {
   const falseNegatives = await shown(fnIdx);
   const falsePositives = await shown(fpSample);
 
-  const valY = (await readTensor(run.features.folds[0]!.valY)).data as Uint8Array;
-  const valLabels01 = Array.from(valY, (c) => (c === inventory.positive ? 1 : 0));
+  // The best trial's validation predictions are pooled out of fold (fold 0's rows, then fold 1's,
+  // ...); the labels are read in the same order.
+  const valLabels01: number[] = [];
+  for (const fold of run.features.folds) {
+    const valY = (await readTensor(fold.valY)).data as Uint8Array;
+    for (const c of valY) valLabels01.push(c === inventory.positive ? 1 : 0);
+  }
   const validation = search.best.valProbabilities.length === valLabels01.length
     ? { metrics: allMetrics(search.best.valProbabilities, valLabels01, evaluation.threshold, spec.objective.beta) }
     : null;
@@ -80,7 +87,8 @@ export async function buildReportInput(run: RunRecord): Promise<ReportInput> {
     { stage: 'hold-out', counts: counts(inventory, run.holdout.holdout) },
     { stage: 'sample', counts: counts(inventory, run.sample.indices) },
     { stage: 'train', counts: counts(inventory, fold.train) },
-    { stage: 'validation', counts: counts(inventory, fold.validation) },
+    // k folds: the validation sides together, every sampled item once (what the metrics pool).
+    { stage: 'validation', counts: counts(inventory, run.split.folds.flatMap((f) => f.validation)) },
     { stage: 'train after resampling', counts: fromList(inventory.classes, run.resample.folds[0]!.after) },
   ];
   const duplicates = findDuplicates(inventory.items, { 'hold-out': run.holdout.holdout, pool: run.holdout.pool }).map((d) => d.refs);

@@ -66,7 +66,14 @@ export interface Preprocess {
   readonly positive: number;
   readonly threshold: number;
   readonly geometry: PipelineSpec['features'];
+  /** The transform fitted on the training part (fold 0's for k-fold runs). */
   readonly fitted: FeaturesOutput['folds'][number]['fitted'];
+  /**
+   * k-fold runs only: each fold's fitted transform, in fold order; the model is the mean of the
+   * `model/fold-<f>/` models, each applied through `folds[f].fitted`. Absent for one fold (the
+   * model is `model/` itself).
+   */
+  readonly folds?: readonly { readonly fitted: FeaturesOutput['folds'][number]['fitted'] }[];
   readonly exampleShape: readonly number[];
   readonly family: string;
   readonly params: Readonly<Record<string, unknown>>;
@@ -105,6 +112,7 @@ export async function writeRunFolder(run: RunRecord, progress: Progress): Promis
   await writeFile(path.join(dir, 'pipeline.yaml'), run.text);
 
   const holdoutIds = run.holdout.holdout.map((i) => inventory.items[i]!.id);
+  const folds = run.features.folds.length;
   const metrics = {
     objective: { metric: spec.objective.metric, threshold: evaluation.threshold, rule: spec.objective.threshold.kind },
     holdout: {
@@ -115,9 +123,12 @@ export async function writeRunFolder(run: RunRecord, progress: Progress): Promis
       confusion: evaluation.confusion,
     },
     validation: {
+      // NOTE: k-fold runs: n counts the pooled out-of-fold predictions, every sampled item once.
       n: search.best.valProbabilities.length,
       score: search.best.score,
       bestEpoch: search.best.bestEpoch,
+      // NOTE: only for k > 1, so single-split runs write the metrics.json they always did.
+      ...(folds > 1 ? { folds } : {}),
     },
     search: {
       strategy: spec.search.strategy,
@@ -149,7 +160,9 @@ export async function writeRunFolder(run: RunRecord, progress: Progress): Promis
 
   const modelDir = path.join(dir, 'model');
   await mkdir(modelDir, { recursive: true });
-  await cp(search.bestModelDir, modelDir, { recursive: true });
+  // One fold: model.json + weights.bin in model/ as always; k folds: model/fold-<f>/ each.
+  if (folds === 1) await cp(search.bestModelDir, modelDir, { recursive: true });
+  else for (const [f, mdir] of search.bestModelDirs.entries()) await cp(mdir, path.join(modelDir, `fold-${f}`), { recursive: true });
   const decoded = run.decode.decoded;
   const preprocess: Preprocess = {
     // NOTE: image runs keep the layout they always had, so `rerun --check` of an older run matches.
@@ -163,6 +176,7 @@ export async function writeRunFolder(run: RunRecord, progress: Progress): Promis
     family: search.best.family,
     params: search.best.params,
     backend: run.backend.name,
+    ...(folds > 1 ? { folds: run.features.folds.map((f) => ({ fitted: f.fitted })) } : {}),
   };
   await writeFile(path.join(modelDir, 'preprocess.json'), `${JSON.stringify(preprocess, null, 2)}\n`);
 

@@ -1,7 +1,9 @@
 /**
  * Stage `evaluate`: the one and only use of the hold-out. The best trial's model, with the
  * feature transform fitted on its training part and the threshold chosen on validation, scores
- * the hold-out once; metrics come with seeded bootstrap intervals.
+ * the hold-out once; metrics come with seeded bootstrap intervals. A k-fold trial is the ensemble
+ * of its k models: each scores the hold-out through its own fold's fitted transform, and an
+ * item's probability is their mean (`meanProbabilities`, as `assay predict` computes it).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -11,6 +13,7 @@ import type { MetricName, PipelineSpec } from '../core/spec.js';
 import { allMetrics, confusionAt, type Confusion } from '../evaluate/metrics.js';
 import { bootstrapIntervals, type Interval } from '../evaluate/bootstrap.js';
 import { initBackend } from '../learn/backend/backend.js';
+import { meanProbabilities } from '../learn/fold-aggregate.js';
 import { loadModel } from '../learn/model-io.js';
 import { predictProbabilities } from '../learn/train-ops.js';
 import type { TrialResult } from '../learn/protocol.js';
@@ -29,9 +32,12 @@ export interface EvaluateInput {
   readonly decoded: Decoded;
   /** Inventory indices of the hold-out: read here and nowhere else. */
   readonly holdout: readonly number[];
-  readonly fitted: FittedPixelSteps;
+  /**
+   * The best trial's model per fold, in fold order, each with the transform fitted on that fold's
+   * training part (one entry for a validation split).
+   */
+  readonly models: readonly { readonly dir: string; readonly fitted: FittedPixelSteps }[];
   readonly best: TrialResult;
-  readonly bestModelDir: string;
   readonly backend: string;
   readonly upstream: { readonly holdout: string; readonly search: string; readonly features: string; readonly decode: string };
 }
@@ -66,32 +72,35 @@ export const evaluateStage: StageDef<EvaluateInput, EvaluateOutput, { n: number 
   async execute(input, dir, ctx) {
     const { spec, inventory } = input;
     await initBackend(input.backend as PipelineSpec['backend']);
-    const model = await loadModel(input.bestModelDir);
-    try {
-      const rows = input.holdout;
-      const x = transformRows(input.decoded, rows, input.fitted);
-      const labels = Uint8Array.from(rows, (r) => inventory.items[r]!.label);
-      ctx.progress.tick(0, rows.length, 'scoring the hold-out');
-      const { probs } = predictProbabilities(model, x.data, x.exampleShape, labels, inventory.classes.length, inventory.positive);
-      const labels01 = Array.from(labels, (c) => (c === inventory.positive ? 1 : 0));
-      const probabilities = Array.from(probs);
-      const threshold = input.best.threshold;
-      const metrics = allMetrics(probabilities, labels01, threshold, spec.objective.beta);
-      const intervals = bootstrapIntervals(probabilities, labels01, threshold, INTERVAL_METRICS, {
-        resamples: spec.report.bootstrap,
-        rng: new Rng(spec.seed).child('bootstrap'),
-        beta: spec.objective.beta,
-      });
-      const confusion = confusionAt(probabilities, labels01, threshold);
-      const out: EvaluateOutput = {
-        predictions: { indices: [...rows], probabilities, labels01, labels: Array.from(labels) },
-        threshold, metrics, intervals, confusion,
-      };
-      await writeFile(path.join(dir, 'evaluation.json'), JSON.stringify(out));
-      return { n: rows.length };
-    } finally {
-      model.dispose();
+    const rows = input.holdout;
+    const labels = Uint8Array.from(rows, (r) => inventory.items[r]!.label);
+    ctx.progress.tick(0, rows.length, 'scoring the hold-out');
+    const perFold: Float32Array[] = [];
+    for (const m of input.models) {
+      const model = await loadModel(m.dir);
+      try {
+        const x = transformRows(input.decoded, rows, m.fitted);
+        perFold.push(predictProbabilities(model, x.data, x.exampleShape, labels, inventory.classes.length, inventory.positive).probs);
+      } finally {
+        model.dispose();
+      }
     }
+    const labels01 = Array.from(labels, (c) => (c === inventory.positive ? 1 : 0));
+    const probabilities = meanProbabilities(perFold);
+    const threshold = input.best.threshold;
+    const metrics = allMetrics(probabilities, labels01, threshold, spec.objective.beta);
+    const intervals = bootstrapIntervals(probabilities, labels01, threshold, INTERVAL_METRICS, {
+      resamples: spec.report.bootstrap,
+      rng: new Rng(spec.seed).child('bootstrap'),
+      beta: spec.objective.beta,
+    });
+    const confusion = confusionAt(probabilities, labels01, threshold);
+    const out: EvaluateOutput = {
+      predictions: { indices: [...rows], probabilities, labels01, labels: Array.from(labels) },
+      threshold, metrics, intervals, confusion,
+    };
+    await writeFile(path.join(dir, 'evaluation.json'), JSON.stringify(out));
+    return { n: rows.length };
   },
   async load(dir) {
     return JSON.parse(await readFile(path.join(dir, 'evaluation.json'), 'utf8')) as EvaluateOutput;

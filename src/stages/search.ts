@@ -3,6 +3,11 @@
  * key (data, family, parameters, seed, peers, code version), so an interrupted search resumes
  * where it stopped and raising `trials` reuses the finished ones. Trials run in worker processes
  * when `parallel` > 1 (tfjs-wasm is single-threaded), in this process otherwise.
+ *
+ * With k folds a trial trains k models with the same plan, one per fold (seeds from `foldSeed`),
+ * and becomes ONE result (`aggregateFolds`): the threshold and the score come from the pooled
+ * out-of-fold predictions. Its cache entry holds the k models as `model/fold-<f>/`; a single
+ * fold keeps the `model/` layout, keys and results it always had.
  */
 import { existsSync } from 'node:fs';
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -11,11 +16,13 @@ import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { Rng } from '../core/rng.js';
 import { MINIMIZED_METRICS, type PipelineSpec } from '../core/spec.js';
+import { aggregateFolds, foldSeed } from '../learn/fold-aggregate.js';
 import type { EpochRecord, TrialData, TrialRequest, TrialResult } from '../learn/protocol.js';
 import { runTrialInProcess } from '../learn/run-trial.js';
 import { runSearch, type SearchOutcome, type TrialPlan } from '../learn/search/run-search.js';
 import { WorkerPool } from '../learn/search/worker-pool.js';
 import { cacheKey, fingerprintRecord, type CacheKey } from '../store/fingerprint.js';
+import { readTensor } from '../store/tensor-file.js';
 import type { ResampledFold } from './resample.js';
 import type { FoldTensors } from './features.js';
 import type { StageContext, StageDef } from './stage.js';
@@ -27,8 +34,10 @@ export interface SearchInput {
   readonly spec: PipelineSpec;
   readonly classes: readonly string[];
   readonly positive: number;
-  readonly features: FoldTensors;
-  readonly resampled: ResampledFold;
+  /** Every fold's tensors (one for a validation split, k for k-fold), in fold order. */
+  readonly features: readonly FoldTensors[];
+  /** The resampled training part of every fold, aligned with `features`. */
+  readonly resampled: readonly ResampledFold[];
   /** Resolved backend name (wasm, cpu, tensorflow, tensorflow-gpu). */
   readonly backend: string;
   readonly upstream: { readonly features: string; readonly resample: string };
@@ -36,8 +45,13 @@ export interface SearchInput {
 
 export interface SearchOutput extends Omit<SearchOutcome, 'best'> {
   readonly best: TrialResult;
-  /** Folder holding the best trial's saved model (model.json + weights.bin). */
+  /**
+   * Folder holding the best trial's saved model: model.json + weights.bin for one fold, a
+   * `fold-<f>/` folder of each for k folds.
+   */
   readonly bestModelDir: string;
+  /** The best trial's model folders, one per fold in fold order (`[bestModelDir]` for one fold). */
+  readonly bestModelDirs: readonly string[];
   /** Trial cache hits in this run. */
   readonly reused: number;
   /** Cache keys of every trial (by index) and of the best, so `cache gc` keeps them. */
@@ -93,17 +107,25 @@ export const searchStage: StageDef<SearchInput, SearchOutput, SearchMeta> = {
   async execute(input, dir, ctx) {
     const { spec } = input;
     const minimize = MINIMIZED_METRICS.has(spec.objective.metric);
-    const data: TrialData = {
-      trainX: input.resampled.trainX,
-      trainY: input.resampled.trainY,
-      valX: input.features.valX,
-      valY: input.features.valY,
-      classWeights: input.resampled.classWeights,
-      balancedBatches: input.resampled.balancedBatches,
-      augment: planAugment(spec),
+    const k = input.features.length;
+    if (k < 1 || input.resampled.length !== k) throw new Error(`search needs one resampled training part per fold: ${input.resampled.length} for ${k} folds`);
+    const augment = planAugment(spec);
+    const data: TrialData[] = input.features.map((fold, f) => ({
+      trainX: input.resampled[f]!.trainX,
+      trainY: input.resampled[f]!.trainY,
+      valX: fold.valX,
+      valY: fold.valY,
+      classWeights: input.resampled[f]!.classWeights,
+      balancedBatches: input.resampled[f]!.balancedBatches,
+      augment,
       positive: input.positive,
       classes: input.classes,
-    };
+    }));
+    // Each fold's validation labels (1 = positive), read once: the pooled threshold needs them.
+    const valLabels = k === 1 ? [] : await Promise.all(input.features.map(async (fold) => {
+      const y = (await readTensor(fold.valY)).data;
+      return Uint8Array.from(y, (c) => (c === input.positive ? 1 : 0));
+    }));
     const searched = Object.entries(spec.model.space).filter(([, p]) => p.kind !== 'fixed').map(([n]) => n);
     const keys = new Map<number, CacheKey>();
     const modelDirs = new Map<number, string>();
@@ -117,15 +139,16 @@ export const searchStage: StageDef<SearchInput, SearchOutput, SearchMeta> = {
       const s = Math.max(0, Math.round((deadline - Date.now()) / 1000));
       return `  ${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s left`;
     };
-    const onEpoch = (index: number, r: EpochRecord, of: number) => {
-      ctx.progress.tick(index, planned, `trial ${index + 1}/${planned} epoch ${r.epoch}/${of} ${spec.objective.metric} ${r.valObjective.toFixed(3)}${best ? `  best ${best.score.toFixed(3)}` : ''}${timeLeft()}`);
+    const onEpoch = (index: number, r: EpochRecord, of: number, fold?: number) => {
+      const shown = fold === undefined || k === 1 ? '' : ` fold ${fold + 1}/${k}`;
+      ctx.progress.tick(index, planned, `trial ${index + 1}/${planned}${shown} epoch ${r.epoch}/${of} ${spec.objective.metric} ${r.valObjective.toFixed(3)}${best ? `  best ${best.score.toFixed(3)}` : ''}${timeLeft()}`);
     };
     const pool = spec.search.parallel > 1
       ? await WorkerPool.start({ size: spec.search.parallel, script: trialWorkerScript(), env: { ASSAY_BACKEND: input.backend }, onEpoch })
       : null;
     try {
       // NOTE: one call per trial; runSearch keeps up to `parallel` in flight, and the pool queues
-      // concurrent `run` calls over its workers.
+      // concurrent `run` calls (and a trial's k fold requests) over its workers.
       const execute = async (plan: TrialPlan): Promise<TrialResult> => {
         const record = trialRecord(input, plan);
         const key = cacheKey(record);
@@ -138,13 +161,17 @@ export const searchStage: StageDef<SearchInput, SearchOutput, SearchMeta> = {
         }
         const modelDir = path.join(ctx.cache.root, 'tmp', `model-${key.slice(0, 12)}-${randomBytes(4).toString('hex')}`);
         await mkdir(modelDir, { recursive: true });
-        const req: TrialRequest = {
+        // NOTE: one fold keeps the plan's seed and the model folder itself, so a single-fold trial
+        // is the request it always was.
+        const reqs: TrialRequest[] = data.map((d, f) => ({
           index: plan.index, family: plan.family, params: plan.params, training: spec.model.training, objective: spec.objective,
-          seed: plan.seed, data, peers: plan.peers, pruning: spec.search.pruning, modelDir, backend: input.backend, deadline,
-        };
-        const result = pool
-          ? (await pool.run([req]))[0]!
-          : await runTrialInProcess(req, { onEpoch: (r, of) => onEpoch(req.index, r, of) });
+          seed: foldSeed(plan.seed, f), data: d, peers: plan.peers, pruning: spec.search.pruning,
+          modelDir: k === 1 ? modelDir : path.join(modelDir, `fold-${f}`), backend: input.backend, deadline,
+        }));
+        const results: TrialResult[] = [];
+        if (pool) results.push(...await pool.run(reqs));
+        else for (const [f, req] of reqs.entries()) results.push(await runTrialInProcess(req, { onEpoch: (r, of) => onEpoch(req.index, r, of, f) }));
+        const result = k === 1 ? results[0]! : aggregateFolds(results, valLabels, spec.objective);
         // A trial cut short by the time budget is kept for this run but never cached: without
         // the deadline it would have trained longer.
         if (result.error === undefined && result.stoppedBy === undefined) {
@@ -183,7 +210,8 @@ export const searchStage: StageDef<SearchInput, SearchOutput, SearchMeta> = {
       });
       await writeFile(path.join(dir, 'trials.jsonl'), outcome.trials.map((t) => JSON.stringify(t)).join('\n') + '\n');
       const bestKey = keys.get(outcome.best.index)!;
-      // The best model travels with this entry, so it outlives trial entries and deadline-cut trials.
+      // The best model (all k for k folds) travels with this entry, so it outlives trial entries
+      // and deadline-cut trials.
       await cp(modelDirs.get(outcome.best.index)!, path.join(dir, 'best-model'), { recursive: true });
       for (const mdir of modelDirs.values()) if (mdir.startsWith(path.join(ctx.cache.root, 'tmp'))) await rm(mdir, { recursive: true, force: true }).catch(() => undefined);
       return {
@@ -198,11 +226,13 @@ export const searchStage: StageDef<SearchInput, SearchOutput, SearchMeta> = {
       await pool?.close();
     }
   },
-  async load(dir, meta) {
+  async load(dir, meta, input) {
     const trials = (await readFile(path.join(dir, 'trials.jsonl'), 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as TrialResult);
     const bestModelDir = path.join(dir, 'best-model');
+    const k = input.features.length;
+    const bestModelDirs = k === 1 ? [bestModelDir] : input.features.map((_, f) => path.join(bestModelDir, `fold-${f}`));
     const best = trials[meta.keys.indexOf(meta.bestKey)]!;
-    return { trials, best, bestModelDir, used: meta.used, planned: meta.planned, stoppedBy: meta.stoppedBy, reused: meta.reused, trialKeys: meta.keys, bestKey: meta.bestKey };
+    return { trials, best, bestModelDir, bestModelDirs, used: meta.used, planned: meta.planned, stoppedBy: meta.stoppedBy, reused: meta.reused, trialKeys: meta.keys, bestKey: meta.bestKey };
   },
 };
 

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -92,6 +92,31 @@ describe('compareRuns', () => {
     await rm(path.join(b, 'predictions.csv'));
     const c = await compareRuns(a, b);
     expect(c.differences.map((d) => d.message)).toEqual([`predictions.csv is missing in ${b}`, 'model/weights.bin differs (16 vs 8 bytes)']);
+  });
+
+  it('compares every fold model of a k-fold run (model/fold-<f>/), not a model/model.json it does not have', async () => {
+    /** The fixture's model moved into model/fold-0..2, with preprocess.json listing 3 folds. */
+    const kfold = async (dir: string): Promise<string> => {
+      for (let f = 0; f < 3; f++) {
+        await cp(path.join(dir, 'model', 'model.json'), path.join(dir, 'model', `fold-${f}`, 'model.json'));
+        await cp(path.join(dir, 'model', 'weights.bin'), path.join(dir, 'model', `fold-${f}`, 'weights.bin'));
+      }
+      await rm(path.join(dir, 'model', 'model.json'));
+      await rm(path.join(dir, 'model', 'weights.bin'));
+      await edit(path.join(dir, 'model', 'preprocess.json'), (s) => JSON.stringify({ ...JSON.parse(s), folds: [0, 1, 2].map(() => ({ fitted: { steps: [] } })) }));
+      return dir;
+    };
+    const a = await kfold(await writeRun(base(tmp, '20250101-000000-000-aaaa')));
+    const b = await kfold(await writeRun(base(tmp, '20250101-000001-000-bbbb')));
+    expect(await compareRuns(a, b)).toMatchObject({ identical: true, differences: [] });
+    const w = await readFile(path.join(b, 'model', 'fold-1', 'weights.bin'));
+    w[9]! ^= 1;
+    await writeFile(path.join(b, 'model', 'fold-1', 'weights.bin'), w);
+    await rm(path.join(b, 'model', 'fold-2', 'model.json'));
+    expect((await compareRuns(a, b)).differences.map((d) => d.message)).toEqual([
+      'model/fold-1/weights.bin differs (first at byte 9 of 16)',
+      `model/fold-2/model.json is missing or unreadable in ${b}`,
+    ]);
   });
 
   it('names environment differences that could explain a mismatch, without counting them as differences', async () => {
