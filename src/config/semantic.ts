@@ -79,11 +79,6 @@ function checkPartitions(spec: PipelineSpec, r: Reporter): void {
     if (data.source === 'csv' && data.image === undefined) r.value('semantic.group-by', at, 'a group-by pattern matches file names, but this csv data has no image column', 'use {column: name}');
     if (data.source === 'synthetic-cracks') r.warn('semantic.group-by', at, 'synthetic items are independent; group-by has no effect');
   };
-  if (split.kind === 'k-fold') {
-    // NOTE: the split stage computes k folds, but the search trains and scores on one validation
-    // split; `assay run` refuses such a pipeline rather than silently using fold 1 of k.
-    r.warn('semantic.unsupported', ['split', 'folds'], 'assay run does not run k-fold searches yet: trials train on a single validation split', 'use split: { validation: 0.2 }');
-  }
   checkGroup(['holdout', 'group-by'], holdout.groupBy);
   checkGroup(['split', 'group-by'], split.groupBy);
   if (data.source === 'csv' && data.image === undefined && data.columns.length === 0) {

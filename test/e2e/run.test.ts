@@ -132,15 +132,6 @@ describe('assay run failure paths', () => {
     await rm(cwd, { recursive: true, force: true });
   });
 
-  it('refuses a k-fold search it cannot run yet, at the key, before any work', async () => {
-    const cwd = await tempProject({ 'k.yaml': TINY_PIPELINE.replace('split: { validation: 0.3 }', 'split: { folds: 3 }') });
-    const r = await assay(['run', 'k.yaml'], { cwd });
-    expect(r.exitCode).toBe(2);
-    expect(r.stderr).toMatch(/^k\.yaml:11:\d+ error\[semantic\.unsupported\] assay run does not run k-fold searches yet/m);
-    expect(existsSync(path.join(cwd, 'runs'))).toBe(false);
-    await rm(cwd, { recursive: true, force: true });
-  });
-
   it('rejects a sample larger than the data with the real numbers, at the key', async () => {
     const big = TINY_PIPELINE.replace('holdout: { fraction: 0.25 }', 'holdout: { fraction: 0.25 }\nsampling: { counts: { crack: 500, no-crack: 10 } }');
     const cwd = await tempProject({ 'big.yaml': big });

@@ -149,3 +149,9 @@ describe('semantic checks: objective and search', () => {
     expect(problems(`${SYNTH}model: { family: cnn }\nsearch: { time: 0m }\n`)).toEqual(['5:17 semantic.range search.time must be longer than zero']);
   });
 });
+
+describe('semantic checks: k-fold', () => {
+  it('accepts a k-fold split without a warning (assay run trains every fold)', () => {
+    expect(problems(`${SYNTH}model: { family: cnn }\nsplit: { folds: 5 }\n`)).toEqual([]);
+  });
+});
