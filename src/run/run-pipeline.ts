@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { InvalidPipelineError } from '../core/errors.js';
+import { AssayError, InvalidPipelineError } from '../core/errors.js';
 import { formatDiagnostic } from '../core/diagnostics.js';
 import type { PipelineSpec } from '../core/spec.js';
 import { loadPipeline, countsDiagnostics } from '../config/index.js';
@@ -45,6 +45,11 @@ export interface RunOptions {
   readonly progress?: Progress;
   /** Pin the run id (used by `rerun` and tests). */
   readonly runId?: RunId;
+  /**
+   * Record an interrupted run (SIGINT/SIGTERM) in its lock, naming the stage, then exit with
+   * 130/143. For the CLI; a library caller handles signals itself.
+   */
+  readonly handleSignals?: boolean;
 }
 
 export interface RunResult {
@@ -69,12 +74,26 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
   const cache = new StageCache(opts.cacheDir ? path.resolve(cwd, opts.cacheDir) : defaultCacheDir(runsDir), { warn: (m) => progress.line(`warning: ${m}`) });
   const id = opts.runId ?? newRunId();
   const dir = await createRunFolder(runsDir, spec.name, id);
-  const ctx: StageContext = { cache, noCache: opts.noCache ?? false, progress, cwd };
+  const ctx: { -readonly [K in keyof StageContext]: StageContext[K] } = { cache, noCache: opts.noCache ?? false, progress, cwd };
   const stages: StageRecord[] = [];
   const createdAt = new Date().toISOString();
   const base = { id, dir, file: opts.file, text: loaded.text, resolved: loaded.resolved, overrides: opts.overrides ?? [], createdAt, spec };
   let backend: BackendInfo | null = null;
   progress.line(`run ${spec.name} v${spec.version} -> ${path.relative(cwd, dir) || dir}`);
+  // NOTE: cache entries are atomic, so an interrupted run leaves the cache consistent; this only
+  // records in the run folder that (and where) it was interrupted. Workers die with the process.
+  let current = 'ingest';
+  const trackStages: Progress = { ...progress, stageStart: (name) => { current = name; progress.stageStart(name); } };
+  ctx.progress = trackStages;
+  const onSignal = (signal: NodeJS.Signals) => {
+    progress.line(`interrupted (${signal}) during stage ${current}; the cache is consistent, finished trials are kept`);
+    const err = Object.assign(new AssayError('interrupted', `interrupted by ${signal} during stage ${current}`), { stage: current });
+    void writeFailedLock({ ...base, stages, backend }, err).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  if (opts.handleSignals) {
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  }
   try {
     const steps = planSteps(spec.features);
     const root = 'path' in spec.data ? path.resolve(cwd, spec.data.source === 'csv' ? path.dirname(spec.data.path) : spec.data.path) : cwd;
@@ -152,6 +171,9 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
   } catch (err) {
     await writeFailedLock({ ...base, stages, backend }, err);
     throw err;
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
   }
 }
 

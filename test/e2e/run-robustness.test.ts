@@ -89,3 +89,33 @@ describe('a run killed in the middle of its search', () => {
     await rm(cwd, { recursive: true, force: true });
   });
 });
+
+describe('a run interrupted with SIGINT (Ctrl-C)', () => {
+  it('records in its lock that it was interrupted and in which stage, exits 130, and the next run resumes', async () => {
+    const pipeline = TINY_PIPELINE.replace('trials: 2', 'trials: 4').replace('epochs: 3', 'epochs: 4');
+    const cwd = await tempProject({ 'p.yaml': pipeline });
+    const child = execa('node', ['--import', import.meta.resolve('tsx'), path.join(ROOT, 'src/cli/main.ts'), 'run', 'p.yaml'], { cwd, reject: false, stdin: 'ignore' });
+    let stderr = '';
+    await new Promise<void>((resolve) => {
+      child.stderr!.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (/trial 1\/4 /.test(stderr)) resolve();
+      });
+      void child.then(() => resolve());
+    });
+    child.kill('SIGINT');
+    const done = await child;
+    expect(done.exitCode).toBe(130);
+    expect(String(done.stderr)).toMatch(/interrupted \(SIGINT\) during stage search/);
+    const runDir = path.join(cwd, 'runs', 'tiny', (await readdir(path.join(cwd, 'runs', 'tiny')))[0]!);
+    const lock = JSON.parse(await readFile(path.join(runDir, 'lock.json'), 'utf8')) as { status: string; error: { stage: string; message: string } };
+    expect(lock.status).toBe('failed');
+    expect(lock.error).toEqual({ stage: 'search', message: 'interrupted by SIGINT during stage search' });
+    const runs = await assay(['runs'], { cwd });
+    expect(runs.stdout).toMatch(/tiny\s+v1\s+failed/);
+    const r = await assay(['run', 'p.yaml', '--json'], { cwd });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as JsonRun).metrics.search.reused).toBeGreaterThanOrEqual(1);
+    await rm(cwd, { recursive: true, force: true });
+  });
+});

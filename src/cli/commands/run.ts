@@ -29,6 +29,7 @@ ${RUN_DIR_HELP}
       noCache: values['no-cache'] ?? false,
       runsDir: values['runs-dir'],
       cacheDir: values['cache-dir'],
+      handleSignals: true,
     });
     if (values.json) {
       process.stdout.write(`${JSON.stringify({ run: result.id, dir: result.dir, metrics: result.metrics })}\n`);
