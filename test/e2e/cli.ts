@@ -54,3 +54,21 @@ objective: { metric: f1, threshold: tune }
 search: { strategy: random, trials: 2, parallel: 1 }
 report: { bootstrap: 200 }
 `;
+
+/**
+ * Start `assay ARGS` in the background and resolve once its stderr matches `pattern` (or it
+ * exits): for tests that interrupt a run at a known point.
+ */
+export async function startUntil(args: readonly string[], opts: { cwd: string }, pattern: RegExp) {
+  const child = execa('node', ['--import', import.meta.resolve('tsx'), MAIN, ...args], { cwd: opts.cwd, reject: false, stdin: 'ignore' });
+  let stderr = '';
+  await new Promise<void>((resolve) => {
+    child.stderr!.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (pattern.test(stderr)) resolve();
+    });
+    void child.then(() => resolve());
+  });
+  // Wrapped: returning the child itself from an async function would await its exit.
+  return { child };
+}

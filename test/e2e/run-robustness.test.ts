@@ -2,11 +2,10 @@
  * The engine under stress: --no-cache, two runs at once on one cache, a run killed mid-search,
  * and the hold-out's isolation, checked on the artifacts themselves.
  */
-import { execa } from 'execa';
 import { readFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assay, ROOT, tempProject, TINY_PIPELINE } from './cli.js';
+import { assay, startUntil, tempProject, TINY_PIPELINE } from './cli.js';
 
 interface JsonRun { run: string; dir: string; metrics: { holdout: { metrics: Record<string, number> }; search: { reused: number; trials: number } } }
 interface Lock { stages: { name: string; key: string; cached: boolean }[] }
@@ -68,15 +67,7 @@ describe('a run killed in the middle of its search', () => {
   it('leaves the cache consistent; the next run reuses the finished trials and completes', async () => {
     const pipeline = TINY_PIPELINE.replace('trials: 2', 'trials: 4').replace('epochs: 3', 'epochs: 4');
     const cwd = await tempProject({ 'p.yaml': pipeline });
-    const child = execa('node', ['--import', import.meta.resolve('tsx'), path.join(ROOT, 'src/cli/main.ts'), 'run', 'p.yaml'], { cwd, reject: false, stdin: 'ignore' });
-    let stderr = '';
-    await new Promise<void>((resolve) => {
-      child.stderr!.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-        if (/trial 2\/4 /.test(stderr)) resolve();
-      });
-      void child.then(() => resolve());
-    });
+    const { child } = await startUntil(['run', 'p.yaml'], { cwd }, /trial 2\/4 /);
     child.kill('SIGKILL');
     const killed = await child;
     expect(killed.signal).toBe('SIGKILL');
@@ -94,15 +85,7 @@ describe('a run interrupted with SIGINT (Ctrl-C)', () => {
   it('records in its lock that it was interrupted and in which stage, exits 130, and the next run resumes', async () => {
     const pipeline = TINY_PIPELINE.replace('trials: 2', 'trials: 4').replace('epochs: 3', 'epochs: 4');
     const cwd = await tempProject({ 'p.yaml': pipeline });
-    const child = execa('node', ['--import', import.meta.resolve('tsx'), path.join(ROOT, 'src/cli/main.ts'), 'run', 'p.yaml'], { cwd, reject: false, stdin: 'ignore' });
-    let stderr = '';
-    await new Promise<void>((resolve) => {
-      child.stderr!.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-        if (/trial 1\/4 /.test(stderr)) resolve();
-      });
-      void child.then(() => resolve());
-    });
+    const { child } = await startUntil(['run', 'p.yaml'], { cwd }, /trial 1\/4 /);
     child.kill('SIGINT');
     const done = await child;
     expect(done.exitCode).toBe(130);
