@@ -65,8 +65,14 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
   const cwd = path.resolve(opts.cwd ?? process.cwd());
   const progress = opts.progress ?? consoleProgress();
   // Read relative to `cwd`, but report problems under the path as the user gave it.
-  const text = await readFile(path.resolve(cwd, opts.file), 'utf8').catch(() => undefined);
-  const loaded = await loadPipeline(text === undefined ? path.resolve(cwd, opts.file) : opts.file, { overrides: opts.overrides ?? [], ...(text === undefined ? {} : { text }) });
+  let text: string;
+  try {
+    text = await readFile(path.resolve(cwd, opts.file), 'utf8');
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
+    throw new InvalidPipelineError([{ code: 'file.read', severity: 'error', path: '', file: opts.file, line: 1, col: 1, message: `cannot read the pipeline: ${reason}` }]);
+  }
+  const loaded = await loadPipeline(opts.file, { overrides: opts.overrides ?? [], text });
   if (!loaded.ok) throw new InvalidPipelineError(loaded.diagnostics);
   const { spec } = loaded;
   for (const w of loaded.warnings) progress.line(formatDiagnostic(w));

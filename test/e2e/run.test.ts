@@ -132,6 +132,15 @@ describe('assay run failure paths', () => {
     await rm(cwd, { recursive: true, force: true });
   });
 
+  it('says which pipeline file it cannot read, as the user named it', async () => {
+    const cwd = await tempProject();
+    const r = await assay(['run', 'missing.yaml'], { cwd });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/^missing\.yaml:1:1 error\[file\.read\] cannot read the pipeline: no such file$/m);
+    expect(existsSync(path.join(cwd, 'runs'))).toBe(false);
+    await rm(cwd, { recursive: true, force: true });
+  });
+
   it('rejects a sample larger than the data with the real numbers, at the key', async () => {
     const big = TINY_PIPELINE.replace('holdout: { fraction: 0.25 }', 'holdout: { fraction: 0.25 }\nsampling: { counts: { crack: 500, no-crack: 10 } }');
     const cwd = await tempProject({ 'big.yaml': big });
