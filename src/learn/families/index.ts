@@ -37,6 +37,7 @@ class SeedSource {
 function head(x: tf.SymbolicTensor, classes: number, seeds: SeedSource): tf.SymbolicTensor {
   const binary = classes === 2;
   return tf.layers.dense({
+    name: 'head',
     units: binary ? 1 : classes,
     activation: binary ? 'sigmoid' : 'softmax',
     kernelInitializer: tf.initializers.glorotUniform({ seed: seeds.next() }),
@@ -45,9 +46,11 @@ function head(x: tf.SymbolicTensor, classes: number, seeds: SeedSource): tf.Symb
 }
 
 function flattenInput(input: tf.SymbolicTensor, shape: readonly number[]): tf.SymbolicTensor {
-  return shape.length === 1 ? input : (tf.layers.flatten().apply(input) as tf.SymbolicTensor);
+  return shape.length === 1 ? input : (tf.layers.flatten({ name: 'flatten' }).apply(input) as tf.SymbolicTensor);
 }
 
+// NOTE: every layer has a fixed name, so a model's model.json is the same bytes whichever process
+// built it (tfjs otherwise numbers layers with a per-process counter).
 function buildCnn(shape: readonly number[], params: Params, classes: number, seeds: SeedSource): tf.LayersModel {
   if (shape.length !== 3) {
     throw new Error(`family cnn needs image input [height, width, channels], got [${shape.join(', ')}]; use mlp or logistic for tables`);
@@ -56,11 +59,12 @@ function buildCnn(shape: readonly number[], params: Params, classes: number, see
   const filters = numParam(params, 'filters');
   const growth = numParam(params, 'width-growth');
   const rate = numParam(params, 'dropout');
-  const input = tf.input({ shape: [...shape] });
+  const input = tf.input({ shape: [...shape], name: 'input' });
   let x: tf.SymbolicTensor = input;
   let h = shape[0]!, w = shape[1]!;
   for (let i = 0; i < blocks; i++) {
     x = tf.layers.conv2d({
+      name: `conv${i + 1}`,
       filters: Math.max(1, Math.round(filters * growth ** i)),
       kernelSize: 3,
       padding: 'same',
@@ -69,43 +73,44 @@ function buildCnn(shape: readonly number[], params: Params, classes: number, see
     }).apply(x) as tf.SymbolicTensor;
     // NOTE: momentum 0.9 (not Keras' 0.99): with balanced or undersampled epochs of a few dozen steps,
     // 0.99 leaves the inference statistics many epochs behind the weights, and validation swings.
-    x = tf.layers.batchNormalization({ axis: -1, momentum: 0.9 }).apply(x) as tf.SymbolicTensor;
-    x = tf.layers.reLU().apply(x) as tf.SymbolicTensor;
+    x = tf.layers.batchNormalization({ name: `bn${i + 1}`, axis: -1, momentum: 0.9 }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.reLU({ name: `relu${i + 1}` }).apply(x) as tf.SymbolicTensor;
     // NOTE: a block whose input is already narrower than 2 pixels keeps its size instead of
     // failing; deep stacks on tiny images then simply stop shrinking.
     if (h >= 2 && w >= 2) {
-      x = tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }).apply(x) as tf.SymbolicTensor;
+      x = tf.layers.maxPooling2d({ name: `pool${i + 1}`, poolSize: 2, strides: 2 }).apply(x) as tf.SymbolicTensor;
       h = Math.floor(h / 2); w = Math.floor(w / 2);
     }
   }
-  x = tf.layers.globalAveragePooling2d({}).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.globalAveragePooling2d({ name: 'gap' }).apply(x) as tf.SymbolicTensor;
   // NOTE: no dropout seed: a seeded tfjs dropout layer repeats one mask every step. The trial
   // seeds tfjs's global random source instead (backend.seedTfRandom).
-  if (rate > 0) x = tf.layers.dropout({ rate }).apply(x) as tf.SymbolicTensor;
-  return tf.model({ inputs: input, outputs: head(x, classes, seeds) });
+  if (rate > 0) x = tf.layers.dropout({ name: 'dropout', rate }).apply(x) as tf.SymbolicTensor;
+  return tf.model({ name: 'cnn', inputs: input, outputs: head(x, classes, seeds) });
 }
 
 function buildMlp(shape: readonly number[], params: Params, classes: number, seeds: SeedSource): tf.LayersModel {
   const layers = numParam(params, 'layers');
   const units = numParam(params, 'units');
   const rate = numParam(params, 'dropout');
-  const input = tf.input({ shape: [...shape] });
+  const input = tf.input({ shape: [...shape], name: 'input' });
   let x = flattenInput(input, shape);
   for (let i = 0; i < layers; i++) {
     x = tf.layers.dense({
+      name: `dense${i + 1}`,
       units: Math.max(1, Math.round(units)),
       activation: 'relu',
       kernelInitializer: tf.initializers.heNormal({ seed: seeds.next() }),
       biasInitializer: 'zeros',
     }).apply(x) as tf.SymbolicTensor;
   }
-  if (rate > 0) x = tf.layers.dropout({ rate }).apply(x) as tf.SymbolicTensor;
-  return tf.model({ inputs: input, outputs: head(x, classes, seeds) });
+  if (rate > 0) x = tf.layers.dropout({ name: 'dropout', rate }).apply(x) as tf.SymbolicTensor;
+  return tf.model({ name: 'mlp', inputs: input, outputs: head(x, classes, seeds) });
 }
 
 function buildLogistic(shape: readonly number[], classes: number, seeds: SeedSource): tf.LayersModel {
-  const input = tf.input({ shape: [...shape] });
-  return tf.model({ inputs: input, outputs: head(flattenInput(input, shape), classes, seeds) });
+  const input = tf.input({ shape: [...shape], name: 'input' });
+  return tf.model({ name: 'logistic', inputs: input, outputs: head(flattenInput(input, shape), classes, seeds) });
 }
 
 /**

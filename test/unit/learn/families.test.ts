@@ -81,3 +81,21 @@ describe('buildModel: mlp and logistic', () => {
     expect(() => buildModel('logistic', [3], {}, 1, 1)).toThrow(/at least 2 classes/);
   });
 });
+
+describe('buildModel: layer names', () => {
+  it('names layers the same way every time, so model.json does not depend on what the process built before', () => {
+    const params = resolveParams('cnn', { blocks: 2, filters: 4 }, TRAINING);
+    const topology = () => {
+      const m = buildModel('cnn', [16, 16, 1], params, 2, 1);
+      const json = JSON.stringify(m.toJSON(null, false));
+      const names = m.layers.map((l) => l.name);
+      m.dispose();
+      return { json, names };
+    };
+    const first = topology();
+    buildModel('mlp', [8], resolveParams('mlp', {}, TRAINING), 2, 1).dispose(); // something else in between
+    const second = topology();
+    expect(second.json).toBe(first.json);
+    expect(first.names).toEqual(['input', 'conv1', 'bn1', 'relu1', 'pool1', 'conv2', 'bn2', 'relu2', 'pool2', 'gap', 'dropout', 'head']);
+  });
+});
