@@ -51,7 +51,8 @@ export async function gitState(file: string): Promise<GitState> {
   const cwd = path.dirname(path.resolve(file));
   try {
     const commit = (await execa('git', ['rev-parse', 'HEAD'], { cwd })).stdout.trim();
-    const status = (await execa('git', ['status', '--porcelain'], { cwd })).stdout.trim();
+    // NOTE: untracked files (run folders among them) do not make the tree dirty; changes to tracked ones do.
+    const status = (await execa('git', ['status', '--porcelain', '--untracked-files=no'], { cwd })).stdout.trim();
     const rel = (await execa('git', ['ls-files', '--full-name', '--', path.basename(file)], { cwd })).stdout.trim();
     return { commit, dirty: status.length > 0, pipelinePath: rel || null };
   } catch {
