@@ -45,15 +45,31 @@ export function isMinimized(name: MetricName): boolean {
   return MINIMIZED_METRICS.has(name);
 }
 
-/** Confusion counts with `probs[i] >= threshold` predicted positive; labels01[i] = 1 is the positive class. Throws RangeError on bad input. */
-export function confusionAt(probs: ArrayLike<number>, labels01: ArrayLike<number>, threshold: number): Confusion {
+/**
+ * Confusion counts with `probs[i] >= threshold` predicted positive; labels01[i] = 1 is the
+ * positive class. With `weights`, item i counts weights[i] instead of 1 (fractional counts; see
+ * prevalenceWeights). Throws RangeError on bad input.
+ */
+export function confusionAt(probs: ArrayLike<number>, labels01: ArrayLike<number>, threshold: number, weights?: ArrayLike<number>): Confusion {
   checkBinaryInputs(probs, labels01);
+  checkWeights(weights, probs.length);
   let tp = 0, fp = 0, tn = 0, fn = 0;
   for (let i = 0; i < probs.length; i++) {
     const pos = probs[i]! >= threshold;
-    if (labels01[i] === 1) { if (pos) tp++; else fn++; } else if (pos) fp++; else tn++;
+    const w = weights === undefined ? 1 : weights[i]!;
+    if (labels01[i] === 1) { if (pos) tp += w; else fn += w; } else if (pos) fp += w; else tn += w;
   }
   return { tp, fp, tn, fn };
+}
+
+/** Throws RangeError unless `weights` (when given) has `n` finite, non-negative entries. */
+export function checkWeights(weights: ArrayLike<number> | undefined, n: number): void {
+  if (weights === undefined) return;
+  if (weights.length !== n) throw new RangeError(`weights (${weights.length}) and probabilities (${n}) differ in length`);
+  for (let i = 0; i < n; i++) {
+    const w = weights[i]!;
+    if (!Number.isFinite(w) || w < 0) throw new RangeError(`weight ${i} is ${w}; weights must be finite and >= 0`);
+  }
 }
 
 function ratio(a: number, b: number): number {
@@ -97,14 +113,19 @@ export function metricsFromConfusion(c: Confusion, beta = 1): Readonly<Record<Th
   return out;
 }
 
-/** One metric; `threshold` is ignored by pr-auc, roc-auc and log-loss, `beta` is used by fbeta only. */
-export function metricValue(name: MetricName, probs: ArrayLike<number>, labels01: ArrayLike<number>, threshold: number, beta = 1): number {
-  if (isThresholdMetric(name)) return confusionMetric(name, confusionAt(probs, labels01, threshold), beta);
+/**
+ * One metric; `threshold` is ignored by pr-auc, roc-auc and log-loss, `beta` is used by fbeta
+ * only. With per-item `weights`, every metric is computed on the weighted items (confusion counts,
+ * pr-auc, roc-auc and log-loss alike); without them the results are the unweighted ones, bit for bit.
+ */
+export function metricValue(name: MetricName, probs: ArrayLike<number>, labels01: ArrayLike<number>, threshold: number, beta = 1, weights?: ArrayLike<number>): number {
+  if (isThresholdMetric(name)) return confusionMetric(name, confusionAt(probs, labels01, threshold, weights), beta);
   checkBinaryInputs(probs, labels01);
+  checkWeights(weights, probs.length);
   switch (name) {
-    case 'pr-auc': return averagePrecision(probs, labels01);
-    case 'roc-auc': return rocAuc(probs, labels01);
-    case 'log-loss': return logLoss(probs, labels01);
+    case 'pr-auc': return weights === undefined ? averagePrecision(probs, labels01) : averagePrecision(probs, labels01, descendingOrder(probs), weights);
+    case 'roc-auc': return weights === undefined ? rocAuc(probs, labels01) : rocAuc(probs, labels01, descendingOrder(probs), weights);
+    case 'log-loss': return logLoss(probs, labels01, weights);
     default: return name satisfies never;
   }
 }

@@ -3,7 +3,7 @@
  * tuned under constraints (e.g. recall >= 0.95). One sort and one sweep: O(n log n).
  */
 import type { Comparison, MetricName, ThresholdSpec } from '../core/spec.js';
-import { confusionMetric, isMinimized, isThresholdMetric, metricValue, type Confusion } from './metrics.js';
+import { checkWeights, confusionMetric, isMinimized, isThresholdMetric, metricValue, type Confusion } from './metrics.js';
 import { averagePrecision, checkBinaryInputs, descendingOrder, logLoss, rocAuc } from './ranking.js';
 
 /**
@@ -14,23 +14,28 @@ import { averagePrecision, checkBinaryInputs, descendingOrder, logLoss, rocAuc }
 export interface ThresholdSweep {
   /** A representative threshold per candidate: the midpoint between consecutive distinct probabilities; (max+1)/2 for "none", min/2 for "all". */
   readonly thresholds: Float64Array;
-  /** Cumulative true / false positives per candidate. */
+  /** Cumulative true / false positives per candidate (weighted sums when the sweep has weights). */
   readonly tp: Float64Array;
   readonly fp: Float64Array;
   readonly positives: number;
   readonly negatives: number;
 }
 
-/** The candidate decisions for `probs` (throws RangeError on bad input). */
-export function thresholdSweep(probs: ArrayLike<number>, labels01: ArrayLike<number>): ThresholdSweep {
+/**
+ * The candidate decisions for `probs` (throws RangeError on bad input). With per-item `weights`,
+ * item i counts weights[i] in tp/fp/positives/negatives instead of 1.
+ */
+export function thresholdSweep(probs: ArrayLike<number>, labels01: ArrayLike<number>, weights?: ArrayLike<number>): ThresholdSweep {
   checkBinaryInputs(probs, labels01);
+  checkWeights(weights, probs.length);
   const order = descendingOrder(probs);
   const distinct: number[] = [];
   const tp: number[] = [0], fp: number[] = [0];
   let t = 0, f = 0;
   for (let k = 0; k < order.length; k++) {
     const i = order[k]!;
-    if (labels01[i] === 1) t++; else f++;
+    const w = weights === undefined ? 1 : weights[i]!;
+    if (labels01[i] === 1) t += w; else f += w;
     if (k === order.length - 1 || probs[order[k + 1]!] !== probs[i]) { distinct.push(probs[i]!); tp.push(t); fp.push(f); }
   }
   const m = distinct.length;
@@ -64,13 +69,14 @@ export function metricCurve(probs: ArrayLike<number>, labels01: ArrayLike<number
   return { thresholds: Array.from(s.thresholds), values: Array.from(values) };
 }
 
-function candidateValues(s: ThresholdSweep, metric: MetricName, probs: ArrayLike<number>, labels01: ArrayLike<number>, beta: number): Float64Array {
+function candidateValues(s: ThresholdSweep, metric: MetricName, probs: ArrayLike<number>, labels01: ArrayLike<number>, beta: number, weights?: ArrayLike<number>): Float64Array {
   const out = new Float64Array(s.thresholds.length);
   if (isThresholdMetric(metric)) {
     for (let c = 0; c < out.length; c++) out[c] = confusionMetric(metric, candidateConfusion(s, c), beta);
   } else {
     // NOTE: threshold-free metrics are constant over candidates, so they never decide the threshold.
-    const v = metric === 'pr-auc' ? averagePrecision(probs, labels01) : metric === 'roc-auc' ? rocAuc(probs, labels01) : logLoss(probs, labels01);
+    const v = weights !== undefined ? metricValue(metric, probs, labels01, 0.5, beta, weights)
+      : metric === 'pr-auc' ? averagePrecision(probs, labels01) : metric === 'roc-auc' ? rocAuc(probs, labels01) : logLoss(probs, labels01);
     out.fill(v);
   }
   return out;
@@ -109,21 +115,24 @@ export function constraintShortfall(value: number, op: Comparison, target: numbe
  * Ties: the best candidates form contiguous plateaus; the widest plateau (in threshold span;
  * equal spans: the higher thresholds) wins and the threshold is the midpoint of its two end
  * candidates' thresholds, so the choice sits in the middle of the flat region, not at its edge.
+ *
+ * `weights` (per item, optional): every count, curve and metric uses weighted items, e.g.
+ * `prevalenceWeights` to tune for another class mix. Omitted: the unweighted results exactly.
  */
-export function chooseThreshold(spec: ThresholdSpec, metric: MetricName, probs: ArrayLike<number>, labels01: ArrayLike<number>, beta: number): ThresholdChoice {
+export function chooseThreshold(spec: ThresholdSpec, metric: MetricName, probs: ArrayLike<number>, labels01: ArrayLike<number>, beta: number, weights?: ArrayLike<number>): ThresholdChoice {
   if (spec.kind === 'fixed') {
-    const value = metricValue(metric, probs, labels01, spec.value, beta);
+    const value = metricValue(metric, probs, labels01, spec.value, beta, weights);
     return { threshold: spec.value, value, feasible: true, optimized: value, violation: 0 };
   }
-  const s = thresholdSweep(probs, labels01);
+  const s = thresholdSweep(probs, labels01, weights);
   const n = s.thresholds.length;
   const optimize = spec.kind === 'tune' ? metric : spec.optimize;
   const sign = isMinimized(optimize) ? -1 : 1;
-  const score = candidateValues(s, optimize, probs, labels01, beta).map((v) => sign * v);
+  const score = candidateValues(s, optimize, probs, labels01, beta, weights).map((v) => sign * v);
   const violation = new Float64Array(n);
   if (spec.kind === 'constrained') {
     for (const con of spec.subjectTo) {
-      const vals = candidateValues(s, con.metric, probs, labels01, beta);
+      const vals = candidateValues(s, con.metric, probs, labels01, beta, weights);
       for (let c = 0; c < n; c++) violation[c]! += constraintShortfall(vals[c]!, con.op, con.value);
     }
   }
@@ -141,8 +150,8 @@ export function chooseThreshold(spec: ThresholdSpec, metric: MetricName, probs: 
   }
   const [a, b] = pick!;
   const threshold = a === b ? s.thresholds[a]! : (s.thresholds[a]! + s.thresholds[b]!) / 2;
-  const value = metricValue(metric, probs, labels01, threshold, beta);
-  const optimized = metricValue(optimize, probs, labels01, threshold, beta);
+  const value = metricValue(metric, probs, labels01, threshold, beta, weights);
+  const optimized = metricValue(optimize, probs, labels01, threshold, beta, weights);
   return { threshold, value, feasible: minViolation === 0, optimized, violation: minViolation };
 }
 
