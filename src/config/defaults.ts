@@ -51,7 +51,7 @@ export function withDefaults(document: unknown): YamlMap {
     features: ((d['features'] ?? []) as unknown[]).map(step),
     resample: resample(map(d['resample'] ?? { method: 'none' })),
     model: model(map(d['model'])),
-    objective: { metric: objective['metric'] ?? 'f1', beta: objective['beta'] ?? 1, threshold: objective['threshold'] ?? 'tune' },
+    objective: { metric: objective['metric'] ?? 'f1', beta: objective['beta'] ?? 1, threshold: objective['threshold'] ?? 'tune', prevalence: objective['prevalence'] ?? 'sample' },
     search: defined({
       strategy: search['strategy'] ?? 'bayesian',
       trials,

@@ -32,8 +32,18 @@ export function semanticDiagnostics(spec: PipelineSpec, document: unknown, locat
   checkFeatures(spec, r);
   checkModel(spec, r);
   checkObjective(spec, r, document);
+  checkPrevalence(spec, r);
   checkSearch(spec, r);
   return r.diagnostics;
+}
+
+/** objective.prevalence reweights negatives against the positive class: two classes only. */
+function checkPrevalence(spec: PipelineSpec, r: Reporter): void {
+  if (spec.objective.prevalence.kind === 'sample') return;
+  const classes = declaredClasses(spec.data);
+  // NOTE: CSV data without declared classes is checked when the search starts.
+  if (classes === null || classes.length === 2) return;
+  r.key('semantic.prevalence-classes', ['objective', 'prevalence'], `objective.prevalence needs a two-class problem; the data has ${classes.length} classes (${classes.join(', ')})`, 'remove objective.prevalence (or write prevalence: sample)');
 }
 
 function checkClasses(spec: PipelineSpec, r: Reporter): void {

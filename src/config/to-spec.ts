@@ -5,7 +5,7 @@
 import { match } from 'ts-pattern';
 import type {
   AugmentSpec, ClassName, DataSpec, FamilyName, FeatureKind, FeatureStep, GroupBy, HoldoutSpec, MetricName, ModelSpec,
-  ObjectiveSpec, ParamValue, PipelineSpec, ResampleSpec, SamplingSpec, SpaceParam, SplitSpec, ThresholdSpec, Comparison, SearchSpec,
+  ObjectiveSpec, ParamValue, PipelineSpec, PrevalenceSpec, ResampleSpec, SamplingSpec, SpaceParam, SplitSpec, ThresholdSpec, Comparison, SearchSpec,
 } from '../core/spec.js';
 import { withDefaults, type YamlMap } from './defaults.js';
 
@@ -185,5 +185,10 @@ function threshold(v: unknown): ThresholdSpec {
 }
 
 function objective(o: YamlMap): ObjectiveSpec {
-  return { metric: o['metric'] as MetricName, beta: o['beta'] as number, threshold: threshold(o['threshold']) };
+  return { metric: o['metric'] as MetricName, beta: o['beta'] as number, threshold: threshold(o['threshold']), prevalence: prevalence(o['prevalence']) };
+}
+
+function prevalence(v: unknown): PrevalenceSpec {
+  if (typeof v === 'number') return { kind: 'fixed', value: v };
+  return v === 'source' ? { kind: 'source' } : { kind: 'sample' };
 }

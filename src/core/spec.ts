@@ -200,7 +200,18 @@ export interface ObjectiveSpec {
   /** beta for `fbeta` (default 1). */
   readonly beta: number;
   readonly threshold: ThresholdSpec;
+  /**
+   * The positive-class share the threshold is tuned for. 'sample': the validation data as
+   * sampled (no reweighting); 'source': the data source's share (usable items, before hold-out
+   * and sampling); 'fixed': `value` in (0, 1). Binary problems only.
+   */
+  readonly prevalence: PrevalenceSpec;
 }
+
+export type PrevalenceSpec =
+  | { readonly kind: 'sample' }
+  | { readonly kind: 'source' }
+  | { readonly kind: 'fixed'; readonly value: number };
 
 export interface SearchSpec {
   readonly strategy: 'bayesian' | 'random' | 'grid';

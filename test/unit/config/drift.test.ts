@@ -69,7 +69,7 @@ const FLAGSHIP_SPEC: PipelineSpec = {
     },
     training: { epochs: 30, batchSize: 32, optimizer: 'adam', learningRate: 1e-3, schedule: 'constant', earlyStopping: { patience: 5, minDelta: 0 } },
   },
-  objective: { metric: 'f1', beta: 1, threshold: { kind: 'tune' } },
+  objective: { metric: 'f1', beta: 1, threshold: { kind: 'tune' }, prevalence: { kind: 'sample' } },
   search: { strategy: 'bayesian', trials: 16, timeSeconds: 720, parallel: 2, pruning: 'median', startup: 4 },
   report: { falsePositives: 16, bootstrap: 1000 },
 };
@@ -108,7 +108,7 @@ describe('schema and spec.ts agree', () => {
     expect(r['data']['hard-negatives']).toBe(defs['syntheticData'].properties['hard-negatives'].default);
     const defaultsOf = (node: Node): Node => Object.fromEntries(Object.entries(node['properties'] as Node).filter(([, v]) => 'default' in v).map(([k, v]) => [k, v.default]));
     expect(r['model'].training).toEqual(defaultsOf(defs['training']));
-    expect(r['objective']).toEqual({ ...defaultsOf(defs['objective']), threshold: defs['threshold'].default });
+    expect(r['objective']).toEqual({ ...defaultsOf(defs['objective']), threshold: defs['threshold'].default, prevalence: defs['prevalence'].default });
     expect(r['search']).toEqual({ ...defaultsOf(defs['search']), startup: 4 }); // min(trials 8, max(parallel 1, 4))
     expect(r['report']).toEqual(defaultsOf(defs['report']));
     expect(r['features']).toEqual([

@@ -155,7 +155,7 @@ describe('validatePipelineText: defaults', () => {
       features: [],
       resample: { method: 'none' },
       model: { families: ['cnn'], space: {}, training: { epochs: 20, batchSize: 32, optimizer: 'adam', learningRate: 0.001, schedule: 'constant', earlyStopping: { patience: 5, minDelta: 0 } } },
-      objective: { metric: 'f1', beta: 1, threshold: { kind: 'tune' } },
+      objective: { metric: 'f1', beta: 1, threshold: { kind: 'tune' }, prevalence: { kind: 'sample' } },
       search: { strategy: 'bayesian', trials: 8, timeSeconds: null, parallel: 1, pruning: 'median', startup: 4 },
       report: { falsePositives: 16, bootstrap: 1000 },
     });
@@ -191,6 +191,7 @@ objective: { metric: fbeta, beta: 2, threshold: { maximize: recall, subject-to: 
     expect(r.spec.objective).toEqual({
       metric: 'fbeta', beta: 2,
       threshold: { kind: 'constrained', optimize: 'recall', subjectTo: [{ metric: 'precision', op: '>=', value: 0.95 }, { metric: 'fpr', op: '<', value: 0.1 }] },
+      prevalence: { kind: 'sample' },
     });
   });
 
