@@ -7,6 +7,7 @@ import { Rng } from '../core/rng.js';
 import type { ObjectiveSpec } from '../core/spec.js';
 import { chooseThreshold } from '../evaluate/threshold.js';
 import { isMinimized } from '../evaluate/metrics.js';
+import { prevalenceWeights } from '../evaluate/prevalence.js';
 import type { EpochRecord, TrialResult } from './protocol.js';
 
 /**
@@ -59,10 +60,13 @@ export function meanCurves(curves: readonly (readonly EpochRecord[])[]): EpochRe
  *   where a fold kept no predictions (no epoch with a finite objective), scores the worst finite
  *   value for the objective's direction with no predictions, as a single-fold trial would.
  *
+ * `negativeWeights[f]` (optional, 1 when absent) weighs fold f's validation negatives
+ * (`objective.prevalence`): the pooled choice then uses per-item weights, each fold's own.
+ *
  * `index`, `family` and `params` are fold 0's (every fold runs the same plan). Throws a
  * RangeError when there are no folds, or when `labels01` does not give one label array per fold.
  */
-export function aggregateFolds(folds: readonly TrialResult[], labels01: readonly ArrayLike<number>[], objective: ObjectiveSpec): TrialResult {
+export function aggregateFolds(folds: readonly TrialResult[], labels01: readonly ArrayLike<number>[], objective: ObjectiveSpec, negativeWeights?: readonly number[]): TrialResult {
   const first = folds[0];
   if (first === undefined) throw new RangeError('aggregateFolds needs at least one fold result');
   if (labels01.length !== folds.length) throw new RangeError(`aggregateFolds got ${folds.length} fold results but ${labels01.length} label arrays`);
@@ -92,7 +96,9 @@ export function aggregateFolds(folds: readonly TrialResult[], labels01: readonly
   }
   const probs = folds.flatMap((r) => r.valProbabilities);
   const labels = labels01.flatMap((l) => Array.from(l));
-  const choice = chooseThreshold(objective.threshold, objective.metric, probs, labels, objective.beta);
+  const weighted = negativeWeights !== undefined && negativeWeights.some((w) => w !== 1);
+  const weights = weighted ? labels01.flatMap((l, f) => Array.from(prevalenceWeights(l, negativeWeights[f] ?? 1) ?? new Float64Array(l.length).fill(1))) : undefined;
+  const choice = chooseThreshold(objective.threshold, objective.metric, probs, labels, objective.beta, weights);
   return { ...base, score: choice.value, threshold: choice.threshold, valProbabilities: probs };
 }
 

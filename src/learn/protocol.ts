@@ -19,6 +19,11 @@ export interface TrialData {
   readonly augment: AugmentSpec | null;
   readonly positive: number;
   readonly classes: readonly string[];
+  /**
+   * Weight of every validation negative in threshold choice and validation scoring
+   * (`objective.prevalence`; see evaluate/prevalence.ts); 1 for 'sample'. Absent reads as 1.
+   */
+  readonly negativeWeight?: number;
 }
 
 export interface TrialRequest {

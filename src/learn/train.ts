@@ -25,6 +25,7 @@ import { checkExamples, epochIndices, gatherRows, rowSize } from './train-batche
 import { makeOptimizer, predictProbabilities, scheduledRate, setLearningRate, trainStep, type OptimizerName } from './train-ops.js';
 import { chooseThreshold, type ThresholdChoice } from '../evaluate/threshold.js';
 import { isMinimized, metricValue } from '../evaluate/metrics.js';
+import { prevalenceWeights } from '../evaluate/prevalence.js';
 import { shouldPrune } from './search/pruning.js';
 
 export interface TrainHooks {
@@ -104,6 +105,9 @@ export async function trainTrial(req: TrialRequest, data: { readonly train: Exam
   const augment = isImage ? req.data.augment : null;
   const weights = req.data.classWeights === null ? null : Float32Array.from(req.data.classWeights);
   const valLabels = labels01(val.y, req.data.positive);
+  // NOTE: objective.prevalence reweights validation negatives only; training loss and the
+  // training-part objective stay unweighted.
+  const valWeights = prevalenceWeights(valLabels, req.data.negativeWeight ?? 1);
   const rng = new Rng(req.seed).child('train');
 
   installTrainingGradients();
@@ -146,7 +150,7 @@ export async function trainTrial(req: TrialRequest, data: { readonly train: Exam
         lossSum += batchLoss * b;
       }
       const v = predictProbabilities(model, val.x, inputShape, val.y, classes, req.data.positive);
-      const choice = chooseThreshold(req.objective.threshold, metric, v.probs, valLabels, beta);
+      const choice = chooseThreshold(req.objective.threshold, metric, v.probs, valLabels, beta, valWeights);
       const record: EpochRecord = {
         epoch,
         trainLoss: lossSum / idx.length,

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { ImageBlock, Inventory } from '../core/data.js';
 import { Rng } from '../core/rng.js';
 import { allMetrics } from '../evaluate/metrics.js';
+import { describePrevalence } from '../evaluate/prevalence.js';
 import { findDuplicates } from '../data/partition/index.js';
 import { renderSynthetic, syntheticParams } from '../data/synth.js';
 import { renderHtml } from '../report/html.js';
@@ -93,11 +94,13 @@ export async function buildReportInput(run: RunRecord): Promise<ReportInput> {
   ];
   const duplicates = findDuplicates(inventory.items, { 'hold-out': run.holdout.holdout, pool: run.holdout.pool }).map((d) => d.refs);
   const env = environment();
+  const mix = describePrevalence(spec.objective.prevalence, search.prevalence);
+  const at = mix === null ? '' : ` at ${mix}`;
   const rule = spec.objective.threshold.kind === 'fixed'
     ? `fixed at ${spec.objective.threshold.value}`
     : spec.objective.threshold.kind === 'tune'
-      ? `tuned on validation to ${MINIMIZE.has(spec.objective.metric) ? 'minimise' : 'maximise'} ${spec.objective.metric}`
-      : `tuned on validation to optimise ${spec.objective.threshold.optimize} subject to ${spec.objective.threshold.subjectTo.map((c) => `${c.metric} ${c.op} ${c.value}`).join(', ')}`;
+      ? `tuned on validation to ${MINIMIZE.has(spec.objective.metric) ? 'minimise' : 'maximise'} ${spec.objective.metric}${at}`
+      : `tuned on validation to optimise ${spec.objective.threshold.optimize}${at} subject to ${spec.objective.threshold.subjectTo.map((c) => `${c.metric} ${c.op} ${c.value}`).join(', ')}`;
   return {
     run: { id: run.id, name: spec.name, version: spec.version, description: spec.description, createdAt: run.createdAt, pipelineYaml: run.text, overrides: run.overrides },
     classes: inventory.classes,

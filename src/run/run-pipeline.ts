@@ -156,6 +156,8 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     const search = await runStage(searchStage, {
       spec, classes: inventory.classes, positive: inventory.positive, features: features.output.folds, resampled: resample.output.folds,
       backend: backend.name, upstream: { features: features.record.key, resample: resample.record.key },
+      // NOTE: objective.prevalence: source tunes for the source's mix: usable items before hold-out and sampling.
+      sourceCounts: { positives: beforeHoldout[inventory.positive]!, negatives: beforeHoldout.reduce((a, b) => a + b, 0) - beforeHoldout[inventory.positive]! },
     }, ctx, (o) => `${o.used.trials} trials${o.reused ? ` (${o.reused} reused)` : ''}, best #${o.best.index + 1} ${spec.objective.metric} ${o.best.score.toFixed(4)} on validation${folds > 1 ? ` (${folds} folds, out of fold)` : ''}, stopped by ${o.stoppedBy}`);
     stages.push(search.record);
 

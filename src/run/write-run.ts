@@ -114,7 +114,11 @@ export async function writeRunFolder(run: RunRecord, progress: Progress): Promis
   const holdoutIds = run.holdout.holdout.map((i) => inventory.items[i]!.id);
   const folds = run.features.folds.length;
   const metrics = {
-    objective: { metric: spec.objective.metric, threshold: evaluation.threshold, rule: spec.objective.threshold.kind },
+    objective: {
+      metric: spec.objective.metric, threshold: evaluation.threshold, rule: spec.objective.threshold.kind,
+      // NOTE: only when set, so runs without it write the metrics.json they always did.
+      ...(spec.objective.prevalence.kind === 'sample' ? {} : { prevalence: { kind: spec.objective.prevalence.kind, share: search.prevalence, negativeWeights: search.negativeWeights } }),
+    },
     holdout: {
       n: evaluation.predictions.indices.length,
       positives: evaluation.predictions.labels01.reduce((a, b) => a + b, 0),

@@ -11,6 +11,7 @@ import type { Inventory } from '../core/data.js';
 import { Rng } from '../core/rng.js';
 import type { MetricName, PipelineSpec } from '../core/spec.js';
 import { allMetrics, confusionAt, type Confusion } from '../evaluate/metrics.js';
+import { objectiveKey } from '../evaluate/prevalence.js';
 import { bootstrapIntervals, type Interval } from '../evaluate/bootstrap.js';
 import { initBackend } from '../learn/backend/backend.js';
 import { meanProbabilities } from '../learn/fold-aggregate.js';
@@ -64,7 +65,7 @@ export const evaluateStage: StageDef<EvaluateInput, EvaluateOutput, { n: number 
   name: 'evaluate',
   version: 1,
   fingerprint: (input) => ({
-    params: { objective: input.spec.objective, report: { bootstrap: input.spec.report.bootstrap }, intervals: INTERVAL_METRICS },
+    params: { objective: objectiveKey(input.spec.objective), report: { bootstrap: input.spec.report.bootstrap }, intervals: INTERVAL_METRICS },
     upstream: input.upstream,
     inputs: { backend: input.backend },
     seed: input.spec.seed,

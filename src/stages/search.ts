@@ -17,6 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { Rng } from '../core/rng.js';
 import { MINIMIZED_METRICS, type PipelineSpec } from '../core/spec.js';
 import { aggregateFolds, foldSeed } from '../learn/fold-aggregate.js';
+import { binaryCounts, objectiveKey, prevalenceNegativeWeight, targetShare, type BinaryCounts } from '../evaluate/prevalence.js';
 import type { EpochRecord, TrialData, TrialRequest, TrialResult } from '../learn/protocol.js';
 import { runTrialInProcess } from '../learn/run-trial.js';
 import { runSearch, type SearchOutcome, type TrialPlan } from '../learn/search/run-search.js';
@@ -41,6 +42,11 @@ export interface SearchInput {
   /** Resolved backend name (wasm, cpu, tensorflow, tensorflow-gpu). */
   readonly backend: string;
   readonly upstream: { readonly features: string; readonly resample: string };
+  /**
+   * Positive / negative counts of the data source (usable items, before hold-out and sampling),
+   * for `objective.prevalence: source`; not needed otherwise.
+   */
+  readonly sourceCounts?: BinaryCounts;
 }
 
 export interface SearchOutput extends Omit<SearchOutcome, 'best'> {
@@ -57,6 +63,10 @@ export interface SearchOutput extends Omit<SearchOutcome, 'best'> {
   /** Cache keys of every trial (by index) and of the best, so `cache gc` keeps them. */
   readonly trialKeys: readonly string[];
   readonly bestKey: string;
+  /** The positive share the threshold was tuned for (null: the validation sample's, unweighted). */
+  readonly prevalence: number | null;
+  /** Weight of each fold's validation negatives (1 each for 'sample'). */
+  readonly negativeWeights: readonly number[];
 }
 
 interface SearchMeta {
@@ -66,6 +76,8 @@ interface SearchMeta {
   readonly planned: SearchOutcome['planned'];
   readonly stoppedBy: SearchOutcome['stoppedBy'];
   readonly reused: number;
+  readonly prevalence?: number | null;
+  readonly negativeWeights?: readonly number[];
 }
 
 /** The trial worker entry: compiled JS next to this build, or the TypeScript source under tsx. */
@@ -75,16 +87,26 @@ export function trialWorkerScript(): string {
   return fileURLToPath(new URL('../learn/trial-worker.ts', import.meta.url));
 }
 
-function trialRecord(input: SearchInput, plan: TrialPlan) {
+function trialRecord(input: SearchInput, plan: TrialPlan, negativeWeights: readonly number[]) {
   const { spec } = input;
+  // NOTE: with prevalence 'sample' the record is the one it always was (same keys); otherwise the
+  // computed weights are part of it, explicitly.
+  const weighting = spec.objective.prevalence.kind === 'sample' ? {} : { negativeWeights };
   return fingerprintRecord({
     stage: 'trial',
     codeVersion: TRIAL_CODE_VERSION,
-    params: { family: plan.family, params: plan.params, training: spec.model.training, objective: spec.objective, pruning: spec.search.pruning, peers: plan.peers },
+    params: { family: plan.family, params: plan.params, training: spec.model.training, objective: objectiveKey(spec.objective), pruning: spec.search.pruning, peers: plan.peers, ...weighting },
     upstream: input.upstream,
     inputs: { backend: input.backend },
     seed: plan.seed,
   });
+}
+
+/** The search's fingerprint inputs: the backend, and the source counts where prevalence is 'source'. */
+function searchInputs(input: SearchInput): Readonly<Record<string, string>> {
+  const c = input.sourceCounts;
+  if (input.spec.objective.prevalence.kind !== 'source') return { backend: input.backend };
+  return { backend: input.backend, sourceCounts: c === undefined ? '-' : `${c.positives}:${c.negatives}` };
 }
 
 function describe(plan: { family: string; params: Readonly<Record<string, unknown>> }, names: readonly string[]): string {
@@ -99,9 +121,9 @@ export const searchStage: StageDef<SearchInput, SearchOutput, SearchMeta> = {
   name: 'search',
   version: 1,
   fingerprint: (input) => ({
-    params: { model: input.spec.model, objective: input.spec.objective, search: input.spec.search, trialCode: TRIAL_CODE_VERSION },
+    params: { model: input.spec.model, objective: objectiveKey(input.spec.objective), search: input.spec.search, trialCode: TRIAL_CODE_VERSION },
     upstream: input.upstream,
-    inputs: { backend: input.backend },
+    inputs: searchInputs(input),
     seed: input.spec.seed,
   }),
   async execute(input, dir, ctx) {
@@ -110,6 +132,17 @@ export const searchStage: StageDef<SearchInput, SearchOutput, SearchMeta> = {
     const k = input.features.length;
     if (k < 1 || input.resampled.length !== k) throw new Error(`search needs one resampled training part per fold: ${input.resampled.length} for ${k} folds`);
     const augment = planAugment(spec);
+    // Each fold's validation labels (1 = positive), read once: the pooled threshold and the
+    // prevalence weights need them.
+    const weighted = spec.objective.prevalence.kind !== 'sample';
+    const valLabels = k === 1 && !weighted ? [] : await Promise.all(input.features.map(async (fold) => {
+      const y = (await readTensor(fold.valY)).data;
+      return Uint8Array.from(y, (c) => (c === input.positive ? 1 : 0));
+    }));
+    if (weighted && input.classes.length !== 2) throw new Error(`objective.prevalence needs two classes; the data has ${input.classes.length}`);
+    if (spec.objective.prevalence.kind === 'source' && input.sourceCounts === undefined) throw new Error('objective.prevalence: source needs the source class counts');
+    const share = targetShare(spec.objective.prevalence, input.sourceCounts ?? { positives: 0, negatives: 0 });
+    const negativeWeights = weighted ? valLabels.map((l) => prevalenceNegativeWeight(binaryCounts(l), share)) : input.features.map(() => 1);
     const data: TrialData[] = input.features.map((fold, f) => ({
       trainX: input.resampled[f]!.trainX,
       trainY: input.resampled[f]!.trainY,
@@ -120,11 +153,7 @@ export const searchStage: StageDef<SearchInput, SearchOutput, SearchMeta> = {
       augment,
       positive: input.positive,
       classes: input.classes,
-    }));
-    // Each fold's validation labels (1 = positive), read once: the pooled threshold needs them.
-    const valLabels = k === 1 ? [] : await Promise.all(input.features.map(async (fold) => {
-      const y = (await readTensor(fold.valY)).data;
-      return Uint8Array.from(y, (c) => (c === input.positive ? 1 : 0));
+      ...(weighted ? { negativeWeight: negativeWeights[f]! } : {}),
     }));
     const searched = Object.entries(spec.model.space).filter(([, p]) => p.kind !== 'fixed').map(([n]) => n);
     const keys = new Map<number, CacheKey>();
@@ -150,7 +179,7 @@ export const searchStage: StageDef<SearchInput, SearchOutput, SearchMeta> = {
       // NOTE: one call per trial; runSearch keeps up to `parallel` in flight, and the pool queues
       // concurrent `run` calls (and a trial's k fold requests) over its workers.
       const execute = async (plan: TrialPlan): Promise<TrialResult> => {
-        const record = trialRecord(input, plan);
+        const record = trialRecord(input, plan, negativeWeights);
         const key = cacheKey(record);
         keys.set(plan.index, key);
         const hit = ctx.noCache ? null : await ctx.cache.lookup<{ result: TrialResult }>('trial', key);
@@ -171,7 +200,7 @@ export const searchStage: StageDef<SearchInput, SearchOutput, SearchMeta> = {
         const results: TrialResult[] = [];
         if (pool) results.push(...await pool.run(reqs));
         else for (const [f, req] of reqs.entries()) results.push(await runTrialInProcess(req, { onEpoch: (r, of) => onEpoch(req.index, r, of, f) }));
-        const result = k === 1 ? results[0]! : aggregateFolds(results, valLabels, spec.objective);
+        const result = k === 1 ? results[0]! : aggregateFolds(results, valLabels, spec.objective, negativeWeights);
         // A trial cut short by the time budget is kept for this run but never cached: without
         // the deadline it would have trained longer.
         if (result.error === undefined && result.stoppedBy === undefined) {
@@ -221,6 +250,7 @@ export const searchStage: StageDef<SearchInput, SearchOutput, SearchMeta> = {
         planned: outcome.planned,
         stoppedBy: outcome.stoppedBy,
         reused,
+        ...(weighted ? { prevalence: share, negativeWeights } : {}),
       };
     } finally {
       await pool?.close();
@@ -232,7 +262,10 @@ export const searchStage: StageDef<SearchInput, SearchOutput, SearchMeta> = {
     const k = input.features.length;
     const bestModelDirs = k === 1 ? [bestModelDir] : input.features.map((_, f) => path.join(bestModelDir, `fold-${f}`));
     const best = trials[meta.keys.indexOf(meta.bestKey)]!;
-    return { trials, best, bestModelDir, bestModelDirs, used: meta.used, planned: meta.planned, stoppedBy: meta.stoppedBy, reused: meta.reused, trialKeys: meta.keys, bestKey: meta.bestKey };
+    return {
+      trials, best, bestModelDir, bestModelDirs, used: meta.used, planned: meta.planned, stoppedBy: meta.stoppedBy, reused: meta.reused, trialKeys: meta.keys, bestKey: meta.bestKey,
+      prevalence: meta.prevalence ?? null, negativeWeights: meta.negativeWeights ?? input.features.map(() => 1),
+    };
   },
 };
 

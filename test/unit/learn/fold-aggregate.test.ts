@@ -10,7 +10,7 @@ import { chooseThreshold } from '../../../src/evaluate/threshold.js';
 import { aggregateFolds, foldSeed, meanCurves, meanProbabilities } from '../../../src/learn/fold-aggregate.js';
 import type { EpochRecord, TrialResult } from '../../../src/learn/protocol.js';
 
-const F1: ObjectiveSpec = { metric: 'f1', beta: 1, threshold: { kind: 'tune' } };
+const F1: ObjectiveSpec = { metric: 'f1', beta: 1, threshold: { kind: 'tune' }, prevalence: { kind: 'sample' } };
 
 function epoch(e: number, v: number): EpochRecord {
   return { epoch: e, trainLoss: 1 / e, valLoss: 2 / e, trainObjective: v + 0.1, valObjective: v, seconds: e };
@@ -64,7 +64,7 @@ describe('aggregateFolds', () => {
   });
 
   it('uses the objective\'s threshold rule on the pooled predictions (fixed, minimised metrics)', () => {
-    const fixed = aggregateFolds(FOLDS, LABELS, { metric: 'fnr', beta: 1, threshold: { kind: 'fixed', value: 0.65 } });
+    const fixed = aggregateFolds(FOLDS, LABELS, { metric: 'fnr', beta: 1, threshold: { kind: 'fixed', value: 0.65 }, prevalence: { kind: 'sample' } });
     // At 0.65: positives 0.9, 0.7, 0.8 caught, 0.4 missed: fnr 1/4.
     expect([fixed.threshold, fixed.score]).toEqual([0.65, 0.25]);
   });
@@ -85,7 +85,7 @@ describe('aggregateFolds', () => {
     expect(r.threshold).toBe(0.5);
     expect(r.valProbabilities).toEqual([]);
     expect(r.curves).toHaveLength(3);
-    const both = aggregateFolds([{ ...FOLDS[0]!, error: 'a' }, FOLDS[1]!, { ...FOLDS[2]!, error: 'b' }], LABELS, { metric: 'fnr', beta: 1, threshold: { kind: 'fixed', value: 0.3 } });
+    const both = aggregateFolds([{ ...FOLDS[0]!, error: 'a' }, FOLDS[1]!, { ...FOLDS[2]!, error: 'b' }], LABELS, { metric: 'fnr', beta: 1, threshold: { kind: 'fixed', value: 0.3 }, prevalence: { kind: 'sample' } });
     expect(both.error).toBe('fold 1 of 3: a; fold 3 of 3: b');
     expect([both.score, both.threshold]).toEqual([Number.MAX_VALUE, 0.3]);
   });

@@ -74,7 +74,7 @@ describe('trainTrial: stopping', () => {
   const train = table(64, 3, 'es-train');
   const val = table(32, 3, 'es-val', -1);
   const logistic = { 'batch-size': 16, 'learning-rate': 0.05 };
-  const lossObjective = { metric: 'log-loss', beta: 1, threshold: { kind: 'fixed', value: 0.5 } } as const;
+  const lossObjective = { metric: 'log-loss', beta: 1, threshold: { kind: 'fixed', value: 0.5 }, prevalence: { kind: 'sample' } } as const;
 
   it('early stopping stops after `patience` epochs without improvement and restores the best epoch', async () => {
     const req = request({ family: 'logistic', params: logistic, objective: lossObjective, training: { epochs: 20, earlyStopping: { patience: 2, minDelta: 0 } } });

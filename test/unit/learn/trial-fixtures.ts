@@ -77,7 +77,7 @@ export function request(opts: {
     family,
     params: resolveParams(family, opts.params ?? {}, training),
     training,
-    objective: opts.objective ?? { metric: 'f1', beta: 1, threshold: { kind: 'tune' } },
+    objective: opts.objective ?? { metric: 'f1', beta: 1, threshold: { kind: 'tune' }, prevalence: { kind: 'sample' } },
     seed: opts.seed ?? 7,
     data: { ...DATA, ...opts.data },
     peers: opts.peers ?? [],

@@ -40,7 +40,7 @@ function request(plan: TrialPlan): TrialRequest {
   return {
     index: plan.index, family: plan.family, params: plan.params, seed: plan.seed, peers: plan.peers, pruning: 'none', modelDir: null, backend: 'cpu',
     training: { epochs: 1, batchSize: 8, optimizer: 'adam', learningRate: 0.01, schedule: 'constant', earlyStopping: null },
-    objective: { metric: 'f1', beta: 1, threshold: { kind: 'fixed', value: 0.5 } },
+    objective: { metric: 'f1', beta: 1, threshold: { kind: 'fixed', value: 0.5 }, prevalence: { kind: 'sample' } },
     data: { trainX: '', trainY: '', valX: '', valY: '', classWeights: null, balancedBatches: null, augment: null, positive: 1, classes: ['a', 'b'] },
   };
 }

@@ -45,7 +45,7 @@ function request(index: number, mode = 'ok'): TrialRequest {
   return {
     index, family: 'mlp', params: { mode }, seed: index, peers: [], pruning: 'none', modelDir: null, backend: 'cpu',
     training: { epochs: 2, batchSize: 8, optimizer: 'adam', learningRate: 0.01, schedule: 'constant', earlyStopping: null },
-    objective: { metric: 'f1', beta: 1, threshold: { kind: 'fixed', value: 0.4 } },
+    objective: { metric: 'f1', beta: 1, threshold: { kind: 'fixed', value: 0.4 }, prevalence: { kind: 'sample' } },
     data: { trainX: '', trainY: '', valX: '', valY: '', classWeights: null, balancedBatches: null, augment: null, positive: 1, classes: ['a', 'b'] },
   };
 }
