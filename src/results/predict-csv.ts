@@ -1,5 +1,5 @@
 /** The rows `assay predict` produces and their CSV form. Pure. */
-import { csvCell } from './run-files.js';
+import { csvCell } from '../data/sources/csv-table.js';
 
 /** One scored file: `probability` and `prediction` are set, or `error` is. */
 export interface PredictRow {

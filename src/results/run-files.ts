@@ -7,6 +7,7 @@ import path from 'node:path';
 import { NotFoundError } from '../core/errors.js';
 import type { MetricName } from '../core/spec.js';
 import { readJson } from '../store/run-folder.js';
+import { parseCsv } from '../data/sources/csv-table.js';
 
 /** The parts of `lock.json` the results commands read (everything else is passed through as unknown). */
 export interface RunLock {
@@ -66,41 +67,20 @@ export async function readHoldoutIds(dir: string): Promise<readonly string[] | n
   return h && Array.isArray(h.ids) && h.ids.every((x) => typeof x === 'string') ? (h.ids as string[]) : null;
 }
 
-/** Split one CSV line into cells (RFC 4180 quoting: `"a,b"` and `""` for a quote). */
-export function parseCsvLine(line: string): string[] {
-  const cells: string[] = [];
-  let cur = '', quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') { cur += '"'; i++; } else if (c === '"') quoted = false; else cur += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') { cells.push(cur); cur = ''; } else cur += c;
-  }
-  cells.push(cur);
-  return cells;
-}
-
-/** Quote a CSV cell when it holds a comma, quote or newline. */
-export function csvCell(s: string): string {
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 /** Parse `predictions.csv` text (header `ref,id,label,probability,prediction`). Throws an Error naming the bad line. */
 export function parsePredictionsCsv(text: string): PredictionRow[] {
-  const lines = text.split(/\r?\n/).filter((l) => l.length > 0);
-  const head = parseCsvLine(lines[0] ?? '');
+  // NOTE: the project's one CSV reader, so quoted refs with commas or line breaks read back as written.
+  const table = parseCsv(text, 'predictions.csv');
   const col = (name: string) => {
-    const i = head.indexOf(name);
-    if (i < 0) throw new Error(`predictions.csv has no "${name}" column (header: ${lines[0] ?? '(empty)'})`);
+    const i = table.header.indexOf(name);
+    if (i < 0) throw new Error(`predictions.csv has no "${name}" column (header: ${table.header.join(',') || '(empty)'})`);
     return i;
   };
   const [ref, id, label, prob, pred] = [col('ref'), col('id'), col('label'), col('probability'), col('prediction')];
-  return lines.slice(1).map((line, k) => {
-    const cells = parseCsvLine(line);
+  return table.rows.map((cells, k) => {
     const probability = Number(cells[prob]);
-    if (cells.length !== head.length || cells[prob] === '' || !Number.isFinite(probability)) {
-      throw new Error(`predictions.csv line ${k + 2} is malformed: ${line}`);
+    if (cells[prob] === '' || !Number.isFinite(probability)) {
+      throw new Error(`predictions.csv line ${table.line[k]} is malformed: probability ${JSON.stringify(cells[prob])}`);
     }
     return { ref: cells[ref]!, id: cells[id]!, label: cells[label]!, probabilityText: cells[prob]!, probability, prediction: cells[pred]! };
   });

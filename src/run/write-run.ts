@@ -9,6 +9,7 @@ import type { Inventory } from '../core/data.js';
 import type { PipelineSpec } from '../core/spec.js';
 import type { BackendInfo } from '../learn/backend/backend.js';
 import { planSteps } from '../features/steps.js';
+import { csvCell } from '../data/sources/csv-table.js';
 import { environment, gitState } from '../store/environment.js';
 import { writeFileAtomic, type RunId } from '../store/run-folder.js';
 import type { DecodeOutput } from '../stages/decode.js';
@@ -210,9 +211,6 @@ function otherClass(inventory: Inventory): string {
   return inventory.classes.length === 2 ? inventory.classes[1 - inventory.positive]! : `not-${inventory.classes[inventory.positive]}`;
 }
 
-function csvCell(s: string): string {
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 function round(x: number, digits: number): number {
   const f = 10 ** digits;

@@ -45,3 +45,8 @@ export function parseCsv(text: string, name: string): CsvTable {
   if (bad.length > 0) throw new DataError('data.csv', `${name}: ${bad.length} row(s) do not match the header`, bad);
   return { header, rows: records.slice(1), line: starts.slice(1) };
 }
+
+/** One CSV cell as written: quoted when it holds a comma, a quote or a line break (RFC 4180). */
+export function csvCell(s: string): string {
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}

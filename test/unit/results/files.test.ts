@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listImageFiles } from '../../../src/results/walk-images.js';
 import { formatPredictCsv } from '../../../src/results/predict-csv.js';
-import { parseCsvLine, parsePredictionsCsv } from '../../../src/results/run-files.js';
+import { parsePredictionsCsv } from '../../../src/results/run-files.js';
+import { csvCell, parseCsv } from '../../../src/data/sources/csv-table.js';
 
 let tmp: string;
 beforeEach(async () => { tmp = await mkdtemp(path.join(tmpdir(), 'assay-files-')); });
@@ -39,7 +40,7 @@ describe('CSV', () => {
       { path: 'say "x".png', probability: null, prediction: null, error: 'cannot decode: bad, very bad' },
     ]);
     expect(csv).toBe('path,probability,prediction,error\n"a,b.jpg",0.123456789,crack,\n"say ""x"".png",,,"cannot decode: bad, very bad"\n');
-    expect(parseCsvLine(csv.split('\n')[2]!)).toEqual(['say "x".png', '', '', 'cannot decode: bad, very bad']);
+    expect(parseCsv(csv, 'out.csv').rows[1]).toEqual(['say "x".png', '', '', 'cannot decode: bad, very bad']);
   });
 
   it('parses predictions.csv by header name and rejects a malformed row with its line number', () => {
@@ -47,5 +48,13 @@ describe('CSV', () => {
     expect(rows).toEqual([{ ref: 'c,1.jpg', id: 'h1', label: 'crack', probabilityText: '0.5', probability: 0.5, prediction: 'crack' }]);
     expect(() => parsePredictionsCsv('ref,id,label,probability,prediction\nx,h,crack,,crack\n')).toThrow('predictions.csv line 2 is malformed');
     expect(() => parsePredictionsCsv('ref,id,label,prediction\n')).toThrow('no "probability" column');
+  });
+
+  it('reads back a ref holding a comma, a quote and a line break, as the writer quoted it', () => {
+    const ref = 'odd, "name"\nwith break.jpg';
+    const text = `ref,id,label,probability,prediction\n${csvCell(ref)},h1,crack,0.25,no-crack\nplain.jpg,h2,no-crack,0.75,crack\n`;
+    const rows = parsePredictionsCsv(text);
+    expect(rows.map((r) => r.ref)).toEqual([ref, 'plain.jpg']);
+    expect(() => parsePredictionsCsv('ref,id,label,probability,prediction\n"a\nb",h,crack,x,crack\n')).toThrow('predictions.csv line 2 is malformed');
   });
 });
