@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StageCache } from '../../../src/store/cache.js';
+import { collectGarbage } from '../../../src/store/cache-gc.js';
 import { cacheKey, fingerprintRecord } from '../../../src/store/fingerprint.js';
 
-const record = (seed: number) => fingerprintRecord({ stage: 'demo', codeVersion: 1, params: { n: 3 }, upstream: {}, inputs: {}, seed });
+const record = (seed: number) => fingerprintRecord({ stage: 'demo', codeVersion: 1, versions: { assay: '0.1.0' }, params: { n: 3 }, upstream: {}, inputs: {}, seed });
 
 describe('StageCache', () => {
   let root: string;
@@ -89,8 +90,9 @@ describe('StageCache', () => {
     const status = await cache.status();
     expect(status.entries).toBe(2);
     expect(status.stages.map((s) => s.stage)).toEqual(['demo']);
-    const gc = await cache.gc(new Set([k1]));
-    expect(gc.removed).toBe(1);
+    await cache.open();
+    const gc = await collectGarbage(root, { keep: new Set([k1]) });
+    expect(gc.removed.map((r) => r.key)).toEqual([k2]);
     expect(await cache.lookup('demo', k1)).not.toBeNull();
     expect(await cache.lookup('demo', k2)).toBeNull();
   });
