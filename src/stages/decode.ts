@@ -15,6 +15,11 @@ import { readTabular } from '../data/sources/index.js';
 import { readTensor, writeTensor } from '../store/tensor-file.js';
 import type { StageDef } from './stage.js';
 
+/** Image files are decoded with sharp (all but baseline JPEGs); generated images and tables are not. */
+function decodePackages(input: DecodeInput): string[] {
+  return input.data.source === 'image-folder' || (input.data.source === 'csv' && input.data.image !== undefined) ? ['sharp'] : [];
+}
+
 export interface DecodeInput {
   readonly data: DataSpec;
   /** Absolute data root (image folder, or the CSV file's folder). */
@@ -68,6 +73,7 @@ export function describeDecoded(decoded: Decoded): string {
 export const decodeStage: StageDef<DecodeInput, DecodeOutput, DecodeMeta> = {
   name: 'decode',
   version: 1,
+  packages: decodePackages,
   // NOTE: a table depends only on the CSV's rows and the listed columns, which the ingest key
   // covers (item ids hash each row's feature values; the data params name the columns).
   fingerprint: (input) => ({ params: { geometry: input.geometry }, upstream: input.upstream, seed: input.data.source === 'synthetic-cracks' ? input.seed : null }),

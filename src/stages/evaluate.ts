@@ -21,7 +21,7 @@ import type { TrialResult } from '../learn/protocol.js';
 import type { FittedPixelSteps } from '../features/index.js';
 import type { Decoded } from './decode.js';
 import { transformRows } from './features.js';
-import type { StageDef } from './stage.js';
+import { tensorPackages, type StageDef } from './stage.js';
 
 /** Metrics given a 95% bootstrap interval in metrics.json and the report. */
 export const INTERVAL_METRICS: readonly MetricName[] = ['f1', 'mcc', 'recall', 'precision', 'fnr'];
@@ -64,6 +64,7 @@ export interface EvaluateOutput {
 export const evaluateStage: StageDef<EvaluateInput, EvaluateOutput, { n: number }> = {
   name: 'evaluate',
   version: 1,
+  packages: (input) => tensorPackages(input.backend),
   fingerprint: (input) => ({
     params: { objective: objectiveKey(input.spec.objective), report: { bootstrap: input.spec.report.bootstrap }, intervals: INTERVAL_METRICS },
     upstream: input.upstream,

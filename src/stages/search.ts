@@ -26,7 +26,7 @@ import { cacheKey, fingerprintRecord, type CacheKey } from '../store/fingerprint
 import { readTensor } from '../store/tensor-file.js';
 import type { ResampledFold } from './resample.js';
 import type { FoldTensors } from './features.js';
-import type { StageContext, StageDef } from './stage.js';
+import { keyVersions, tensorPackages, type StageContext, type StageDef } from './stage.js';
 
 /** Bump when training or a model family changes what a trial produces. */
 export const TRIAL_CODE_VERSION = 2;
@@ -87,7 +87,7 @@ export function trialWorkerScript(): string {
   return fileURLToPath(new URL('../learn/trial-worker.ts', import.meta.url));
 }
 
-function trialRecord(input: SearchInput, plan: TrialPlan, negativeWeights: readonly number[]) {
+function trialRecord(input: SearchInput, plan: TrialPlan, negativeWeights: readonly number[], versions: Readonly<Record<string, string>>) {
   const { spec } = input;
   // NOTE: with prevalence 'sample' the record is the one it always was (same keys); otherwise the
   // computed weights are part of it, explicitly.
@@ -95,6 +95,7 @@ function trialRecord(input: SearchInput, plan: TrialPlan, negativeWeights: reado
   return fingerprintRecord({
     stage: 'trial',
     codeVersion: TRIAL_CODE_VERSION,
+    versions,
     params: { family: plan.family, params: plan.params, training: spec.model.training, objective: objectiveKey(spec.objective), pruning: spec.search.pruning, peers: plan.peers, ...weighting },
     upstream: input.upstream,
     inputs: { backend: input.backend },
@@ -120,6 +121,11 @@ function describe(plan: { family: string; params: Readonly<Record<string, unknow
 export const searchStage: StageDef<SearchInput, SearchOutput, SearchMeta> = {
   name: 'search',
   version: 1,
+  packages: (input) => tensorPackages(input.backend),
+  // NOTE: a search stopped by its time budget depends on the machine: which trials fit, and where
+  // the last ones were cut. It is kept for this run only; its finished trials stay cached, so
+  // the next run resumes them and spends its budget on new ones.
+  complete: (meta) => meta.stoppedBy !== 'time',
   fingerprint: (input) => ({
     params: { model: input.spec.model, objective: objectiveKey(input.spec.objective), search: input.spec.search, trialCode: TRIAL_CODE_VERSION },
     upstream: input.upstream,
@@ -155,6 +161,7 @@ export const searchStage: StageDef<SearchInput, SearchOutput, SearchMeta> = {
       classes: input.classes,
       ...(weighted ? { negativeWeight: negativeWeights[f]! } : {}),
     }));
+    const versions = keyVersions(ctx, tensorPackages(input.backend));
     const searched = Object.entries(spec.model.space).filter(([, p]) => p.kind !== 'fixed').map(([n]) => n);
     const keys = new Map<number, CacheKey>();
     const modelDirs = new Map<number, string>();
@@ -179,7 +186,7 @@ export const searchStage: StageDef<SearchInput, SearchOutput, SearchMeta> = {
       // NOTE: one call per trial; runSearch keeps up to `parallel` in flight, and the pool queues
       // concurrent `run` calls (and a trial's k fold requests) over its workers.
       const execute = async (plan: TrialPlan): Promise<TrialResult> => {
-        const record = trialRecord(input, plan, negativeWeights);
+        const record = trialRecord(input, plan, negativeWeights, versions);
         const key = cacheKey(record);
         keys.set(plan.index, key);
         const hit = ctx.noCache ? null : await ctx.cache.lookup<{ result: TrialResult }>('trial', key);

@@ -1,6 +1,6 @@
 /**
  * The only place cache keys are made. A key is the sha256 of the canonical JSON of a named
- * record `{format, stage, codeVersion, params, upstream, inputs, seed}`; the record itself is
+ * record `{format, stage, codeVersion, versions, params, upstream, inputs, seed}`; the record itself is
  * stored next to the artifact as `fingerprint.json`, so "why did this rerun?" has an answer
  * (see `explainDifference`). Leave out of a record anything that cannot change the result
  * (descriptions, display names, parallelism that does not shape proposals, paths of caches).
@@ -10,13 +10,19 @@ import { createHash } from 'node:crypto';
 export type CacheKey = string & { readonly __brand: 'CacheKey' };
 
 /** Bumped only when the record layout itself changes (it invalidates every key). */
-export const FINGERPRINT_FORMAT = 1;
+export const FINGERPRINT_FORMAT = 2;
 
 export interface FingerprintRecord {
   readonly format: number;
   readonly stage: string;
   /** The stage's code version: bump it when the stage's output changes for the same inputs. */
   readonly codeVersion: number;
+  /**
+   * Versions of the code that shapes the stage's numbers: assay's own, and each package the stage
+   * computes with (sharp for decoding image files; tfjs-core and the backend package for training
+   * and scoring), by package name. Upgrading any of them misses the cache.
+   */
+  readonly versions: Readonly<Record<string, string>>;
   readonly params: unknown;
   /** Keys of the stages this one reads, by name. */
   readonly upstream: Readonly<Record<string, string>>;

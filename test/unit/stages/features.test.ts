@@ -86,7 +86,7 @@ describe('features stage through the cache', () => {
   let ctx: StageContext;
   beforeEach(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'assay-features-'));
-    ctx = { cache: new StageCache(path.join(dir, 'cache'), { warn: () => {} }), noCache: false, progress: silentProgress, cwd: dir };
+    ctx = { cache: new StageCache(path.join(dir, 'cache'), { warn: () => {} }), noCache: false, progress: silentProgress, cwd: dir, packageVersion: () => '1.0.0', transient: new Set() };
   });
   afterEach(async () => rm(dir, { recursive: true, force: true }));
 

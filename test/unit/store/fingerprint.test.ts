@@ -16,6 +16,7 @@ describe('cacheKey', () => {
   const record = fingerprintRecord({
     stage: 'split',
     codeVersion: 1,
+    versions: { assay: '0.1.0' },
     params: { kind: 'fraction', validation: 0.2, stratify: true },
     upstream: { sample: 'abc' },
     inputs: {},
@@ -24,10 +25,10 @@ describe('cacheKey', () => {
 
   it('is stable: a golden key catches accidental changes to the record layout', () => {
     expect(canonicalJson(record)).toBe(
-      '{"codeVersion":1,"format":1,"inputs":{},"params":{"kind":"fraction","stratify":true,"validation":0.2},"seed":2022,"stage":"split","upstream":{"sample":"abc"}}',
+      '{"codeVersion":1,"format":2,"inputs":{},"params":{"kind":"fraction","stratify":true,"validation":0.2},"seed":2022,"stage":"split","upstream":{"sample":"abc"},"versions":{"assay":"0.1.0"}}',
     );
     // sha256 of the line above, computed independently (sha256sum).
-    expect(cacheKey(record)).toBe('3870220bb2b26bc0af8d63fdc07de8be48af27e04e5b06802291984a46d80315');
+    expect(cacheKey(record)).toBe('bb68324db47b9a80568081bce3cfd7ca77793de4a04a2b90bd8976fd674c82e2');
   });
 
   it('does not depend on key order in params', () => {
@@ -39,6 +40,7 @@ describe('cacheKey', () => {
     const k = cacheKey(record);
     expect(cacheKey({ ...record, seed: 2023 })).not.toBe(k);
     expect(cacheKey({ ...record, codeVersion: 2 })).not.toBe(k);
+    expect(cacheKey({ ...record, versions: { assay: '0.1.1' } })).not.toBe(k);
     expect(cacheKey({ ...record, upstream: { sample: 'abd' } })).not.toBe(k);
     expect(cacheKey({ ...record, params: { kind: 'fraction', validation: 0.25, stratify: true } })).not.toBe(k);
   });
