@@ -7,10 +7,15 @@ export type { Diagnostic } from './core/diagnostics.js';
 export { formatDiagnostic } from './core/diagnostics.js';
 export { AssayError, InvalidPipelineError, UsageError, DataError, StageError, NotFoundError } from './core/errors.js';
 export { loadPipeline, validatePipelineText } from './config/index.js';
-export { listRuns, resolveRun, type RunSummary } from './store/run-folder.js';
+export { listRuns, resolveRun, holdoutFingerprint, type RunSummary, type RunStatus } from './store/run-status.js';
+export { removeRuns, pruneIncomplete, type RemoveResult } from './store/run-remove.js';
+export { RUN_FILES, writeRunNote, type RunFile } from './store/run-folder.js';
+export { runsTable, renderRunsText, renderRunsMarkdown, ledgerCounts, type RunsTable, type RunsTableOptions } from './results/runs-table.js';
+export { ledgerSentence } from './report/ledger.js';
 export { StageCache, defaultCacheDir } from './store/cache.js';
 export { explainRun } from './run/explain.js';
-export { cacheStatus, cacheGc } from './run/cache-commands.js';
+export { cacheStatus, cacheGc, type CacheGcOptions } from './run/cache-commands.js';
+export { parseDuration, type GcResult } from './store/cache-gc.js';
 export type { RunOptions, RunResult } from './run/run-pipeline.js';
 
 import type { RunOptions, RunResult } from './run/run-pipeline.js';

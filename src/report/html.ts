@@ -7,6 +7,7 @@ import { buildCharts, type Chart } from './charts.js';
 import { galleryEntries, type GalleryEntry } from './markdown.js';
 import { escapeXml as esc } from './svg.js';
 import { num, summarize } from './summary.js';
+import { ledgerSentence } from './ledger.js';
 import {
   allMetricsTable, confusionTable, countsTable, duplicatesTable, environmentTable, headlineTable, skippedTable,
   stagesSentence, stagesTable, trialsTable, type TextTable,
@@ -65,6 +66,7 @@ export function renderHtml(input: ReportInput): string {
   const c = input.holdout.confusion;
   const sections: [string, string, string][] = [
     ['result', 'Hold-out result', `<div class="cards">${cards}</div><p class="note">${esc(s.accuracySentence)}</p><p>${esc(s.uncertaintySentence)}</p>`
+      + (input.holdout.scoredBy !== undefined ? `<p>${esc(ledgerSentence(input.holdout.scoredBy))}</p>` : '')
       + `<p>${esc(s.objectiveSentence)}</p>${table(headlineTable(s))}<div class="charts">${figure(charts.get('confusion'))}<div>${table(confusionTable(input, s))}`
       + `<h3>All hold-out metrics</h3>${table(allMetricsTable(input))}</div></div>`],
     ['curves', 'Curves', `<div class="charts">${figure(charts.get('pr'))}${figure(charts.get('roc'))}${figure(charts.get('threshold'))}</div>`],

@@ -1,10 +1,12 @@
 /**
- * report.md: the run's report as Markdown. Charts and gallery images are separate files next to
- * it (see `reportAssets`), linked by relative paths so the folder reads well on disk or in a repo.
+ * report.md: the run's report as Markdown. It links only files that are committed with it (the
+ * charts, SVG text beside it, see `reportAssets`); the error gallery's pictures are in the
+ * self-contained report.html, which stays out of git, so report.md lists the errors by item.
  */
 import type { GalleryImage, ReportInput } from './model.js';
 import { buildCharts, type Chart } from './charts.js';
 import { num, summarize } from './summary.js';
+import { ledgerSentence } from './ledger.js';
 import {
   allMetricsTable, confusionTable, countsTable, duplicatesTable, environmentTable, headlineTable, skippedTable,
   stagesSentence, stagesTable, trialsTable, type TextTable,
@@ -33,14 +35,9 @@ export function galleryEntries(input: ReportInput): GalleryEntry[] {
   return all.map((e, i) => ({ ...e, originalPath: `gallery/${i + 1}-original.png`, modelViewPath: `gallery/${i + 1}-model.png` }));
 }
 
-/** Every file report.md links to: `charts/<name>.svg` and `gallery/<n>-original.png`, `gallery/<n>-model.png`. */
+/** Every file report.md links to: `charts/<name>.svg` (small text, committed with the report). */
 export function reportAssets(input: ReportInput): ReportFile[] {
-  const charts = buildCharts(input, true).map((c) => ({ path: chartPath(c), data: c.svg }));
-  const gallery = galleryEntries(input).flatMap((e) => [
-    { path: e.originalPath, data: Buffer.from(e.image.originalPng, 'base64') },
-    { path: e.modelViewPath, data: Buffer.from(e.image.modelViewPng, 'base64') },
-  ]);
-  return [...charts, ...gallery];
+  return buildCharts(input, true).map((c) => ({ path: chartPath(c), data: c.svg }));
 }
 
 function chartPath(c: Chart): string {
@@ -83,6 +80,7 @@ export function renderMarkdown(input: ReportInput): string {
   out.push(`# ${mdText(run.name)} (version ${run.version})\n`);
   out.push(`Run \`${run.id.replace(/`/g, '')}\`, started ${mdText(run.createdAt)}.${run.description ? ` ${mdText(run.description)}` : ''}\n`);
   out.push('## Hold-out result\n', mdTable(headlineTable(s)), mdText(s.accuracySentence) + '\n', mdText(s.uncertaintySentence) + '\n', mdText(s.objectiveSentence) + '\n');
+  if (input.holdout.scoredBy !== undefined) out.push(mdText(ledgerSentence(input.holdout.scoredBy)) + '\n');
   out.push('### Confusion matrix\n', mdTable(confusionTable(input, s)), chart('confusion'));
   out.push('### All hold-out metrics\n', mdTable(allMetricsTable(input)));
   out.push('## Curves\n', chart('pr'), chart('roc'), chart('threshold'));
@@ -108,13 +106,13 @@ function galleryMarkdown(input: ReportInput): string {
   const fn = entries.filter((e) => e.kind === 'false negative'), fp = entries.filter((e) => e.kind === 'false positive');
   const c = input.holdout.confusion;
   const table = (rows: GalleryEntry[]): string => rows.length === 0 ? '_none_\n' : [
-    '| # | Item | Probability | Original | As the model saw it |', '| --- | --- | --- | --- | --- |',
-    ...rows.map((e) => `| ${entries.indexOf(e) + 1} | ${mdText(e.image.ref)} | ${num(e.image.probability)} | ![original](${e.originalPath}) | ![model view](${e.modelViewPath}) |`),
+    '| # | Item | Probability |', '| --- | --- | --- |',
+    ...rows.map((e) => `| ${entries.indexOf(e) + 1} | ${mdText(e.image.ref)} | ${num(e.image.probability)} |`),
   ].join('\n') + '\n';
   if (input.gallery.unavailable !== undefined) return ['## Error gallery\n', `${mdText(input.gallery.unavailable)}\n`].join('\n');
   return [
     '## Error gallery\n',
-    'Each error is shown as stored and as the model saw it after the feature steps (a crop that cut the object away shows here).\n',
+    'report.html, beside this file, shows each error as stored and as the model saw it after the feature steps (it is self-contained and kept out of git).\n',
     `### False negatives (${fn.length} of ${c.fn})\n`, table(fn),
     `### False positives (a sample: ${fp.length} of ${c.fp})\n`, table(fp),
   ].join('\n');

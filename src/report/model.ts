@@ -73,6 +73,8 @@ export interface ReportInput {
     /** Positive-class probability per hold-out item, with its 0/1 label, for the curves. */
     readonly probabilities: readonly number[];
     readonly labels: readonly number[];
+    /** Finished runs of this experiment (same name) that scored this same hold-out, this one included. */
+    readonly scoredBy?: number;
   };
   /** Validation metrics of the best trial at the chosen threshold, or null (e.g. k-fold without a single split). */
   readonly validation: { readonly metrics: Readonly<Partial<Record<MetricName, number>>> } | null;

@@ -6,6 +6,7 @@
  * file reading, no tfjs.
  */
 import { readFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { canonicalJson } from '../store/fingerprint.js';
 import { readJson } from '../store/run-folder.js';
@@ -201,7 +202,11 @@ export function environmentDifferences(la: RunLock, lb: RunLock): string[] {
  * way and never count as differences.
  */
 export async function compareRuns(a: string, b: string): Promise<RunComparison> {
-  const model = await compareModel(a, b);
+  // NOTE: model/ is kept out of git: an original from a fresh clone has its records but no model.
+  // Its metrics and predictions are still compared; its weights cannot be, and the notes say so.
+  const hasModel = async (dir: string) => stat(path.join(dir, 'model')).then((s) => s.isDirectory(), () => false);
+  const model = await hasModel(a) ? await compareModel(a, b)
+    : { differences: [], notes: [`${a} has no model/ folder (models are kept out of git): the weights were not compared; metrics and predictions were`] };
   const differences = [...await compareMetrics(a, b), ...await comparePredictions(a, b), ...model.differences];
   const [la, lb] = [await readLock(a).catch(() => ({}) as RunLock), await readLock(b).catch(() => ({}) as RunLock)];
   return { a, b, identical: differences.length === 0, differences, notes: model.notes, environment: environmentDifferences(la, lb) };

@@ -2,6 +2,14 @@
  * Rendering a RunDiff: plain text for the terminal, Markdown for a pull-request comment.
  */
 import type { MetricDiff, RunDiff } from './diff-runs.js';
+import { ledgerSentence } from '../report/ledger.js';
+
+/** The hold-out ledger in words: one sentence for a shared hold-out, one per side otherwise. */
+export function ledgerText(d: RunDiff): string[] {
+  const { a, b } = d.ledger;
+  if (d.pairing.paired && b !== null) return [ledgerSentence(b)];
+  return [...(a !== null ? [`a: ${ledgerSentence(a)}`] : []), ...(b !== null ? [`b: ${ledgerSentence(b)}`] : [])];
+}
 
 const fmt = (x: number | null) => (x === null ? '-' : x.toFixed(4));
 const signed = (x: number | null) => (x === null ? '-' : `${x >= 0 ? '+' : ''}${x.toFixed(4)}`);
@@ -41,6 +49,8 @@ export function renderDiffText(d: RunDiff): string {
   }
   out.push('', `hold-out metrics (${d.pairing.reason}${d.pairing.resamples ? `; ${d.pairing.resamples} paired bootstrap resamples` : ''}):`);
   out.push(...table(['metric', 'old', 'new', 'change', ''], d.metrics.map((m) => [m.metric, fmt(m.before), fmt(m.after), signed(m.change), noiseText(m)])));
+  const ledger = ledgerText(d);
+  if (ledger.length) out.push('', ...ledger);
   return `${out.join('\n')}\n`;
 }
 
@@ -59,5 +69,7 @@ export function renderDiffMarkdown(d: RunDiff): string {
   out.push('', `Hold-out metrics, ${mdCell(d.pairing.reason)}${d.pairing.resamples ? ` (${d.pairing.resamples} paired bootstrap resamples)` : ''}:`, '');
   out.push('| metric | old | new | change | |', '|---|---:|---:|---:|---|');
   for (const m of d.metrics) out.push(`| ${m.metric} | ${fmt(m.before)} | ${fmt(m.after)} | ${signed(m.change)} | ${mdCell(noiseText(m))} |`);
+  const ledger = ledgerText(d);
+  if (ledger.length) out.push('', ...ledger.map(mdCell));
   return `${out.join('\n')}\n`;
 }

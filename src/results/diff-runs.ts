@@ -13,6 +13,8 @@ import { isMinimized } from '../evaluate/metrics.js';
 import { explainDifference } from '../store/fingerprint.js';
 import { changedKeys, type ValueChange } from './flatten.js';
 import { parseSide, resolveSide, type ResolvedSide } from './resolve-side.js';
+import { listRuns } from '../store/run-status.js';
+import { ledgerCounts } from './runs-table.js';
 import { readHoldoutIds, readLock, readMetrics, readPredictions, type PredictionRow, type RunLock, type RunMetrics } from './run-files.js';
 
 /** Bootstrap resamples for the noise estimate unless the caller says otherwise. */
@@ -53,6 +55,15 @@ export interface RunDiff {
   readonly metrics: readonly MetricDiff[];
   /** Whether the metrics are compared on the same hold-out items, and why (not). */
   readonly pairing: { readonly paired: boolean; readonly reason: string; readonly n: number | null; readonly resamples: number | null };
+  /** The hold-out ledger: finished runs of each side's experiment that scored that side's hold-out (null: unknown). */
+  readonly ledger: { readonly a: number | null; readonly b: number | null };
+}
+
+/** How many finished runs of `dir`'s pipeline, in its runs folder, scored its hold-out. */
+async function ledgerOf(dir: string): Promise<number | null> {
+  const runsDir = path.dirname(path.dirname(path.resolve(dir)));
+  const runs = await listRuns(runsDir);
+  return ledgerCounts(runs).get(path.resolve(dir)) ?? null;
 }
 
 export interface DiffOptions {
@@ -95,6 +106,7 @@ export async function diffRunDirs(a: ResolvedSide, b: ResolvedSide, opts: { resa
     stages: stageDiffs(la, lb),
     metrics,
     pairing: { paired: pairing.paired !== null, reason: pairing.reason, n: pairing.paired?.labels01.length ?? null, resamples: pairing.paired ? resamples : null },
+    ledger: { a: await ledgerOf(a.dir), b: await ledgerOf(b.dir) },
   };
 }
 

@@ -17,7 +17,8 @@ import { meanProbabilities } from '../learn/fold-aggregate.js';
 import { loadModel } from '../learn/model-io.js';
 import { predictProbabilities } from '../learn/train-ops.js';
 import type { Preprocess } from '../run/write-run.js';
-import { readJson, resolveRun } from '../store/run-folder.js';
+import { readJson } from '../store/run-folder.js';
+import { resolveRun, type RunSummary } from '../store/run-status.js';
 import type { PredictRow } from './predict-csv.js';
 import { listImageFiles } from './walk-images.js';
 
@@ -49,11 +50,21 @@ export interface PredictResult {
   readonly warnings: readonly string[];
 }
 
-/** Read a run's model/preprocess.json; NotFoundError when the run has no model. */
-export async function readPreprocess(dir: string): Promise<Preprocess> {
+/**
+ * Read a run's model/preprocess.json; NotFoundError saying why there is none and how to get it:
+ * an unfinished run never had one; a finished run's model is kept out of git, so a fresh clone
+ * has the run's records without it.
+ */
+export async function readPreprocess(dir: string, run?: Pick<RunSummary, 'id' | 'status' | 'detail'>): Promise<Preprocess> {
   const p = await readJson<Preprocess>(path.join(dir, 'model', 'preprocess.json'));
-  if (!p) throw new NotFoundError(`${dir} has no model/preprocess.json (only finished runs have a model; see \`assay show ${path.basename(dir)}\`)`);
-  return p;
+  if (p) return p;
+  const id = run?.id ?? path.basename(dir);
+  if (run && run.status !== 'finished') throw new NotFoundError(`run ${id} is ${run.status}${run.detail ? ` (${run.detail})` : ''}: it has no model`);
+  throw new NotFoundError(
+    `run ${id} has no model in ${path.join(dir, 'model')}: models are kept out of git (runs/.gitignore), so a clone has the run's records but not its model. ` +
+    `Rebuild it with \`assay rerun ${id}\` (same pipeline and data, into a new run folder; \`--check\` compares it with these records), ` +
+    `or copy the model/ folder from the machine that ran it`,
+  );
 }
 
 function className(pre: Preprocess, probability: number): string {
@@ -65,7 +76,7 @@ function className(pre: Preprocess, probability: number): string {
 export async function predictFiles(opts: PredictOptions): Promise<PredictResult> {
   const cwd = path.resolve(opts.cwd ?? process.cwd());
   const run = await resolveRun(path.resolve(cwd, opts.runsDir ?? 'runs'), opts.ref);
-  const pre = await readPreprocess(run.dir);
+  const pre = await readPreprocess(run.dir, run);
   refuseTabular(run.id, run.dir, pre);
   const batchSize = Math.max(1, opts.batchSize ?? 64);
   const warnings: string[] = [];

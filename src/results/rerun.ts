@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Progress } from '../stages/progress.js';
-import { resolveRun } from '../store/run-folder.js';
+import { resolveRun } from '../store/run-status.js';
 import { compareRuns, type RunComparison } from './compare-runs.js';
 import { readLock, type RunLock } from './run-files.js';
 

@@ -8,7 +8,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { NotFoundError } from '../core/errors.js';
-import { listRuns, resolveRun } from '../store/run-folder.js';
+import { listRuns, resolveRun } from '../store/run-status.js';
 import { readLock } from './run-files.js';
 
 /** What a diff argument names, before any file is read. */

@@ -4,7 +4,8 @@
  */
 import path from 'node:path';
 import { explainDifference, type FingerprintRecord } from '../store/fingerprint.js';
-import { listRuns, readJson, resolveRun } from '../store/run-folder.js';
+import { readJson } from '../store/run-folder.js';
+import { listRuns, resolveRun } from '../store/run-status.js';
 
 interface LockStage {
   readonly name: string;
@@ -34,7 +35,7 @@ export async function explainRun(runsDir: string, ref: string, againstRef?: stri
   const run = await resolveRun(runsDir, ref);
   let against = againstRef ? await resolveRun(runsDir, againstRef) : null;
   if (!against) {
-    const earlier = (await listRuns(runsDir)).filter((r) => r.name === run.name && r.id < run.id && r.status !== 'incomplete');
+    const earlier = (await listRuns(runsDir)).filter((r) => r.name === run.name && r.id < run.id && r.status !== 'incomplete' && r.status !== 'running');
     against = earlier.at(-1) ?? null;
   }
   const stagesOf = async (dir: string) => (await readJson<{ stages?: LockStage[] }>(path.join(dir, 'lock.json')))?.stages ?? [];

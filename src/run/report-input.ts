@@ -4,7 +4,7 @@
  * positives, each as the original image and as the model saw it after the feature steps; tabular
  * data has no images, so its gallery is empty (the errors are in predictions.csv by row).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { ImageBlock, Inventory } from '../core/data.js';
 import { Rng } from '../core/rng.js';
@@ -17,6 +17,8 @@ import { renderMarkdown, reportAssets } from '../report/markdown.js';
 import type { GalleryImage, ReportInput, StageCounts } from '../report/model.js';
 import { modelViewPng, originalPng, rgbPng } from '../report/thumbnail.js';
 import { environment } from '../store/environment.js';
+import { writeFileAtomic } from '../store/run-folder.js';
+import { holdoutFingerprint, listRuns } from '../store/run-status.js';
 import { readTensor } from '../store/tensor-file.js';
 import { transformImageRows } from '../stages/features.js';
 import type { Progress } from '../stages/progress.js';
@@ -48,6 +50,16 @@ async function original(run: RunRecord, index: number): Promise<string> {
 async function galleryImage(run: RunRecord, block: ImageBlock<Uint8Array>, index: number, probability: number): Promise<GalleryImage> {
   const view = transformImageRows(block, [index], run.features.folds[0]!.fitted);
   return { ref: run.inventory.items[index]!.ref, probability, originalPng: await original(run, index), modelViewPng: await modelViewPng(view, 0) };
+}
+
+/**
+ * The hold-out ledger as of this run: finished runs of the same experiment (pipeline name) under
+ * the same runs folder that scored the same hold-out items, plus this one.
+ */
+export async function scoredBy(runsDir: string, name: string, holdoutIds: readonly string[], self: string): Promise<number> {
+  const fp = holdoutFingerprint(holdoutIds);
+  const others = (await listRuns(runsDir)).filter((r) => r.name === name && r.id !== self && r.status === 'finished' && r.holdoutFingerprint === fp);
+  return others.length + 1;
 }
 
 export async function buildReportInput(run: RunRecord): Promise<ReportInput> {
@@ -116,6 +128,7 @@ export async function buildReportInput(run: RunRecord): Promise<ReportInput> {
       positives: preds.labels01.reduce((a, b) => a + b, 0),
       probabilities: preds.probabilities,
       labels: preds.labels01,
+      scoredBy: await scoredBy(run.runsDir, spec.name, run.holdout.holdout.map((i) => inventory.items[i]!.id), run.id),
     },
     validation,
     search: {
@@ -147,11 +160,11 @@ const MINIMIZE = new Set(['fnr', 'fpr', 'log-loss']);
 export async function writeReports(run: RunRecord, _metrics: unknown, progress: Progress): Promise<void> {
   progress.line('writing report');
   const input = await buildReportInput(run);
-  await writeFile(path.join(run.dir, 'report.md'), renderMarkdown(input));
-  await writeFile(path.join(run.dir, 'report.html'), renderHtml(input));
   for (const f of reportAssets(input)) {
     const file = path.join(run.dir, f.path);
     await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, f.data);
+    await writeFileAtomic(file, f.data);
   }
+  await writeFileAtomic(path.join(run.dir, 'report.html'), renderHtml(input));
+  await writeFileAtomic(path.join(run.dir, 'report.md'), renderMarkdown(input));
 }

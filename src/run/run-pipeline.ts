@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { AssayError, InvalidPipelineError } from '../core/errors.js';
+import { AssayError, InvalidPipelineError, UsageError } from '../core/errors.js';
 import { formatDiagnostic } from '../core/diagnostics.js';
 import type { PipelineSpec } from '../core/spec.js';
 import { loadPipeline, countsDiagnostics } from '../config/index.js';
@@ -17,7 +17,8 @@ import { planSteps } from '../features/steps.js';
 import { initBackend, type BackendInfo } from '../learn/backend/backend.js';
 import { StageCache, defaultCacheDir } from '../store/cache.js';
 import { sha256 } from '../store/fingerprint.js';
-import { createRunFolder, newRunId, type RunId } from '../store/run-folder.js';
+import { createRunFolder, newRunId, RUN_ID, type RunId } from '../store/run-folder.js';
+import { packageVersion, assayVersion } from '../store/environment.js';
 import { consoleProgress, type Progress } from '../stages/progress.js';
 import { runStage, type StageContext, type StageRecord } from '../stages/stage.js';
 import { ingestStage } from '../stages/ingest.js';
@@ -50,6 +51,34 @@ export interface RunOptions {
    * 130/143. For the CLI; a library caller handles signals itself.
    */
   readonly handleSignals?: boolean;
+  /** The run's own name (`--name`): shown by `assay runs`, usable wherever a run is named. */
+  readonly label?: string;
+  /** A note kept with the run (note.md); `assay runs note` edits it later. */
+  readonly note?: string;
+  /**
+   * Package versions to record in cache keys instead of the installed ones (`assay` for assay
+   * itself); for tests and tools that pin them.
+   */
+  readonly versions?: Readonly<Record<string, string>>;
+}
+
+/** Why a run label cannot be used, or null when it can. */
+export function labelProblem(label: string): string | null {
+  if (label.trim() === '' || label !== label.trim()) return 'must be non-empty, without leading or trailing spaces';
+  if (label === 'latest' || label.endsWith('@latest')) return 'must not be "latest" (that names the latest finished run)';
+  if (RUN_ID.test(label) || /^\d{8}-/.test(label)) return 'must not look like a run id';
+  if (/[/\\\n]/.test(label)) return 'must not contain slashes or line breaks';
+  return null;
+}
+
+/** The installed version of `name` (`assay` for assay itself), or `absent`; memoized. */
+function versionLookup(pinned: Readonly<Record<string, string>> = {}): (name: string) => string {
+  const seen = new Map<string, string>();
+  return (name) => {
+    if (pinned[name] !== undefined) return pinned[name];
+    if (!seen.has(name)) seen.set(name, name === 'assay' ? assayVersion() : packageVersion(name) ?? 'absent');
+    return seen.get(name)!;
+  };
 }
 
 export interface RunResult {
@@ -72,18 +101,33 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
     throw new InvalidPipelineError([{ code: 'file.read', severity: 'error', path: '', file: opts.file, line: 1, col: 1, message: `cannot read the pipeline: ${reason}` }]);
   }
+  if (opts.label !== undefined) {
+    const problem = labelProblem(opts.label);
+    if (problem) throw new UsageError(`--name "${opts.label}" ${problem}`);
+  }
   const loaded = await loadPipeline(opts.file, { overrides: opts.overrides ?? [], text });
   if (!loaded.ok) throw new InvalidPipelineError(loaded.diagnostics);
   const { spec } = loaded;
   for (const w of loaded.warnings) progress.line(formatDiagnostic(w));
   const runsDir = path.resolve(cwd, opts.runsDir ?? 'runs');
-  const cache = new StageCache(opts.cacheDir ? path.resolve(cwd, opts.cacheDir) : defaultCacheDir(runsDir), { warn: (m) => progress.line(`warning: ${m}`) });
   const id = opts.runId ?? newRunId();
-  const dir = await createRunFolder(runsDir, spec.name, id);
-  const ctx: { -readonly [K in keyof StageContext]: StageContext[K] } = { cache, noCache: opts.noCache ?? false, progress, cwd };
-  const stages: StageRecord[] = [];
+  const cache = new StageCache(opts.cacheDir ? path.resolve(cwd, opts.cacheDir) : defaultCacheDir(runsDir), {
+    warn: (m) => progress.line(`warning: ${m}`),
+    ref: { runsDir, name: spec.name, run: id },
+  });
+  // NOTE: the cache is opened (marked, this run registered) before the run folder exists, so a
+  // cache folder that is also the runs folder is marked while it is still empty.
+  await cache.open();
   const createdAt = new Date().toISOString();
-  const base = { id, dir, file: opts.file, text: loaded.text, resolved: loaded.resolved, overrides: opts.overrides ?? [], createdAt, spec };
+  const dir = await createRunFolder(runsDir, spec.name, id, { label: opts.label, startedAt: createdAt });
+  const ctx: { -readonly [K in keyof StageContext]: StageContext[K] } = {
+    cache, noCache: opts.noCache ?? false, progress, cwd, packageVersion: versionLookup(opts.versions), transient: new Set(),
+  };
+  const stages: StageRecord[] = [];
+  const base = {
+    id, dir, file: opts.file, text: loaded.text, resolved: loaded.resolved, overrides: opts.overrides ?? [], createdAt, spec, runsDir,
+    ...(opts.label !== undefined ? { label: opts.label } : {}), ...(opts.note !== undefined ? { note: opts.note } : {}),
+  };
   let backend: BackendInfo | null = null;
   progress.line(`run ${spec.name} v${spec.version} -> ${path.relative(cwd, dir) || dir}`);
   // NOTE: cache entries are atomic, so an interrupted run leaves the cache consistent; this only
@@ -180,6 +224,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     await writeFailedLock({ ...base, stages, backend }, err);
     throw err;
   } finally {
+    await cache.discardScratch();
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
   }

@@ -3,7 +3,7 @@
  * data fingerprint, environment), metrics, trials, hold-out predictions, reports and the model
  * with everything `assay predict` needs to apply exactly the same transform.
  */
-import { cp, mkdir, writeFile } from 'node:fs/promises';
+import { cp, mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Inventory } from '../core/data.js';
 import type { PipelineSpec } from '../core/spec.js';
@@ -11,7 +11,7 @@ import type { BackendInfo } from '../learn/backend/backend.js';
 import { planSteps } from '../features/steps.js';
 import { csvCell } from '../data/sources/csv-table.js';
 import { environment, gitState } from '../store/environment.js';
-import { writeFileAtomic, type RunId } from '../store/run-folder.js';
+import { clearRunningMark, NOTE_FILE, writeFileAtomic, type RunId } from '../store/run-folder.js';
 import type { DecodeOutput } from '../stages/decode.js';
 import type { EvaluateOutput } from '../stages/evaluate.js';
 import type { FeaturesOutput } from '../stages/features.js';
@@ -38,6 +38,11 @@ export interface RunBase {
   readonly spec: PipelineSpec;
   readonly stages: readonly StageRecord[];
   readonly backend: BackendInfo | null;
+  /** The run's own name (`--name`) and note (`--note`), when given. */
+  readonly label?: string;
+  readonly note?: string;
+  /** The runs folder this run is written under (for the hold-out ledger). */
+  readonly runsDir: string;
 }
 
 export interface RunRecord extends RunBase {
@@ -85,32 +90,47 @@ async function lockBase(run: RunBase) {
   return {
     lockVersion: LOCK_VERSION,
     run: run.id,
+    ...(run.label ? { label: run.label } : {}),
     createdAt: run.createdAt,
     file: run.file,
     overrides: run.overrides,
     pipeline: run.resolved,
-    stages: run.stages.map((s) => ({ name: s.name, key: s.key, cached: s.cached, seconds: round(s.seconds, 3), summary: s.summary, fingerprint: s.fingerprint })),
+    stages: run.stages.map((s) => ({ name: s.name, key: s.key, cached: s.cached, ...(s.stored ? {} : { stored: false }), seconds: round(s.seconds, 3), summary: s.summary, fingerprint: s.fingerprint })),
     backend: run.backend,
     environment: environment(),
     git: await gitState(run.file),
   };
 }
 
-/** Record a failed or interrupted run: which stage failed and why. The cache stays consistent (entries are atomic). */
+/**
+ * Record a failed or interrupted run (an error with code `interrupted`): which stage and why. The
+ * cache stays consistent (entries are atomic). A failure to write it (a full disk) leaves the
+ * folder without a lock, which reads as incomplete.
+ */
 export async function writeFailedLock(run: RunBase, err: unknown): Promise<void> {
   try {
-    await writeFile(path.join(run.dir, 'pipeline.yaml'), run.text);
+    await writeFileAtomic(path.join(run.dir, 'pipeline.yaml'), run.text);
+    await writeNote(run);
     const stage = (err as { stage?: string }).stage ?? null;
     const message = err instanceof Error ? err.message : String(err);
-    await writeFileAtomic(path.join(run.dir, 'lock.json'), `${JSON.stringify({ ...(await lockBase(run)), status: 'failed', error: { stage, message } }, null, 2)}\n`);
+    const status = (err as { code?: unknown }).code === 'interrupted' ? 'interrupted' : 'failed';
+    await writeFileAtomic(path.join(run.dir, 'lock.json'), `${JSON.stringify({ ...(await lockBase(run)), status, error: { stage, message } }, null, 2)}\n`);
+    await clearRunningMark(run.dir);
   } catch {
     // The original error matters more than a failure to record it.
   }
 }
 
+async function writeNote(run: RunBase): Promise<void> {
+  if (run.note) await writeFileAtomic(path.join(run.dir, NOTE_FILE), `${run.note.trim()}\n`);
+}
+
 export async function writeRunFolder(run: RunRecord, progress: Progress): Promise<unknown> {
   const { dir, spec, inventory, evaluation, search } = run;
-  await writeFile(path.join(dir, 'pipeline.yaml'), run.text);
+  // NOTE: every file is written atomically and lock.json last, so a run killed (or a disk filled)
+  // on the way leaves no lock and reads as incomplete, never as finished with half a report.
+  await writeFileAtomic(path.join(dir, 'pipeline.yaml'), run.text);
+  await writeNote(run);
 
   const holdoutIds = run.holdout.holdout.map((i) => inventory.items[i]!.id);
   const folds = run.features.folds.length;
@@ -150,9 +170,9 @@ export async function writeRunFolder(run: RunRecord, progress: Progress): Promis
       reused: search.reused,
     },
   };
-  await writeFile(path.join(dir, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
-  await writeFile(path.join(dir, 'trials.jsonl'), search.trials.map((t) => JSON.stringify({ ...t, valProbabilities: undefined })).join('\n') + '\n');
-  await writeFile(path.join(dir, 'holdout.json'), `${JSON.stringify({ count: holdoutIds.length, ids: holdoutIds })}\n`);
+  await writeFileAtomic(path.join(dir, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
+  await writeFileAtomic(path.join(dir, 'trials.jsonl'), search.trials.map((t) => JSON.stringify({ ...t, valProbabilities: undefined })).join('\n') + '\n');
+  await writeFileAtomic(path.join(dir, 'holdout.json'), `${JSON.stringify({ count: holdoutIds.length, ids: holdoutIds })}\n`);
 
   const rows = ['ref,id,label,probability,prediction'];
   evaluation.predictions.indices.forEach((idx, i) => {
@@ -161,9 +181,11 @@ export async function writeRunFolder(run: RunRecord, progress: Progress): Promis
     const predicted = p >= evaluation.threshold ? inventory.classes[inventory.positive]! : otherClass(inventory);
     rows.push([csvCell(item.ref), item.id, csvCell(inventory.classes[item.label]!), p.toPrecision(9), csvCell(predicted)].join(','));
   });
-  await writeFile(path.join(dir, 'predictions.csv'), `${rows.join('\n')}\n`);
+  await writeFileAtomic(path.join(dir, 'predictions.csv'), `${rows.join('\n')}\n`);
 
-  const modelDir = path.join(dir, 'model');
+  // The model is built in model.partial/ and renamed into place whole.
+  const modelDir = path.join(dir, 'model.partial');
+  await rm(modelDir, { recursive: true, force: true });
   await mkdir(modelDir, { recursive: true });
   // One fold: model.json + weights.bin in model/ as always; k folds: model/fold-<f>/ each.
   if (folds === 1) await cp(search.bestModelDir, modelDir, { recursive: true });
@@ -183,7 +205,9 @@ export async function writeRunFolder(run: RunRecord, progress: Progress): Promis
     backend: run.backend.name,
     ...(folds > 1 ? { folds: run.features.folds.map((f) => ({ fitted: f.fitted })) } : {}),
   };
-  await writeFile(path.join(modelDir, 'preprocess.json'), `${JSON.stringify(preprocess, null, 2)}\n`);
+  await writeFileAtomic(path.join(modelDir, 'preprocess.json'), `${JSON.stringify(preprocess, null, 2)}\n`);
+  await rm(path.join(dir, 'model'), { recursive: true, force: true });
+  await rename(modelDir, path.join(dir, 'model'));
 
   await writeReports(run, metrics, progress);
 
@@ -204,6 +228,7 @@ export async function writeRunFolder(run: RunRecord, progress: Progress): Promis
   };
   // The lock is written last: a run folder with a finished lock is complete.
   await writeFileAtomic(path.join(dir, 'lock.json'), `${JSON.stringify(lock, null, 2)}\n`);
+  await clearRunningMark(dir);
   return metrics;
 }
 

@@ -1,19 +1,56 @@
 /**
  * Run folders: `runs/<name>/<run-id>/`. Run ids sort by time and are unique
  * (`YYYYMMDD-HHMMSS-mmm-xxxx`, UTC to the millisecond, with a random suffix); they never shape a result.
+ *
+ * `RUN_FILES` is the one list of what a run folder holds and which of it is a small text record
+ * that users commit; `runs/.gitignore` is written from it. Every file is written atomically (temp
+ * + rename) and lock.json last: a folder whose lock says `finished` is complete (run-status.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { NotFoundError } from '../core/errors.js';
 
 export type RunId = string & { readonly __brand: 'RunId' };
 
 /** The shape of a run id. */
 export const RUN_ID = /^\d{8}-\d{6}-\d{3}-[0-9a-f]{4}$/;
 
-/** Files every finished run folder holds. */
-export const RUN_FILES = ['pipeline.yaml', 'lock.json', 'metrics.json', 'trials.jsonl', 'predictions.csv', 'report.md', 'report.html', 'model'] as const;
+/** One file (or folder, ending in `/`) of a run folder, and whether it belongs in git. */
+export interface RunFile {
+  readonly path: string;
+  /** Small text that users commit: `show`, `runs` and a paired `diff` work from these alone. */
+  readonly committed: boolean;
+  readonly what: string;
+}
+
+export const RUN_FILES: readonly RunFile[] = [
+  { path: 'pipeline.yaml', committed: true, what: 'the pipeline exactly as given' },
+  { path: 'lock.json', committed: true, what: 'resolved pipeline, stage keys, versions, status; written last' },
+  { path: 'metrics.json', committed: true, what: 'hold-out and validation metrics, search summary' },
+  { path: 'trials.jsonl', committed: true, what: 'one line per trial' },
+  { path: 'predictions.csv', committed: true, what: 'every hold-out prediction (the paired diff reads it)' },
+  { path: 'holdout.json', committed: true, what: 'content ids of the hold-out items (the hold-out ledger and the paired diff read it)' },
+  { path: 'report.md', committed: true, what: 'the report; links only committed files' },
+  { path: 'charts/', committed: true, what: 'SVG charts report.md shows' },
+  { path: 'note.md', committed: true, what: 'the run\'s note (`assay run --note`, `assay runs note`)' },
+  { path: 'report.html', committed: false, what: 'self-contained report with the error gallery' },
+  { path: 'model/', committed: false, what: 'the model and its fitted transform (`assay predict`)' },
+  { path: 'running.json', committed: false, what: 'present while the run is in progress' },
+];
+
+/** Shorthands for the names code refers to. */
+export const LOCK_FILE = 'lock.json';
+export const RUNNING_FILE = 'running.json';
+export const NOTE_FILE = 'note.md';
+
+const GITIGNORE_HEAD = '# written by assay: run folders commit their small text records; large artifacts stay out of git';
+
+/** The `runs/.gitignore` assay writes: the cache, and every run file that is not committed. */
+export function runsGitignore(): string {
+  const ignored = RUN_FILES.filter((f) => !f.committed).map((f) => `*/*/${f.path}`);
+  return `${GITIGNORE_HEAD}\n.cache/\n${ignored.join('\n')}\n*/*/gallery/\n*/*/*.tmp\n*.partial/\n`;
+}
 
 export function newRunId(now: Date = new Date()): RunId {
   const p = (n: number, w = 2) => String(n).padStart(w, '0');
@@ -21,87 +58,44 @@ export function newRunId(now: Date = new Date()): RunId {
   return `${stamp}-${randomBytes(2).toString('hex')}` as RunId;
 }
 
-/** Create `runs/<name>/<id>/` (and a `runs/.gitignore` keeping the cache and models out of git). */
-export async function createRunFolder(runsDir: string, name: string, id: RunId): Promise<string> {
-  const dir = path.join(runsDir, name, id);
-  await mkdir(dir, { recursive: true });
-  const ignore = path.join(runsDir, '.gitignore');
-  try {
-    await stat(ignore);
-  } catch {
-    // NOTE: the small text records (pipeline, lock, metrics, report.md) may be committed by users;
-    // the cache, models and bulky files stay out of git.
-    await writeFile(ignore, '# written by assay: large artifacts stay out of git\n.cache/\n*/*/model/\n*/*/gallery/\n*/*/predictions.csv\n*/*/report.html\n*.partial/\n');
-  }
-  return dir;
-}
-
-/** Write a file atomically (temp + rename in the same folder). */
-export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(tmp, data);
-  await rename(tmp, file);
-}
-
-export interface RunSummary {
-  readonly id: string;
-  readonly dir: string;
-  readonly name: string;
-  readonly version: number | null;
-  readonly status: 'finished' | 'failed' | 'incomplete';
-  readonly objective: { readonly metric: string; readonly holdout: number | null } | null;
-  readonly createdAt: string | null;
-}
-
-/** Every run under `runsDir`, oldest first. */
-export async function listRuns(runsDir: string): Promise<RunSummary[]> {
-  const out: RunSummary[] = [];
-  for (const name of await safeReaddir(runsDir)) {
-    if (name.startsWith('.')) continue;
-    for (const id of await safeReaddir(path.join(runsDir, name))) {
-      const dir = path.join(runsDir, name, id);
-      if (!RUN_ID.test(id)) continue;
-      out.push(await summarize(dir, name, id));
-    }
-  }
-  return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-}
-
-async function summarize(dir: string, name: string, id: string): Promise<RunSummary> {
-  const lock = await readJson<{ pipeline?: { version?: number }; createdAt?: string; status?: string; error?: unknown }>(path.join(dir, 'lock.json'));
-  const metrics = await readJson<{ objective?: { metric: string }; holdout?: { metrics?: Record<string, number> } }>(path.join(dir, 'metrics.json'));
-  const status = metrics ? 'finished' : lock?.status === 'failed' ? 'failed' : 'incomplete';
-  const metric = metrics?.objective?.metric;
-  return {
-    id, dir, name,
-    version: lock?.pipeline?.version ?? null,
-    status,
-    objective: metric ? { metric, holdout: metrics?.holdout?.metrics?.[metric] ?? null } : null,
-    createdAt: lock?.createdAt ?? null,
-  };
+/** What `running.json` holds while a run is in progress. */
+export interface RunningMark {
+  readonly pid: number;
+  readonly host: string;
+  readonly startedAt: string;
+  readonly label?: string;
 }
 
 /**
- * Find a run by id (or a unique prefix of one), by folder path, or `latest` / `<name>@latest`.
+ * Create `runs/<name>/<id>/` with its `running.json`, and keep `runs/.gitignore` (written when
+ * absent, and brought up to date when assay wrote it).
  */
-export async function resolveRun(runsDir: string, ref: string): Promise<RunSummary> {
-  const asPath = path.resolve(ref);
+export async function createRunFolder(runsDir: string, name: string, id: RunId, opts: { label?: string; startedAt?: string } = {}): Promise<string> {
+  const dir = path.join(runsDir, name, id);
+  await mkdir(dir, { recursive: true });
+  const ignore = path.join(runsDir, '.gitignore');
+  const current = await readFile(ignore, 'utf8').catch(() => null);
+  if (current === null || (current.startsWith('# written by assay') && current !== runsGitignore())) await writeFileAtomic(ignore, runsGitignore());
+  const mark: RunningMark = { pid: process.pid, host: hostname(), startedAt: opts.startedAt ?? new Date().toISOString(), ...(opts.label ? { label: opts.label } : {}) };
+  await writeFileAtomic(path.join(dir, RUNNING_FILE), `${JSON.stringify(mark)}\n`);
+  return dir;
+}
+
+/** Remove the in-progress mark once the lock is written. */
+export async function clearRunningMark(dir: string): Promise<void> {
+  await rm(path.join(dir, RUNNING_FILE), { force: true });
+}
+
+/** Write a file atomically (temp + rename in the same folder): a reader sees the old file or the whole new one. */
+export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    if ((await stat(path.join(asPath, 'lock.json'))).isFile()) {
-      return summarize(asPath, path.basename(path.dirname(asPath)), path.basename(asPath));
-    }
-  } catch { /* not a folder path */ }
-  const runs = await listRuns(runsDir);
-  if (ref === 'latest' || ref.endsWith('@latest')) {
-    const name = ref === 'latest' ? null : ref.slice(0, -'@latest'.length);
-    const found = runs.filter((r) => name === null || r.name === name).at(-1);
-    if (!found) throw new NotFoundError(`no runs${name ? ` of ${name}` : ''} under ${runsDir}`);
-    return found;
+    await writeFile(tmp, data);
+    await rename(tmp, file);
+  } catch (err) {
+    await rm(tmp, { force: true }).catch(() => undefined);
+    throw err;
   }
-  const matches = runs.filter((r) => r.id === ref || r.id.startsWith(ref) || `${r.name}/${r.id}` === ref);
-  if (matches.length === 1) return matches[0]!;
-  if (matches.length > 1) throw new NotFoundError(`run "${ref}" is ambiguous: ${matches.map((m) => m.id).join(', ')}`);
-  throw new NotFoundError(`no run "${ref}" under ${runsDir} (try \`assay runs\`)`);
 }
 
 export async function readJson<T>(file: string): Promise<T | null> {
@@ -112,10 +106,16 @@ export async function readJson<T>(file: string): Promise<T | null> {
   }
 }
 
-async function safeReaddir(dir: string): Promise<string[]> {
+export async function safeReaddir(dir: string): Promise<string[]> {
   try {
     return (await readdir(dir)).sort();
   } catch {
     return [];
   }
+}
+
+/** Set (or with empty text, remove) a run's note. */
+export async function writeRunNote(dir: string, text: string): Promise<void> {
+  if (text.trim() === '') await rm(path.join(dir, NOTE_FILE), { force: true });
+  else await writeFileAtomic(path.join(dir, NOTE_FILE), `${text.trim()}\n`);
 }

@@ -6,7 +6,7 @@ import type { Command } from './index.js';
 export const runCommand: Command = {
   name: 'run',
   summary: 'validate and run a pipeline into a new run folder',
-  help: `Usage: assay run FILE [--set path=value]... [--no-cache] [--json]
+  help: `Usage: assay run FILE [--set path=value]... [--name NAME] [--note TEXT] [--no-cache] [--json]
 
 Validates FILE (and never starts work on an invalid pipeline), then runs its stages:
 ingest, decode, holdout, sample, split, features, resample, search, evaluate, and writes
@@ -17,12 +17,15 @@ an unchanged stage is restored ("cached"), a changed one reruns with those after
 Options:
   --set path=value   override any value (repeatable), e.g. --set data.path=../photos
                      --set search.trials=4 --set 'features[0].resize.width=32'
+  --name NAME        a name for this run: shown by \`assay runs\`, usable wherever a run
+                     is named (assay show NAME, assay diff NAME other)
+  --note TEXT        a note kept with the run (note.md); edit later with \`assay runs note\`
   --no-cache         recompute every stage (and replace its cache entry)
   --json             print one JSON object {run, dir, metrics} on stdout; progress stays on stderr
 ${RUN_DIR_HELP}
 `,
   async run(argv) {
-    const { values, positionals } = parse(argv, { set: { type: 'string', multiple: true }, 'no-cache': { type: 'boolean' }, json: { type: 'boolean' }, ...RUN_DIR_OPTIONS }, { positionals: [1, 1] });
+    const { values, positionals } = parse(argv, { set: { type: 'string', multiple: true }, name: { type: 'string' }, note: { type: 'string' }, 'no-cache': { type: 'boolean' }, json: { type: 'boolean' }, ...RUN_DIR_OPTIONS }, { positionals: [1, 1] });
     const result = await runPipeline({
       file: positionals[0]!,
       overrides: values.set ?? [],
@@ -30,6 +33,8 @@ ${RUN_DIR_HELP}
       runsDir: values['runs-dir'],
       cacheDir: values['cache-dir'],
       handleSignals: true,
+      label: values.name,
+      note: values.note,
     });
     if (values.json) {
       process.stdout.write(`${JSON.stringify({ run: result.id, dir: result.dir, metrics: result.metrics })}\n`);

@@ -3,6 +3,7 @@ import { renderHtml } from '../../../src/report/html.js';
 import { galleryEntries, mdText, renderMarkdown, reportAssets } from '../../../src/report/markdown.js';
 import { summarize } from '../../../src/report/summary.js';
 import { escapeXml } from '../../../src/report/svg.js';
+import { RUN_FILES } from '../../../src/store/run-folder.js';
 import { TINY_PNG, makeInput } from './fixture.js';
 
 const input = makeInput();
@@ -89,13 +90,27 @@ describe.each([['markdown', md], ['html', html]] as const)('%s report', (kind, t
 });
 
 describe('renderMarkdown', () => {
-  it('links every chart and gallery image to a file that reportAssets provides', () => {
+  it('links only files that reportAssets provides and that are committed with it (no gallery images)', () => {
     const assets = new Map(reportAssets(input).map((a) => [a.path, a.data]));
-    const links = [...md.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((m) => m[1]!);
-    expect(links.length).toBe(8 + 2 * galleryEntries(input).length);
-    for (const l of links) expect(assets.has(l), l).toBe(true);
-    expect(assets.get('gallery/1-original.png')).toEqual(Buffer.from(TINY_PNG, 'base64'));
+    const links = [...md.matchAll(/\]\(([^)]+)\)/g)].map((m) => m[1]!);
+    expect(links.length).toBe(8);
+    const committed = RUN_FILES.filter((f) => f.committed).map((f) => f.path);
+    for (const l of links) {
+      expect(assets.has(l), l).toBe(true);
+      expect(committed.some((c) => l === c || (c.endsWith('/') && l.startsWith(c))), l).toBe(true);
+    }
+    expect([...assets.keys()].every((p) => p.startsWith('charts/'))).toBe(true);
+    expect(md).not.toContain('gallery/');
+    expect(md).toContain(input.gallery.falseNegatives[0]!.ref);
     expect(String(assets.get('charts/pr.svg'))).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  });
+
+  it('says how many runs of the experiment have scored this hold-out', () => {
+    const base = makeInput();
+    expect(renderMarkdown({ ...base, holdout: { ...base.holdout, scoredBy: 4 } }))
+      .toContain('This hold-out has been scored by 4 runs of this experiment; choosing among them makes its estimate optimistic.');
+    expect(renderHtml({ ...base, holdout: { ...base.holdout, scoredBy: 4 } })).toContain('scored by 4 runs of this experiment');
+    expect(renderMarkdown({ ...base, holdout: { ...base.holdout, scoredBy: 1 } })).toContain('the first run of this experiment to score this hold-out');
   });
 
   it('numbers the gallery over false negatives, then false positives', () => {
