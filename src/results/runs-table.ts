@@ -137,9 +137,11 @@ export function runsTable(all: readonly RunSummary[], opts: RunsTableOptions = {
     for (const c of opts.columns) check(c, '--columns entry');
     return { columns: opts.columns, rows: cells.map((row) => pick(row, opts.columns!)), hiddenParams: [] };
   }
-  // Parameters that differ between the listed runs (present in some, or with different values).
+  // Parameters that differ between the listed runs (present in some, or with different values);
+  // a run without a lock (incomplete) has no known parameters and does not count.
   const paramKeys = [...new Set(runs.flatMap((r) => [...paramsOf(r).keys()]))];
-  const differing = paramKeys.filter((k) => new Set(cells.map((row) => String(row[k] ?? '\u0000'))).size > 1).sort();
+  const withParams = cells.filter((_, i) => runs[i]!.pipeline !== null);
+  const differing = paramKeys.filter((k) => new Set(withParams.map((row) => String(row[k] ?? '\u0000'))).size > 1).sort();
   const max = opts.maxParams ?? 8;
   const objective = [...new Set(runs.flatMap((r) => (r.objective ? [r.objective.metric] : [])))].filter((m) => !(KEY_METRICS as readonly string[]).includes(m));
   const columns = [
