@@ -22,7 +22,7 @@ export interface RunsTableOptions {
   readonly pipeline?: string;
   /** Conditions like `f1>0.9`, `status=finished`, `model.training.epochs>=3`; all must hold. */
   readonly where?: readonly string[];
-  /** Column to sort by; `-col` sorts descending. Default: run id (oldest first). */
+  /** Column to sort by; `-col` or `col:desc` sorts descending. Default: run id (oldest first). */
   readonly sort?: string;
   /** Exactly these columns, in this order. */
   readonly columns?: readonly string[];
@@ -122,8 +122,8 @@ export function runsTable(all: readonly RunSummary[], opts: RunsTableOptions = {
     cells = cells.filter((_, i) => keep[i]);
   }
   if (opts.sort) {
-    const desc = opts.sort.startsWith('-');
-    const col = desc ? opts.sort.slice(1) : opts.sort;
+    const desc = opts.sort.startsWith('-') || opts.sort.endsWith(':desc');
+    const col = opts.sort.replace(/^-/, '').replace(/:(desc|asc)$/, '');
     check(col, '--sort column');
     const order = cells.map((_, i) => i).sort((i, j) => {
       const d = compareCells(cells[i]![col], cells[j]![col]);

@@ -13,11 +13,12 @@ import { chooseThreshold } from '../../src/evaluate/threshold.js';
 import type { TrialResult } from '../../src/learn/protocol.js';
 import { parsePredictionsCsv } from '../../src/results/run-files.js';
 import { readTensor } from '../../src/store/tensor-file.js';
+import { cacheKey, type FingerprintRecord } from '../../src/store/fingerprint.js';
 import { TINY_PIPELINE, assay, tempProject } from './cli.js';
 
 interface JsonRun { readonly run: string; readonly dir: string; readonly metrics: Record<string, any> }
 interface Lock {
-  readonly stages: { name: string; key: string; cached: boolean }[];
+  readonly stages: { name: string; key: string; cached: boolean; fingerprint: FingerprintRecord }[];
   readonly trialKeys: string[];
   readonly data: { classes: string[]; positive: string };
 }
@@ -117,10 +118,20 @@ describe('a single validation split', () => {
     const cwd = await project({ 'tiny.yaml': TINY_PIPELINE.replace('seed: 7\n', 'seed: 7\nbackend: wasm\n') });
     const r = await run(cwd, 'tiny.yaml');
     const lock = await readJson<Lock>(path.join(r.dir, 'lock.json'));
-    // NOTE: recorded from this pipeline before the search trained k folds. A deliberate change
-    // (a stage's codeVersion bumped, the synthetic generator changed) moves these keys on purpose;
-    // k-fold support must not.
-    expect(Object.fromEntries(lock.stages.map((s) => [s.name, s.key]))).toEqual({
+    // NOTE: recorded from this pipeline before the search trained k folds, and before keys
+    // recorded package versions: each record less its `versions` part, in the record format of
+    // then (1), must give the key of then. A deliberate change (a stage's codeVersion bumped, the
+    // synthetic generator changed) moves these keys on purpose; k-fold support must not.
+    // Upstream keys are replaced by their keys of then, stage by stage in order.
+    const then = new Map<string, string>();
+    const before = (fp: FingerprintRecord) => cacheKey({
+      ...fp, format: 1, versions: undefined, upstream: Object.fromEntries(Object.entries(fp.upstream).map(([k, v]) => [k, then.get(v) ?? v])),
+    } as unknown as FingerprintRecord);
+    for (const s of lock.stages) {
+      expect(s.key, s.name).toBe(cacheKey(s.fingerprint));
+      then.set(s.key, before(s.fingerprint));
+    }
+    expect(Object.fromEntries(lock.stages.map((s) => [s.name, then.get(s.key)]))).toEqual({
       ingest: 'e8202ac19231f6ecb2f4655cb780f81b43ffc061948123a10ce4810f18c6242c',
       decode: 'e2d7dcff11c0fab11fec62d26ea8772777a4591787f5c1a918f290c230e746bf',
       holdout: '8e355290182478cb3a62e11911d84c2886196859713de451d0eda11288dc8bf9',
@@ -131,7 +142,8 @@ describe('a single validation split', () => {
       search: 'cc89cc953641bce71ce1f2bd277f0c2badae6c3bebeea5cc33f3c1876fb67553',
       evaluate: '97ff8403351bc0641dc1cf03f303b9b582d879ece1889a62343df89e32cfe322',
     });
-    expect(lock.trialKeys).toEqual([
+    const trialRecord = async (key: string) => readJson<FingerprintRecord>(path.join(cwd, 'runs', '.cache', 'trial', key.slice(0, 2), key, 'fingerprint.json'));
+    expect(await Promise.all(lock.trialKeys.map(async (k) => before(await trialRecord(k))))).toEqual([
       'de626cd3af04d001aa1044690004d7a6d1a2094e3522f2d51ea7bdcc7768fc38',
       'c8c9c8e42ad19881e6402780d198b693861c5bdb0d4b50bcefde107decfe6b71',
     ]);

@@ -102,7 +102,7 @@ describe('assay run (end to end)', () => {
     const runs = await assay(['runs'], { cwd });
     expect(runs.exitCode).toBe(0);
     expect(runs.stdout).toContain(first.run);
-    expect(runs.stdout).toMatch(/tiny\s+v1\s+f1 \d\.\d{4}/);
+    expect(runs.stdout).toMatch(new RegExp(`${first.run}\\s+tiny\\s+v1\\s+finished\\s+(\\S+\\s+)*\\d\\.\\d{4}`));
     const show = await assay(['show', first.run.slice(0, 19)], { cwd });
     expect(show.exitCode).toBe(0);
     expect(show.stdout).toContain('F1');

@@ -100,7 +100,7 @@ no process: killed or out of disk; its files are not to be trusted).
   --pipeline NAME   only runs of this pipeline
   --where COND      COLUMN OP VALUE, OP one of > >= < <= = != ~ (contains); repeatable, all must
                     hold: --where 'f1>0.9' --where status=finished --where model.training.epochs=3
-  --sort COL        sort by a column; -COL descending (--sort -f1)
+  --sort COL        sort by a column; COL:desc (or --sort=-COL) descending: --sort f1:desc
   --columns A,B     exactly these columns (any metric or parameter path, run, pipeline, version,
                     name, status, scored, started, note)
   --md              a Markdown table; --json: the rows as JSON

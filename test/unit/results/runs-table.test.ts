@@ -54,6 +54,7 @@ describe('runsTable', () => {
     // runs without the metric never pass a numeric condition, and sort last
     expect(runsTable(runs, { sort: 'f1' }).rows.map((r) => r.f1)).toEqual([0.7, 0.8, 0.92, 0.95, null]);
     expect(runsTable(runs, { sort: '-f1' }).rows.map((r) => r.f1)).toEqual([0.95, 0.92, 0.8, 0.7, null]);
+    expect(runsTable(runs, { sort: 'f1:desc' }).rows.map((r) => r.f1)).toEqual([0.95, 0.92, 0.8, 0.7, null]);
   });
 
   it('says which columns exist when given an unknown one or a malformed condition', () => {
