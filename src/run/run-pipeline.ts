@@ -119,7 +119,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
   // cache folder that is also the runs folder is marked while it is still empty.
   await cache.open();
   const createdAt = new Date().toISOString();
-  const dir = await createRunFolder(runsDir, spec.name, id, { label: opts.label, startedAt: createdAt });
+  const dir = await createRunFolder(runsDir, spec.name, id, { label: opts.label, startedAt: createdAt, pipeline: loaded.resolved });
   const ctx: { -readonly [K in keyof StageContext]: StageContext[K] } = {
     cache, noCache: opts.noCache ?? false, progress, cwd, packageVersion: versionLookup(opts.versions), transient: new Set(),
   };

@@ -64,19 +64,21 @@ export interface RunningMark {
   readonly host: string;
   readonly startedAt: string;
   readonly label?: string;
+  /** The resolved pipeline, so that a run that never wrote its lock still says what it ran. */
+  readonly pipeline?: unknown;
 }
 
 /**
  * Create `runs/<name>/<id>/` with its `running.json`, and keep `runs/.gitignore` (written when
  * absent, and brought up to date when assay wrote it).
  */
-export async function createRunFolder(runsDir: string, name: string, id: RunId, opts: { label?: string; startedAt?: string } = {}): Promise<string> {
+export async function createRunFolder(runsDir: string, name: string, id: RunId, opts: { label?: string; startedAt?: string; pipeline?: unknown } = {}): Promise<string> {
   const dir = path.join(runsDir, name, id);
   await mkdir(dir, { recursive: true });
   const ignore = path.join(runsDir, '.gitignore');
   const current = await readFile(ignore, 'utf8').catch(() => null);
   if (current === null || (current.startsWith('# written by assay') && current !== runsGitignore())) await writeFileAtomic(ignore, runsGitignore());
-  const mark: RunningMark = { pid: process.pid, host: hostname(), startedAt: opts.startedAt ?? new Date().toISOString(), ...(opts.label ? { label: opts.label } : {}) };
+  const mark: RunningMark = { pid: process.pid, host: hostname(), startedAt: opts.startedAt ?? new Date().toISOString(), ...(opts.label ? { label: opts.label } : {}), ...(opts.pipeline !== undefined ? { pipeline: opts.pipeline } : {}) };
   await writeFileAtomic(path.join(dir, RUNNING_FILE), `${JSON.stringify(mark)}\n`);
   return dir;
 }

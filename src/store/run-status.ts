@@ -108,17 +108,18 @@ export async function summarizeRun(dir: string, name: string, id: string): Promi
     if (h && Array.isArray(h.ids)) fingerprint = holdoutFingerprint(h.ids.map(String));
   }
   const note = (await readFile(path.join(dir, NOTE_FILE), 'utf8').catch(() => '')).trim();
-  const full = lock as (LockView & { pipeline?: unknown }) | null;
+  const pipeline = (lock as { pipeline?: unknown } | null)?.pipeline ?? running?.pipeline ?? null;
+  const version = (pipeline as { version?: unknown } | null)?.version;
   return {
     id, dir, name,
-    version: lock?.pipeline?.version ?? null,
+    version: typeof version === 'number' ? version : null,
     status, detail,
     label: lock?.label ?? running?.label ?? null,
     note: note || null,
     objective: metric ? { metric, holdout: metrics?.holdout?.metrics?.[metric] ?? null } : null,
     metrics: metrics?.holdout?.metrics ?? {},
     holdoutFingerprint: fingerprint,
-    pipeline: full?.pipeline ?? null,
+    pipeline,
     createdAt: lock?.createdAt ?? running?.startedAt ?? null,
   };
 }

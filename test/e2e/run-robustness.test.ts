@@ -2,6 +2,7 @@
  * The engine under stress: --no-cache, two runs at once on one cache, a run killed mid-search,
  * and the hold-out's isolation, checked on the artifacts themselves.
  */
+import { existsSync } from 'node:fs';
 import { readFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -92,13 +93,36 @@ describe('a run interrupted with SIGINT (Ctrl-C)', () => {
     expect(String(done.stderr)).toMatch(/interrupted \(SIGINT\) during stage search/);
     const runDir = path.join(cwd, 'runs', 'tiny', (await readdir(path.join(cwd, 'runs', 'tiny')))[0]!);
     const lock = JSON.parse(await readFile(path.join(runDir, 'lock.json'), 'utf8')) as { status: string; error: { stage: string; message: string } };
-    expect(lock.status).toBe('failed');
+    expect(lock.status).toBe('interrupted');
     expect(lock.error).toEqual({ stage: 'search', message: 'interrupted by SIGINT during stage search' });
+    expect(existsSync(path.join(runDir, 'running.json'))).toBe(false);
     const runs = await assay(['runs'], { cwd });
-    expect(runs.stdout).toMatch(/tiny\s+v1\s+failed/);
+    expect(runs.stdout).toMatch(/tiny\s+v1\s+interrupted/);
+    expect(runs.stdout).toContain(': interrupted: interrupted by SIGINT during stage search');
     const r = await assay(['run', 'p.yaml', '--json'], { cwd });
     expect(r.exitCode, r.stderr).toBe(0);
     expect((JSON.parse(r.stdout) as JsonRun).metrics.search.reused).toBeGreaterThanOrEqual(1);
+    await rm(cwd, { recursive: true, force: true });
+  });
+});
+
+describe('a run killed with SIGKILL (kill -9: no chance to write its lock)', () => {
+  it('is listed as incomplete, is never `latest`, and prune --incomplete removes it', async () => {
+    const cwd = await tempProject({ 'p.yaml': TINY_PIPELINE.replace('trials: 2', 'trials: 4').replace('epochs: 3', 'epochs: 4') });
+    const { child } = await startUntil(['run', 'p.yaml'], { cwd }, /trial 1\/4 /);
+    child.kill('SIGKILL');
+    await child;
+    const runDir = path.join(cwd, 'runs', 'tiny', (await readdir(path.join(cwd, 'runs', 'tiny')))[0]!);
+    expect(existsSync(path.join(runDir, 'lock.json'))).toBe(false);
+    const runs = await assay(['runs'], { cwd });
+    expect(runs.stdout).toMatch(/tiny\s+v1\s+incomplete/);
+    expect(runs.stdout).toMatch(/incomplete: no finished lock\.json: the run was killed or ran out of disk/);
+    const show = await assay(['show', 'latest'], { cwd });
+    expect(show.exitCode).toBe(2);
+    expect(show.stderr).toMatch(/no finished runs under .*1 run without a finished lock/);
+    const prune = await assay(['runs', 'prune', '--incomplete'], { cwd });
+    expect(prune.stdout).toMatch(/^removed tiny\/\S+ \(incomplete\)$/m);
+    expect(existsSync(runDir)).toBe(false);
     await rm(cwd, { recursive: true, force: true });
   });
 });
