@@ -95,6 +95,9 @@ export async function resolveSide(side: SideRef, runsDir: string, cwd: string): 
       const asFolder = path.resolve(cwd, side.ref);
       const isFolder = await stat(path.join(asFolder, 'lock.json')).then((s) => s.isFile(), () => false);
       const r = await resolveRun(runsDir, isFolder ? asFolder : side.ref);
+      if (r.status !== 'finished') {
+        throw new NotFoundError(`run ${r.id} is ${r.status}${r.detail ? ` (${r.detail})` : ''}: only finished runs are compared`);
+      }
       return { label: side.ref === r.id ? r.id : `${side.ref} (${r.id})`, run: r.id, dir: r.dir };
     }
     case 'revision': {

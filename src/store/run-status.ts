@@ -91,7 +91,7 @@ export async function summarizeRun(dir: string, name: string, id: string): Promi
     detail = lock?.error?.message ?? 'interrupted';
   } else if (lock?.status === 'failed') {
     status = 'failed';
-    detail = `${lock.error?.stage ? `stage ${lock.error.stage}: ` : ''}${lock.error?.message ?? 'failed'}`;
+    detail = lock.error ? `${lock.error.stage ? `stage ${lock.error.stage}: ` : ''}${lock.error.message ?? 'no message'}` : null;
   } else if (alive(running)) {
     status = 'running';
     detail = `process ${running!.pid} since ${running!.startedAt}`;

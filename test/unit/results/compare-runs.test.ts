@@ -25,6 +25,17 @@ describe('compareRuns', () => {
     expect(c).toEqual({ a, b, identical: true, differences: [], notes: [], environment: [] });
   });
 
+  it('compares an original without its model (a fresh clone) by its records, and says the weights were not compared', async () => {
+    const a = await writeRun(base(tmp, '20250101-000000-000-aaaa'));
+    const b = await writeRun(base(tmp, '20250101-000001-000-bbbb'));
+    await rm(path.join(a, 'model'), { recursive: true });
+    const c = await compareRuns(a, b);
+    expect(c.identical).toBe(true);
+    expect(c.notes).toEqual([`${a} has no model/ folder (models are kept out of git): the weights were not compared; metrics and predictions were`]);
+    await edit(path.join(b, 'predictions.csv'), (t) => t.replace(/,0\.(\d)/, ',0.9$1'));
+    expect((await compareRuns(a, b)).identical).toBe(false);
+  });
+
   it('ignores timings and trial-cache reuse but reports every other metrics.json change with enough digits to see it', async () => {
     const a = await writeRun(base(tmp, '20250101-000000-000-aaaa'));
     const b = await writeRun(base(tmp, '20250101-000001-000-bbbb'));

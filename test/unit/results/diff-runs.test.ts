@@ -131,3 +131,22 @@ describe('diffRuns across git revisions', () => {
     await expect(diffRuns({ a: 'pipelines/gone.yaml@HEAD', b: 'latest', cwd: repo })).rejects.toThrow(`pipelines/gone.yaml does not exist at HEAD (${head})`);
   });
 });
+
+describe('diffRuns on runs without a finished lock', () => {
+  it('refuses a run whose lock is missing (killed while writing its report), though its metrics.json exists', async () => {
+    const dir = await writeRun({ runsDir, id: '20250106-000000-000-ffff', pipelineText: V4, resolved: resolved(64, 'edges'), stages: [], items: items4 });
+    await rm(path.join(dir, 'lock.json'));
+    await expect(diffRuns({ a: '20250104-000000-000-dddd', b: '20250106-000000-000-ffff', cwd: repo }))
+      .rejects.toThrow(/run 20250106-000000-000-ffff is incomplete \(no finished lock\.json: .*\): only finished runs are compared/);
+    // `latest` still names the latest finished run.
+    const d = await diffRuns({ a: '20250101-000000-000-aaaa', b: 'p@latest', cwd: repo });
+    expect(d.b.run).toBe('20250104-000000-000-dddd');
+    await rm(dir, { recursive: true });
+  });
+
+  it('shows the hold-out ledger: every run of p scored the same items', async () => {
+    const d = await diffRuns({ a: '20250101-000000-000-aaaa', b: '20250104-000000-000-dddd', cwd: repo });
+    expect(d.ledger).toEqual({ a: 4, b: 4 });
+    expect(renderDiffText(d)).toContain('This hold-out has been scored by 4 runs of this experiment; choosing among them makes its estimate optimistic.');
+  });
+});

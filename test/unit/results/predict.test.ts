@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -100,5 +100,14 @@ describe('predictFiles', () => {
     await mkdir(bare, { recursive: true });
     await writeFile(path.join(bare, 'lock.json'), JSON.stringify({ status: 'failed' }));
     await expect(predictFiles({ ref: bare, paths: ['imgs'], cwd: tmp })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(predictFiles({ ref: bare, paths: ['imgs'], cwd: tmp })).rejects.toThrow(/run 20250101-000002-000-cccc is failed.*: it has no model/);
+  });
+
+  it('says how to get the model of a finished run whose model is not there (a fresh clone)', async () => {
+    const clone = path.join(tmp, 'runs', 'p', '20250101-000003-000-dddd');
+    await cp(runDir, clone, { recursive: true });
+    await rm(path.join(clone, 'model'), { recursive: true });
+    await expect(predictFiles({ ref: clone, paths: ['imgs'], cwd: tmp }))
+      .rejects.toThrow(/has no model in .*models are kept out of git .*`assay rerun 20250101-000003-000-dddd`.*copy the model\/ folder/);
   });
 });
