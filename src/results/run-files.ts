@@ -22,7 +22,9 @@ export interface RunLock {
     readonly assay?: string; readonly node?: string; readonly platform?: string; readonly arch?: string;
     readonly cpuModel?: string; readonly packages?: Readonly<Record<string, string | null>>;
   };
-  readonly status?: 'finished' | 'failed';
+  readonly status?: 'finished' | 'failed' | 'interrupted';
+  /** The run's own name (`assay run --name`). */
+  readonly label?: string;
   readonly data?: { readonly root?: string; readonly positive?: string; readonly classes?: readonly string[] };
 }
 
