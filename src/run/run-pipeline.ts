@@ -17,7 +17,7 @@ import { planSteps } from '../features/steps.js';
 import { initBackend, type BackendInfo } from '../learn/backend/backend.js';
 import { StageCache, defaultCacheDir } from '../store/cache.js';
 import { sha256 } from '../store/fingerprint.js';
-import { createRunFolder, newRunId, RUN_ID, type RunId } from '../store/run-folder.js';
+import { createRunFolder, labelProblem, newRunId, type RunId } from '../store/run-folder.js';
 import { packageVersion, assayVersion } from '../store/environment.js';
 import { consoleProgress, type Progress } from '../stages/progress.js';
 import { runStage, type StageContext, type StageRecord } from '../stages/stage.js';
@@ -60,15 +60,6 @@ export interface RunOptions {
    * itself); for tests and tools that pin them.
    */
   readonly versions?: Readonly<Record<string, string>>;
-}
-
-/** Why a run label cannot be used, or null when it can. */
-export function labelProblem(label: string): string | null {
-  if (label.trim() === '' || label !== label.trim()) return 'must be non-empty, without leading or trailing spaces';
-  if (label === 'latest' || label.endsWith('@latest')) return 'must not be "latest" (that names the latest finished run)';
-  if (RUN_ID.test(label) || /^\d{8}-/.test(label)) return 'must not look like a run id';
-  if (/[/\\\n]/.test(label)) return 'must not contain slashes or line breaks';
-  return null;
 }
 
 /** The installed version of `name` (`assay` for assay itself), or `absent`; memoized. */

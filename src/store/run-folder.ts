@@ -58,6 +58,18 @@ export function newRunId(now: Date = new Date()): RunId {
   return `${stamp}-${randomBytes(2).toString('hex')}` as RunId;
 }
 
+/**
+ * Why a run's own name (`assay run --name`) cannot be used, or null when it can: it must not be
+ * mistaken for `latest`, a run id or its prefix, or a path.
+ */
+export function labelProblem(label: string): string | null {
+  if (label.trim() === '' || label !== label.trim()) return 'must be non-empty, without leading or trailing spaces';
+  if (label === 'latest' || label.endsWith('@latest')) return 'must not be "latest" (that names the latest finished run)';
+  if (/^[\d-]+$/.test(label)) return 'must not look like a run id or its prefix (digits and dashes only)';
+  if (/[/\\\r\n]/.test(label)) return 'must not contain slashes or line breaks';
+  return null;
+}
+
 /** What `running.json` holds while a run is in progress. */
 export interface RunningMark {
   readonly pid: number;

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createRunFolder, newRunId, RUN_FILES, RUN_ID, runsGitignore } from '../../../src/store/run-folder.js';
+import { createRunFolder, labelProblem, newRunId, RUN_FILES, RUN_ID, runsGitignore } from '../../../src/store/run-folder.js';
 import { listRuns, resolveRun } from '../../../src/store/run-status.js';
 import { pruneIncomplete, removeRuns } from '../../../src/store/run-remove.js';
 
@@ -123,5 +123,18 @@ describe('listRuns, resolveRun and run status', () => {
     await writeFile(path.join(runs, 'x', 'notes', 'lock.json'), '{"status":"finished"}');
     expect(await listRuns(runs)).toEqual([]);
     await expect(removeRuns(runs, [path.join(runs, 'x', 'notes')])).rejects.toThrow(/not a run folder/);
+  });
+});
+
+describe('run names (--name)', () => {
+  it('refuses names that would be read as latest, a run id or prefix, or a path', () => {
+    expect(labelProblem('baseline')).toBeNull();
+    expect(labelProblem('wide images v2')).toBeNull();
+    expect(labelProblem('latest')).toMatch(/latest/);
+    expect(labelProblem('tiny@latest')).toMatch(/latest/);
+    expect(labelProblem('20261129-0700')).toMatch(/run id/);
+    expect(labelProblem('a/b')).toMatch(/slashes/);
+    expect(labelProblem(' x')).toMatch(/spaces/);
+    expect(labelProblem('')).toMatch(/non-empty/);
   });
 });
