@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runPipeline } from '../../src/index.js';
+import { silentProgress } from '../../src/stages/progress.js';
 import { TINY_PIPELINE, assay } from './cli.js';
 
 interface JsonRun { readonly run: string; readonly dir: string }
@@ -163,4 +165,24 @@ describe('a search cut short by its time budget', () => {
     expect(stages.find((s) => s.name === 'resample')!.cached).toBe(true);
     expect(await readdir(path.join(cwd, 'timed', '.cache', 'search')).catch(() => [])).toEqual([]);
   }, 120_000);
+});
+
+describe('package versions in cache keys', () => {
+  it('an upgrade of tfjs misses the cache in the stages it shapes, and only there', async () => {
+    const opts = { file: 'tiny.yaml', cwd, runsDir: 'versions', progress: silentProgress };
+    const before = await runPipeline({ ...opts, versions: { '@tensorflow/tfjs-core': '4.21.0' } });
+    const after = await runPipeline(opts);
+    const trialKeys = async (dir: string) => (JSON.parse(await readFile(path.join(dir, 'lock.json'), 'utf8')) as { trialKeys: string[] }).trialKeys;
+    expect(after.stages.map((s) => [s.name, s.cached])).toEqual([
+      ['ingest', true], ['decode', true], ['holdout', true], ['sample', true], ['split', true], ['features', true], ['resample', true],
+      ['search', false], ['evaluate', false],
+    ]);
+    expect(before.stages.find((s) => s.name === 'search')!.fingerprint.versions['@tensorflow/tfjs-core']).toBe('4.21.0');
+    expect(after.stages.find((s) => s.name === 'search')!.fingerprint.versions['@tensorflow/tfjs-core']).not.toBe('4.21.0');
+    const [tb, ta] = [await trialKeys(before.dir), await trialKeys(after.dir)];
+    expect(ta.filter((k) => tb.includes(k))).toEqual([]);
+    // An upgrade of assay itself misses everywhere.
+    const assay2 = await runPipeline({ ...opts, versions: { assay: '99.0.0' } });
+    expect(assay2.stages.every((s) => !s.cached)).toBe(true);
+  }, 180_000);
 });
