@@ -76,7 +76,8 @@ describe('a run killed in the middle of its search', () => {
     expect(r.exitCode, r.stderr).toBe(0);
     const run = JSON.parse(r.stdout) as JsonRun;
     expect(run.metrics.search.trials).toBe(4);
-    expect(run.metrics.search.reused).toBeGreaterThanOrEqual(2);
+    // "trial 2/4" first appears when trial 2 starts: trial 1 has finished by then, trial 2 may not have.
+    expect(run.metrics.search.reused).toBeGreaterThanOrEqual(1);
     expect(r.stderr).not.toMatch(/corrupt/);
     await rm(cwd, { recursive: true, force: true });
   });
