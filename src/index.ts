@@ -49,3 +49,7 @@ import type { PredictOptions, PredictResult } from './results/predict.js';
 export async function predictFiles(opts: PredictOptions): Promise<PredictResult> {
   return (await import('./results/predict.js')).predictFiles(opts);
 }
+
+// `assay ui`: the web app over the runs folder, and its static export (src/ui/).
+export { startUiServer, type UiServer, type UiServerOptions } from './ui/server.js';
+export { exportSite as exportUiSite, type ExportResult } from './ui/export.js';

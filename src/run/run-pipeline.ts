@@ -31,6 +31,7 @@ import { resampleStage } from '../stages/resample.js';
 import { searchStage } from '../stages/search.js';
 import { evaluateStage } from '../stages/evaluate.js';
 import { writeRunFolder, writeFailedLock, type RunRecord } from './write-run.js';
+import { recordProgress } from './progress-record.js';
 
 export interface RunOptions {
   /** Pipeline file (YAML). */
@@ -83,7 +84,7 @@ export interface RunResult {
 /** Validate and run a pipeline; throws InvalidPipelineError (exit 2) or an AssayError naming the failed stage (exit 1). */
 export async function runPipeline(opts: RunOptions): Promise<RunResult> {
   const cwd = path.resolve(opts.cwd ?? process.cwd());
-  const progress = opts.progress ?? consoleProgress();
+  let progress = opts.progress ?? consoleProgress();
   // Read relative to `cwd`, but report problems under the path as the user gave it.
   let text: string;
   try {
@@ -111,6 +112,8 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
   await cache.open();
   const createdAt = new Date().toISOString();
   const dir = await createRunFolder(runsDir, spec.name, id, { label: opts.label, startedAt: createdAt, pipeline: loaded.resolved });
+  const recorder = recordProgress(progress, { dir, run: id, name: spec.name, version: spec.version, metric: spec.objective.metric });
+  progress = recorder.progress;
   const ctx: { -readonly [K in keyof StageContext]: StageContext[K] } = {
     cache, noCache: opts.noCache ?? false, progress, cwd, packageVersion: versionLookup(opts.versions), transient: new Set(),
   };
@@ -129,7 +132,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
   const onSignal = (signal: NodeJS.Signals) => {
     progress.line(`interrupted (${signal}) during stage ${current}; the cache is consistent, finished trials are kept`);
     const err = Object.assign(new AssayError('interrupted', `interrupted by ${signal} during stage ${current}`), { stage: current });
-    void writeFailedLock({ ...base, stages, backend }, err).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    void recorder.end('failed', { stage: current, message: err.message }).then(() => writeFailedLock({ ...base, stages, backend }, err)).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
   };
   if (opts.handleSignals) {
     process.once('SIGINT', onSignal);
@@ -210,8 +213,10 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
       features: features.output, resample: resample.output, search: search.output, evaluation: evaluation.output,
     };
     const metrics = await writeRunFolder(record, progress);
+    await recorder.end('finished');
     return { id, dir, spec, metrics, stages };
   } catch (err) {
+    await recorder.end('failed', { stage: (err as { stage?: string }).stage ?? null, message: err instanceof Error ? err.message : String(err) });
     await writeFailedLock({ ...base, stages, backend }, err);
     throw err;
   } finally {

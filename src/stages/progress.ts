@@ -12,6 +12,18 @@ export interface Progress {
   line(text: string): void;
   stageEnd(record: StageRecord): void;
   stageFailed(name: StageName, err: unknown): void;
+  /** A search trial finished (optional: for structured progress such as `progress.json`). */
+  trial?(t: TrialProgress): void;
+}
+
+/** One finished trial, as the search reports it. */
+export interface TrialProgress {
+  readonly index: number;
+  readonly planned: number;
+  /** The trial's objective score (NaN for a failed trial). */
+  readonly score: number;
+  /** The best score so far, or null when no trial has succeeded yet. */
+  readonly best: number | null;
 }
 
 export const silentProgress: Progress = { stageStart() {}, tick() {}, line() {}, stageEnd() {}, stageFailed() {} };

@@ -241,6 +241,7 @@ export const searchStage: StageDef<SearchInput, SearchOutput, SearchMeta> = {
           best = e.best;
           const r = e.result;
           const status = r.error !== undefined ? `failed: ${r.error}` : `${spec.objective.metric} ${r.score.toFixed(4)}${r.pruned ? ' (pruned)' : ''}`;
+          ctx.progress.trial?.({ index: r.index, planned: e.planned, score: r.score, best: e.best?.score ?? null });
           ctx.progress.line(`trial ${r.index + 1}/${e.planned}  ${describe(r, searched)}  ${status}  epochs ${r.epochs}  ${r.seconds.toFixed(1)}s${e.best ? `  best ${e.best.score.toFixed(4)} (#${e.best.index + 1})` : ''}`);
         },
       });

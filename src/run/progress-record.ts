@@ -1,0 +1,127 @@
+/**
+ * The progress record: `progress.json` in a run folder, rewritten atomically while the run goes, so
+ * `assay ui` (or anyone) can show a run in progress: its stage, the stages done, trials finished,
+ * the best score so far and an estimate of the time left. Display only: nothing here shapes a
+ * result, and the record is not part of what `rerun --check` compares.
+ */
+import path from 'node:path';
+import type { StageName } from '../stages/stage.js';
+import type { Progress, TrialProgress } from '../stages/progress.js';
+import { writeFileAtomic } from '../store/run-folder.js';
+
+/** File name of the record inside a run folder. */
+export const PROGRESS_FILE = 'progress.json';
+
+export type ProgressState = 'running' | 'finished' | 'failed';
+
+/** The shape of `progress.json` (version 1). */
+export interface ProgressRecord {
+  readonly progressVersion: 1;
+  readonly run: string;
+  readonly name: string;
+  readonly version: number;
+  readonly pid: number;
+  readonly state: ProgressState;
+  readonly startedAt: string;
+  readonly updatedAt: string;
+  /** The stage running now (null between stages and once the run ended). */
+  readonly stage: StageName | null;
+  /** Work inside the current stage, from the last tick. */
+  readonly work: { readonly done: number; readonly total: number; readonly detail: string | null } | null;
+  readonly stages: readonly { readonly name: string; readonly cached: boolean; readonly seconds: number }[];
+  readonly trials: { readonly done: number; readonly planned: number | null; readonly best: number | null; readonly metric: string | null };
+  /** Seconds left in the search, from the mean time of the trials finished so far; null when unknown. */
+  readonly etaSeconds: number | null;
+  /** Set when state is `failed`: the stage and the message. */
+  readonly error: { readonly stage: string | null; readonly message: string } | null;
+}
+
+export interface ProgressRecorder {
+  /** A Progress that forwards to `inner` and keeps the record up to date. */
+  readonly progress: Progress;
+  /** Write the final state (and wait for the write). */
+  end(state: Exclude<ProgressState, 'running'>, error?: { stage: string | null; message: string }): Promise<void>;
+}
+
+export interface RecorderOptions {
+  readonly dir: string;
+  readonly run: string;
+  readonly name: string;
+  readonly version: number;
+  readonly metric: string;
+  /** Minimum milliseconds between two writes of tick updates (stage and trial events always write). */
+  readonly throttleMs?: number;
+  /** Clock in ms (wall time, display only); injectable for tests. */
+  readonly now?: () => number;
+}
+
+/** Start recording a run's progress into `<dir>/progress.json`; writes the first record at once. */
+export function recordProgress(inner: Progress, opts: RecorderOptions): ProgressRecorder {
+  // NOTE: wall clock for display (ETA, timestamps) only; nothing here reaches a result.
+  const now = opts.now ?? (() => Date.now());
+  const throttle = opts.throttleMs ?? 250;
+  const startedMs = now();
+  let rec: ProgressRecord = {
+    progressVersion: 1, run: opts.run, name: opts.name, version: opts.version, pid: process.pid, state: 'running',
+    startedAt: new Date(startedMs).toISOString(), updatedAt: new Date(startedMs).toISOString(),
+    stage: null, work: null, stages: [], trials: { done: 0, planned: null, best: null, metric: opts.metric }, etaSeconds: null, error: null,
+  };
+  let searchStartMs: number | null = null;
+  let lastWrite = 0;
+  let writing: Promise<void> = Promise.resolve();
+  let ended = false;
+  const file = path.join(opts.dir, PROGRESS_FILE);
+  const write = (force: boolean) => {
+    const t = now();
+    if (!force && t - lastWrite < throttle) return;
+    lastWrite = t;
+    rec = { ...rec, updatedAt: new Date(t).toISOString() };
+    const text = `${JSON.stringify(rec, null, 2)}\n`;
+    // Writes are chained so an older record never replaces a newer one; a failed write is dropped.
+    writing = writing.then(() => writeFileAtomic(file, text)).catch(() => undefined);
+  };
+  const update = (patch: Partial<ProgressRecord>, force: boolean) => {
+    if (ended) return;
+    rec = { ...rec, ...patch };
+    write(force);
+  };
+  write(true);
+  const progress: Progress = {
+    stageStart(name) {
+      inner.stageStart(name);
+      if (name === 'search') searchStartMs = now();
+      update({ stage: name, work: null }, true);
+    },
+    tick(done, total, detail) {
+      inner.tick(done, total, detail);
+      update({ work: { done, total, detail: detail ?? null } }, false);
+    },
+    line(text) {
+      inner.line(text);
+    },
+    trial(t: TrialProgress) {
+      inner.trial?.(t);
+      const done = rec.trials.done + 1;
+      const elapsed = searchStartMs === null ? null : (now() - searchStartMs) / 1000;
+      const etaSeconds = elapsed === null ? null : Math.max(0, Math.round((elapsed / done) * Math.max(0, t.planned - done)));
+      update({ trials: { done, planned: t.planned, best: t.best, metric: opts.metric }, etaSeconds }, true);
+    },
+    stageEnd(r) {
+      inner.stageEnd(r);
+      update({ stage: null, work: null, stages: [...rec.stages, { name: r.name, cached: r.cached, seconds: Math.round(r.seconds * 1000) / 1000 }], ...(r.name === 'search' ? { etaSeconds: 0 } : {}) }, true);
+    },
+    stageFailed(name, err) {
+      inner.stageFailed(name, err);
+    },
+  };
+  return {
+    progress,
+    async end(state, error) {
+      if (ended) return writing;
+      rec = { ...rec, state, stage: null, work: null, etaSeconds: state === 'finished' ? 0 : null, error: error ?? null };
+      write(true);
+      ended = true;
+      return writing;
+    },
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * One run's page data: its row, metrics, trials (with learning curves), hold-out curves, the error
+ * gallery (every false negative and false positive from predictions.csv, with the stored
+ * thumbnail when the report kept one) and the progress record. Read through results/run-files.ts.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { readJson } from '../store/run-folder.js';
+import { readPredictions } from '../results/run-files.js';
+import { PROGRESS_FILE, type ProgressRecord } from '../run/progress-record.js';
+import { hitCurves, type Curves } from './curves.js';
+import type { RunRow } from './run-index.js';
+
+export interface TrialPoint {
+  readonly index: number;
+  readonly family: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly score: number | null;
+  readonly pruned: boolean;
+  readonly failed: string | null;
+  readonly epochs: number;
+  readonly seconds: number;
+  readonly curves: readonly { readonly epoch: number; readonly trainLoss: number; readonly valLoss: number; readonly valObjective: number }[];
+}
+
+export interface GalleryItem {
+  readonly ref: string;
+  readonly label: string;
+  readonly probability: number;
+  readonly kind: 'fn' | 'fp';
+  /** Run-folder-relative thumbnails, when the report stored them. */
+  readonly original: string | null;
+  readonly model: string | null;
+}
+
+export interface RunDetail {
+  readonly row: RunRow;
+  readonly threshold: number | null;
+  readonly minimize: boolean;
+  readonly metrics: unknown;
+  readonly trials: readonly TrialPoint[];
+  readonly best: number | null;
+  readonly curves: Curves | null;
+  readonly gallery: readonly GalleryItem[];
+  readonly classes: readonly string[];
+  readonly positive: string | null;
+  readonly progress: ProgressRecord | null;
+}
+
+const MINIMIZED = new Set(['fnr', 'fpr', 'log-loss']);
+
+/** Parse `trials.jsonl` leniently: a malformed line is skipped, not fatal. */
+export function parseTrials(text: string): TrialPoint[] {
+  const out: TrialPoint[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    let t: Record<string, unknown>;
+    try {
+      t = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      continue;
+    }
+    const curves = Array.isArray(t.curves) ? (t.curves as Record<string, number>[]).map((c) => ({ epoch: c.epoch!, trainLoss: c.trainLoss!, valLoss: c.valLoss!, valObjective: c.valObjective! })) : [];
+    out.push({
+      index: Number(t.index), family: String(t.family ?? ''), params: (t.params ?? {}) as Record<string, unknown>,
+      score: typeof t.score === 'number' && Number.isFinite(t.score) ? t.score : null,
+      pruned: t.pruned === true, failed: typeof t.error === 'string' ? t.error : null,
+      epochs: Number(t.epochs ?? curves.length), seconds: Number(t.seconds ?? 0), curves,
+    });
+  }
+  return out.sort((a, b) => a.index - b.index);
+}
+
+/** The gallery thumbnails report.md names: item ref -> `gallery/<n>-original.png` / `-model.png`. */
+export function galleryImages(reportMd: string): Map<string, { original: string; model: string }> {
+  const out = new Map<string, { original: string; model: string }>();
+  const row = /^\| (\d+) \| (.*) \| [\d.]+ \| !\[original\]\((gallery\/\d+-original\.png)\) \| !\[model view\]\((gallery\/\d+-model\.png)\) \|$/;
+  for (const line of reportMd.split('\n')) {
+    const m = row.exec(line);
+    if (m) out.set(m[2]!.replace(/\\\|/g, '|'), { original: m[3]!, model: m[4]! });
+  }
+  return out;
+}
+
+/** Read a run folder's detail. `row` is the runs-table row of the same folder. */
+export async function readRunDetail(dir: string, row: RunRow): Promise<RunDetail> {
+  const metrics = await readJson<{ objective?: { metric?: string; threshold?: number } }>(path.join(dir, 'metrics.json'));
+  const lock = await readJson<{ data?: { classes?: string[]; positive?: string } }>(path.join(dir, 'lock.json'));
+  const progress = await readJson<ProgressRecord>(path.join(dir, PROGRESS_FILE));
+  const trials = parseTrials(await readFile(path.join(dir, 'trials.jsonl'), 'utf8').catch(() => ''));
+  const metric = metrics?.objective?.metric ?? row.objective?.metric ?? 'f1';
+  const minimize = MINIMIZED.has(metric);
+  const scored = trials.filter((t) => t.score !== null);
+  const best = scored.length ? scored.reduce((a, b) => ((minimize ? b.score! < a.score! : b.score! > a.score!) ? b : a)).index : null;
+  const threshold = metrics?.objective?.threshold ?? null;
+  const positive = lock?.data?.positive ?? null;
+  let curves: Curves | null = null;
+  const gallery: GalleryItem[] = [];
+  let predictions = null;
+  try {
+    predictions = await readPredictions(dir);
+  } catch { /* a malformed predictions.csv leaves the curves and gallery out */ }
+  if (predictions && positive !== null) {
+    const labels = predictions.map((p) => (p.label === positive ? 1 : 0));
+    curves = hitCurves(predictions.map((p) => p.probability), labels);
+    const images = galleryImages(await readFile(path.join(dir, 'report.md'), 'utf8').catch(() => ''));
+    for (const p of predictions) {
+      const actual = p.label === positive, predicted = p.prediction === positive;
+      if (actual === predicted) continue;
+      const img = images.get(p.ref);
+      gallery.push({ ref: p.ref, label: p.label, probability: p.probability, kind: actual ? 'fn' : 'fp', original: img?.original ?? null, model: img?.model ?? null });
+    }
+  }
+  return { row, threshold, minimize, metrics, trials, best, curves, gallery, classes: lock?.data?.classes ?? [], positive, progress };
+}
