@@ -39,6 +39,8 @@ export interface ProgressRecord {
 export interface ProgressRecorder {
   /** A Progress that forwards to `inner` and keeps the record up to date. */
   readonly progress: Progress;
+  /** Wait for the writes issued so far. */
+  flush(): Promise<void>;
   /** Write the final state (and wait for the write). */
   end(state: Exclude<ProgressState, 'running'>, error?: { stage: string | null; message: string }): Promise<void>;
 }
@@ -116,6 +118,7 @@ export function recordProgress(inner: Progress, opts: RecorderOptions): Progress
   };
   return {
     progress,
+    flush: () => writing,
     async end(state, error) {
       if (ended) return writing;
       rec = { ...rec, state, stage: null, work: null, etaSeconds: state === 'finished' ? 0 : null, error: error ?? null };
