@@ -51,6 +51,8 @@ export interface RecorderOptions {
   readonly name: string;
   readonly version: number;
   readonly metric: string;
+  /** Trials the search plans (shown before the first one finishes). */
+  readonly plannedTrials?: number;
   /** Minimum milliseconds between two writes of tick updates (stage and trial events always write). */
   readonly throttleMs?: number;
   /** Clock in ms (wall time, display only); injectable for tests. */
@@ -66,7 +68,7 @@ export function recordProgress(inner: Progress, opts: RecorderOptions): Progress
   let rec: ProgressRecord = {
     progressVersion: 1, run: opts.run, name: opts.name, version: opts.version, pid: process.pid, state: 'running',
     startedAt: new Date(startedMs).toISOString(), updatedAt: new Date(startedMs).toISOString(),
-    stage: null, work: null, stages: [], trials: { done: 0, planned: null, best: null, metric: opts.metric }, etaSeconds: null, error: null,
+    stage: null, work: null, stages: [], trials: { done: 0, planned: opts.plannedTrials ?? null, best: null, metric: opts.metric }, etaSeconds: null, error: null,
   };
   let searchStartMs: number | null = null;
   let lastWrite = 0;

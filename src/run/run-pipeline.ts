@@ -112,7 +112,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
   await cache.open();
   const createdAt = new Date().toISOString();
   const dir = await createRunFolder(runsDir, spec.name, id, { label: opts.label, startedAt: createdAt, pipeline: loaded.resolved });
-  const recorder = recordProgress(progress, { dir, run: id, name: spec.name, version: spec.version, metric: spec.objective.metric });
+  const recorder = recordProgress(progress, { dir, run: id, name: spec.name, version: spec.version, metric: spec.objective.metric, plannedTrials: spec.search.trials });
   progress = recorder.progress;
   const ctx: { -readonly [K in keyof StageContext]: StageContext[K] } = {
     cache, noCache: opts.noCache ?? false, progress, cwd, packageVersion: versionLookup(opts.versions), transient: new Set(),

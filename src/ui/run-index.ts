@@ -124,11 +124,15 @@ export class RunIndex {
   /** One run's row (fresh or cached), or null when `name/id` is not a run folder. */
   async row(name: string, id: string): Promise<RunRow> {
     const dir = path.join(this.runsDir, name, id);
-    const files = ['lock.json', 'metrics.json', PROGRESS_FILE, 'report.html'];
-    const stamps = await Promise.all(files.map((f) => stat(path.join(dir, f)).then((s) => `${s.mtimeMs}:${s.size}`, () => '-')));
-    const stamp = stamps.join('|');
     const key = `${name}/${id}`;
     const hit = this.cache.get(key);
+    // NOTE: a finished or failed run's folder no longer changes but by adding or removing files,
+    // which moves the folder's mtime: one stat per run then tells whether to re-read it.
+    const dirStamp = await stat(dir).then((s) => String(s.mtimeMs), () => '-');
+    if (hit && hit.stamp.startsWith(`${dirStamp}|`) && (hit.row.status === 'finished' || hit.row.status === 'failed')) return hit.row;
+    const files = ['lock.json', 'metrics.json', PROGRESS_FILE, 'report.html'];
+    const stamps = await Promise.all(files.map((f) => stat(path.join(dir, f)).then((s) => `${s.mtimeMs}:${s.size}`, () => '-')));
+    const stamp = [dirStamp, ...stamps].join('|');
     // A running row is rebuilt each time: whether its process is alive is not in the stamp.
     if (hit && hit.stamp === stamp && hit.row.status !== 'running') return hit.row;
     const [lock, metrics, progress] = await Promise.all([

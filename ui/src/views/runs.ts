@@ -1,7 +1,8 @@
 /**
  * Runs: one row per run. Sort by any column, filter (text and `metric > value`), group by
- * pipeline, select two or more to compare. Rows are built as one HTML string (every value
- * escaped), so 1,000 runs render in one layout pass.
+ * pipeline, select two or more to compare. Sorting and filtering cover every run; the first
+ * 100 rows of the result are laid out (more on request), built as one HTML string with every
+ * value escaped.
  */
 import { loadRuns } from '../api.js';
 import { date, duration, el, esc, href, num } from '../dom.js';
@@ -10,9 +11,11 @@ import type { RunRow } from '../types.js';
 
 const KEY_METRICS = ['f1', 'mcc', 'recall', 'precision', 'fnr', 'pr-auc'];
 const MAX_PARAM_COLUMNS = 12;
+/** Rows laid out at once: a table of 1,000 rows costs the browser a second of layout. */
+const PAGE = 100;
 
-interface State { sort: string; desc: boolean; filter: string; group: boolean; selected: Set<string> }
-const state: State = { sort: 'date', desc: true, filter: '', group: false, selected: new Set() };
+interface State { sort: string; desc: boolean; filter: string; group: boolean; selected: Set<string>; limit: number }
+const state: State = { sort: 'date', desc: true, filter: '', group: false, selected: new Set(), limit: PAGE };
 
 function statusCell(r: RunRow): string {
   const label = r.status === 'failed' || r.status === 'interrupted' ? `${r.status}${r.error?.stage ? ` at ${r.error.stage}` : ''}` : r.status;
@@ -92,7 +95,8 @@ export async function runsView(root: HTMLElement): Promise<() => void> {
     const cols = 11 + KEY_METRICS.length + params.length;
     let body = '';
     let group: string | null = null;
-    for (const r of rows) {
+    const shown = rows.slice(0, state.limit);
+    for (const r of shown) {
       if (state.group && r.name !== group) {
         group = r.name;
         const n = rows.filter((x) => x.name === group).length;
@@ -100,7 +104,9 @@ export async function runsView(root: HTMLElement): Promise<() => void> {
       }
       body += rowHtml(r, params);
     }
+    const more = rows.length - shown.length;
     wrap.innerHTML = `<table class="runs" id="runs-table"><thead>${head}</thead><tbody>${body}</tbody></table>`
+      + (more > 0 ? `<p class="more"><button id="more">show ${Math.min(PAGE * 5, more)} more</button> <button id="all">show all ${rows.length}</button> <span class="muted">${shown.length} of ${rows.length} shown</span></p>` : '')
       + (rows.length === 0 ? `<p class="empty">${data.runs.length === 0 ? 'No runs yet: <code>assay run pipelines/quickstart.yaml</code>' : 'No run matches the filter.'}</p>` : '');
     bar.querySelector('#count')!.textContent = `${rows.length} of ${data.runs.length} runs`;
     bar.querySelector('#filter-msg')!.textContent = unknown.length ? `no run has ${unknown.join(', ')}` : '';
@@ -109,7 +115,7 @@ export async function runsView(root: HTMLElement): Promise<() => void> {
     root.dataset.ready = 'true';
   };
 
-  filterBox.addEventListener('input', () => { state.filter = filterBox.value; render(); });
+  filterBox.addEventListener('input', () => { state.filter = filterBox.value; state.limit = PAGE; render(); });
   bar.querySelector<HTMLInputElement>('#group')!.addEventListener('change', (e) => { state.group = (e.target as HTMLInputElement).checked; render(); });
   compareBtn.addEventListener('click', () => {
     // Oldest first: the baseline is the earliest selected run.
@@ -118,6 +124,11 @@ export async function runsView(root: HTMLElement): Promise<() => void> {
   });
   wrap.addEventListener('click', (e) => {
     const t = e.target as HTMLElement;
+    if (t.id === 'more' || t.id === 'all') {
+      state.limit = t.id === 'all' ? Infinity : state.limit + PAGE * 5;
+      render();
+      return;
+    }
     const sort = t.closest<HTMLElement>('th[data-sort]')?.dataset.sort;
     if (sort) {
       state.desc = state.sort === sort ? !state.desc : sort === 'date';
