@@ -68,11 +68,11 @@ async function step(name: string, fn: () => Promise<void>): Promise<void> {
   }
 }
 
-async function shot(name: string): Promise<void> {
+async function shot(name: string, fullPage = false): Promise<void> {
   if (!SHOTS) return;
   await mkdir(SHOTS, { recursive: true });
   await page.waitForTimeout(150);
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: false });
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage });
 }
 
 async function open(hashUrl: string): Promise<void> {
@@ -173,7 +173,7 @@ describe.skipIf(!CHROMIUM)('assay ui in Chromium', () => {
     const ink = await chartInk();
     expect(Object.keys(ink).sort()).toEqual(['learning', 'pr', 'roc', 'threshold']);
     for (const [id, n] of Object.entries(ink)) expect([id, n > 50]).toEqual([id, true]);
-    await shot('compare');
+    await shot('compare', true);
   }));
 
   it('opens a run: its report, the error gallery with its filters, its trials and the pipeline history', () => step('run', async () => {
@@ -200,12 +200,12 @@ describe.skipIf(!CHROMIUM)('assay ui in Chromium', () => {
     for (const id of ['trials', 'trial-loss', 'trial-objective']) expect([id, ink[id]! > 20]).toEqual([id, true]);
     await page.click('table.trials tr[data-trial="1"]');
     expect(await page.textContent('.trial-detail h3')).toMatch(/^Trial #2/);
-    await shot('trials');
+    await shot('trials', true);
     await open(`${url}#/history/tiny`);
     ink = await chartInk();
     expect(ink['history-f1']).toBeGreaterThan(20);
     expect(await page.locator('table.runs tbody tr').count()).toBe(2);
-    await shot('history');
+    await shot('history', true);
   }));
 
   it('shows a new run as it starts and its live progress advancing to finished', () => step('live', async () => {

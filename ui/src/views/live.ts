@@ -14,7 +14,7 @@ function render(box: HTMLElement, key: string, row: RunRow, p: ProgressRecord | 
   const stages = STAGES.map((s) => {
     const rec = done.get(s);
     const cls = rec ? 'done' : p?.stage === s ? 'now' : 'todo';
-    return `<li class="${cls}" data-stage="${s}">${esc(s)}${rec ? ` <small>${rec.cached ? 'cached' : `${rec.seconds.toFixed(1)} s`}</small>` : p?.stage === s && p.work ? ` <small>${p.work.done}/${p.work.total}</small>` : ''}</li>`;
+    return `<li class="${cls}" data-stage="${s}">${esc(s)}${rec ? ` <small>${rec.cached ? 'cached' : `${rec.seconds.toFixed(1)} s`}</small>` : p?.stage === s && p.work && s !== 'search' ? ` <small>${p.work.done}/${p.work.total}</small>` : ''}</li>`;
   }).join('');
   const t = p?.trials;
   const pct = t?.planned ? Math.round((100 * t.done) / t.planned) : 0;
