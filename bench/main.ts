@@ -4,6 +4,8 @@
  * - ingest: decode + resize throughput on ../shared/data/concrete-crack (bench/ingest.ts);
  * - cache:  cold decode stage vs the cached re-read of the same stage;
  * - cnn:    training and inference images/s of the reference CNN per backend (bench/reference-cnn.ts);
+ * - ui:     `assay ui` over 1,000 generated runs: reading the runs folder, and the runs table in
+ *           Chromium from navigation to shown (bench/ui.ts);
  * - seed:   the seed protocol: pipelines/crack-seed.yaml on the real photos (160 negatives per
  *           positive for training), wall time to the best model and its hold-out F1, MCC, FNR.
  * Sections that need the real photos are skipped when they are absent.
@@ -17,7 +19,7 @@ import { parseArgs } from 'node:util';
 const DATA = path.resolve(process.cwd(), '../shared/data/concrete-crack');
 
 const { values } = parseArgs({ options: { json: { type: 'boolean' }, only: { type: 'string' }, trials: { type: 'string' } }, allowPositionals: true });
-const only = new Set((values.only ?? 'ingest,cache,cnn,seed').split(','));
+const only = new Set((values.only ?? 'ingest,cache,cnn,ui,seed').split(','));
 const log = (s: string) => { if (!values.json) process.stdout.write(`${s}\n`); };
 const results: Record<string, unknown> = {
   machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
@@ -44,6 +46,16 @@ if (only.has('cnn')) {
   log('\n## reference CNN (conv16-pool-conv32-pool-conv64-gap-dense1, batch 32)');
   const rate = (v: number) => v.toFixed(v < 10 ? 1 : 0).padStart(6);
   for (const r of rows) log(`  ${r.backend.padEnd(8)} ${r.input.padEnd(10)} train ${rate(r.trainImagesPerSecond)} images/s   infer ${rate(r.inferImagesPerSecond)} images/s`);
+}
+
+if (only.has('ui')) {
+  const { benchUi } = await import('./ui.js');
+  const r = await benchUi();
+  results.ui = r;
+  log('\n## assay ui (1,000 generated runs)');
+  log(`  runs folder read: first ${r.indexColdMs} ms, with the row cache warm ${r.indexWarmMs} ms (${(r.apiBytes / 1024).toFixed(0)} KiB of rows)`);
+  if (r.browser) log(`  runs table shown in Chromium: first load ${r.browser.firstLoadMs} ms, reloads ${r.browser.reloadMs.join(' / ')} ms`);
+  else log('  (no Chromium or no dist/ui-app: browser timing skipped)');
 }
 
 if (only.has('seed') && existsSync(DATA)) {

@@ -74,7 +74,11 @@ export function runRow(name: string, id: string, lock: LockExtra | null, metrics
     error = { stage: lock.error?.stage ?? null, message: lock.error?.message ?? '' };
     status = /^interrupted/.test(error.message) ? 'interrupted' : 'failed';
   } else if (progress?.state === 'running') status = processAlive(progress.pid) ? 'running' : 'interrupted';
-  else status = 'incomplete';
+  else if (progress?.state === 'failed') {
+    // The record says how it ended before the lock does (or when the lock could not be written).
+    error = progress.error ?? { stage: null, message: '' };
+    status = /^interrupted/.test(error.message) ? 'interrupted' : 'failed';
+  } else status = 'incomplete';
   if (status === 'interrupted' && !error && progress) error = { stage: progress.stage, message: 'the process ended without recording an outcome' };
   const metric = metrics?.objective?.metric ?? progress?.trials.metric ?? null;
   const values = metrics?.holdout?.metrics ?? {};

@@ -59,6 +59,8 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
   const assets = assetsDir();
   const assetFiles = new Set(await readdir(assets));
   const index = new RunIndex(runsDir);
+  // Read the runs folder once now, so the first page load finds the rows cached.
+  const warming = index.rows().catch(() => []);
   const page = appPage({ mode: 'server', prefix: '/' });
   const pollMs = opts.pollMs ?? 250;
   const streams = new Set<ServerResponse>();
@@ -164,8 +166,11 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
       if (data !== last) {
         last = data;
         res.write(`event: progress\ndata: ${data}\n\n`);
-      } else if (++beats % Math.ceil(15_000 / pollMs) === 0) res.write(': keep-alive\n\n');
-      if (row.status !== 'running' && row.status !== 'incomplete') {
+      } else if (beats % Math.ceil(15_000 / pollMs) === 0) res.write(': keep-alive\n\n');
+      beats++;
+      // An incomplete folder with no progress record (a run from before records, or one that died
+      // at once) gets a few seconds for its record to appear, not a stream forever.
+      if (row.status !== 'running' && (row.status !== 'incomplete' || (progress === null && beats > 5_000 / pollMs))) {
         res.write('event: end\ndata: {}\n\n');
         stop();
         res.end();
@@ -182,6 +187,7 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
       else res.end();
     });
   });
+  await warming;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 4173, host, () => resolve());

@@ -65,6 +65,13 @@ describe('run rows', () => {
     // pid 2^31-1 is never a live process here.
     expect(runRow('p', 'x', null, null, { ...progress, pid: 2147483647 }, false)).toMatchObject({ status: 'interrupted', error: { stage: 'search' } });
   });
+
+  it('takes the outcome from the progress record when the lock is not written yet', () => {
+    const progress = { progressVersion: 1 as const, run: 'x', name: 'p', version: 1, pid: 2147483647, state: 'failed' as const, startedAt: '2025-01-01T00:00:00.000Z', updatedAt: '2025-01-01T00:00:05.000Z', stage: null, work: null, stages: [], trials: { done: 0, planned: 4, best: null, metric: 'f1' }, etaSeconds: null, error: { stage: 'decode', message: 'stage decode failed: bad file' } };
+    expect(runRow('p', 'x', null, null, progress, false)).toMatchObject({ status: 'failed', error: { stage: 'decode' } });
+    const signal = { ...progress, error: { stage: 'search', message: 'interrupted by SIGTERM during stage search' } };
+    expect(runRow('p', 'x', null, null, signal, false)).toMatchObject({ status: 'interrupted', error: { stage: 'search' } });
+  });
 });
 
 describe('filter', () => {

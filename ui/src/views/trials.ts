@@ -40,10 +40,15 @@ export function trialsSection(root: HTMLElement, d: RunDetail): void {
   ] });
   const searched = [...new Set(trials.flatMap((t) => Object.keys(t.params)))].filter((k) => new Set(trials.map((t) => JSON.stringify(t.params[k]))).size > 1);
   for (const p of searched) {
-    const pts = trials.filter((t) => t.score !== null && typeof t.params[p] === 'number').map((t) => ({ x: t.params[p] as number, y: t.score!, pruned: t.pruned }));
+    const scored = trials.filter((t) => t.score !== null && t.params[p] !== undefined);
+    // Numbers on their own axis; anything else (a choice of names) as categories 1..k.
+    const numeric = scored.every((t) => typeof t.params[p] === 'number');
+    const categories = numeric ? [] : [...new Set(scored.map((t) => String(t.params[p])))].sort();
+    const pts = scored.map((t) => ({ x: numeric ? (t.params[p] as number) : categories.indexOf(String(t.params[p])) + 1, y: t.score!, pruned: t.pruned }));
     if (pts.length < 2) continue;
     pts.sort((a, b) => a.x - b.x);
-    chart(charts, { id: `param-${p}`, title: `${p} against the objective`, x: pts.map((q) => q.x), xLabel: p, yLabel: 'objective', height: 200, series: [
+    chart(charts, { id: `param-${p}`, title: `${p} against the objective`, x: pts.map((q) => q.x), xLabel: p, yLabel: 'objective', height: 200,
+      ...(numeric ? {} : { xInt: true, xTicks: categories, xRange: [0.5, categories.length + 0.5] as const }), series: [
       { label: 'completed', color: '#1f77b4', values: pts.map((q) => (q.pruned ? null : q.y)), points: true },
       { label: 'pruned', color: '#ff7f0e', values: pts.map((q) => (q.pruned ? q.y : null)), points: true },
     ] });
