@@ -200,7 +200,6 @@ describe.skipIf(!CHROMIUM)('assay ui in Chromium', () => {
     for (const id of ['trials', 'trial-loss', 'trial-objective']) expect([id, ink[id]! > 20]).toEqual([id, true]);
     await page.click('table.trials tr[data-trial="1"]');
     expect(await page.textContent('.trial-detail h3')).toMatch(/^Trial #2/);
-    await shot('trials', true);
     await open(`${url}#/history/tiny`);
     ink = await chartInk();
     expect(ink['history-f1']).toBeGreaterThan(20);
@@ -234,6 +233,12 @@ describe.skipIf(!CHROMIUM)('assay ui in Chromium', () => {
       expect(counts).toEqual([...counts].sort((a, b) => a - b));
       expect(seen.some((s) => s.startsWith('running'))).toBe(true);
       expect(await page.getAttribute('#view', 'data-ended')).toBe('true');
+      // The finished run's trials: eight of them, some pruned (the README's picture of this view).
+      const liveKey = decodeURIComponent(new URL(page.url()).hash.replace('#/live/', ''));
+      await open(`${url}#/run/${liveKey}/trials`);
+      expect(await page.locator('table.trials tr[data-trial]').count()).toBe(8);
+      expect((await chartInk()).trials).toBeGreaterThan(20);
+      await shot('trials', true);
     } finally {
       expect((await run).exitCode).toBe(0);
     }
