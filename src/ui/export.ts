@@ -2,8 +2,9 @@
  * `assay ui --export DIR`: the same views as a static site that works from `file://` (a CI
  * artifact, a pages site). Data goes into `data/*.js` files that set a global (a classic script
  * loads from `file://`, `fetch` does not); each run's report, charts and gallery are copied under
- * `runs/<name>/<id>/`. Comparisons are computed here for consecutive runs of each pipeline (and
- * for every pair when there are few runs); other pairs show values without the noise marking.
+ * `runs/<name>/<id>/`. Comparisons (older run as the baseline) are computed here for consecutive
+ * runs of each pipeline, or for every pair when there are few runs; other selections show values
+ * without the noise marking.
  */
 import { cp, lstat, mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -52,13 +53,14 @@ export async function exportSite(runsDir: string, outDir: string): Promise<Expor
     }
   });
 
-  const finished = rows.filter((r) => r.status === 'finished');
+  // Oldest first: the runs table compares with the earliest selected run as the baseline.
+  const finished = rows.filter((r) => r.status === 'finished').reverse();
   const pairs = new Map<string, [string, string]>();
   if (finished.length <= ALL_PAIRS_UP_TO) {
-    for (const a of finished) for (const b of finished) if (a !== b) pairs.set(`${a.key}|${b.key}`, [a.key, b.key]);
+    for (const [i, a] of finished.entries()) for (const b of finished.slice(i + 1)) pairs.set(`${a.key}|${b.key}`, [a.key, b.key]);
   } else {
     const byName = new Map<string, string[]>();
-    for (const r of [...finished].reverse()) byName.set(r.name, [...(byName.get(r.name) ?? []), r.key]);
+    for (const r of finished) byName.set(r.name, [...(byName.get(r.name) ?? []), r.key]);
     for (const keys of byName.values()) for (let i = 1; i < keys.length; i++) pairs.set(`${keys[i - 1]}|${keys[i]}`, [keys[i - 1]!, keys[i]!]);
   }
   const compares: Record<string, string> = {};

@@ -69,11 +69,15 @@ export function runRow(name: string, id: string, lock: LockExtra | null, metrics
   const pipeline = (lock?.pipeline ?? null) as { version?: number; description?: string } | null;
   let status: RunStatus;
   let error: RunRow['error'] = null;
-  if (lock?.status === 'finished' || (metrics && !lock?.status)) status = 'finished';
+  // NOTE: the lock is written last: a run with metrics.json but no final lock is still writing
+  // its folder while its process lives. Folders without a progress record or a lock status
+  // (older runs) are finished when they have metrics.
+  if (lock?.status === 'finished') status = 'finished';
   else if (lock?.status === 'failed') {
     error = { stage: lock.error?.stage ?? null, message: lock.error?.message ?? '' };
     status = /^interrupted/.test(error.message) ? 'interrupted' : 'failed';
   } else if (progress?.state === 'running') status = processAlive(progress.pid) ? 'running' : 'interrupted';
+  else if (metrics && !progress) status = 'finished';
   else if (progress?.state === 'failed') {
     // The record says how it ended before the lock does (or when the lock could not be written).
     error = progress.error ?? { stage: null, message: '' };

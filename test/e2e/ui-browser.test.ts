@@ -237,6 +237,9 @@ describe.skipIf(!CHROMIUM)('assay ui in Chromium', () => {
       const liveKey = decodeURIComponent(new URL(page.url()).hash.replace('#/live/', ''));
       await open(`${url}#/run/${liveKey}/trials`);
       expect(await page.locator('table.trials tr[data-trial]').count()).toBe(8);
+      // Finished means the folder is complete: the lock, and the gallery of every error.
+      const done = JSON.parse(await readFile(path.join(cwd, 'runs', liveKey, 'metrics.json'), 'utf8')) as { holdout: { confusion: { fn: number; fp: number } } };
+      expect(await page.textContent('.tabs a[data-tab="errors"]')).toBe(`Error gallery (${done.holdout.confusion.fn + done.holdout.confusion.fp})`);
       expect((await chartInk()).trials).toBeGreaterThan(20);
       await shot('trials', true);
     } finally {
@@ -293,7 +296,7 @@ describe.skipIf(!CHROMIUM)('assay ui in Chromium', () => {
     const out = path.join(cwd, 'site');
     const r = await assay(['ui', '--export', out], { cwd, env: { ASSAY_UI_ASSETS: assets } });
     expect(r.exitCode, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^exported 3 runs \(6 comparisons\) to /);
+    expect(r.stdout).toMatch(/^exported 3 runs \(3 comparisons\) to /);
     const base = pathToFileURL(path.join(out, 'index.html')).href;
     await open(base);
     expect(await page.locator('#runs-table tr[data-key]').count()).toBe(3);

@@ -66,9 +66,15 @@ export async function loadRun(key: string): Promise<RunDetail> {
 /** The comparison of `keys` (first = baseline), or null in an export that did not compute it. */
 export async function loadCompare(keys: readonly string[]): Promise<Comparison | null> {
   if (isStatic) {
-    if (keys.length !== 2) return null;
-    const pair = `${keys[0]}|${keys[1]}`;
-    return staticData<Comparison>(`compare:${pair}`, (await loadRuns()).compares?.[pair]);
+    // The export holds pairs (baseline|other); several runs are the baseline's pairs put together.
+    const files = (await loadRuns()).compares ?? {};
+    const others = [];
+    for (const k of keys.slice(1)) {
+      const pair = `${keys[0]}|${k}`;
+      const c = await staticData<Comparison>(`compare:${pair}`, files[pair]);
+      if (c) others.push(...c.others);
+    }
+    return others.length ? { base: keys[0]!, others } : null;
   }
   return getJson<Comparison>(`/api/compare?runs=${keys.map(encodeURIComponent).join(',')}`);
 }

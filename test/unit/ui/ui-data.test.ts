@@ -66,6 +66,12 @@ describe('run rows', () => {
     expect(runRow('p', 'x', null, null, { ...progress, pid: 2147483647 }, false)).toMatchObject({ status: 'interrupted', error: { stage: 'search' } });
   });
 
+  it('keeps a run running while it writes its folder (metrics.json there, the final lock not yet)', () => {
+    const progress = { progressVersion: 1 as const, run: 'x', name: 'p', version: 1, pid: process.pid, state: 'running' as const, startedAt: '2025-01-01T00:00:00.000Z', updatedAt: '2025-01-01T00:00:05.000Z', stage: null, work: null, stages: [], trials: { done: 4, planned: 4, best: 0.5, metric: 'f1' }, etaSeconds: 0, error: null };
+    expect(runRow('p', 'x', null, metrics, progress, false).status).toBe('running');
+    expect(runRow('p', 'x', null, metrics, null, false).status).toBe('finished');
+  });
+
   it('takes the outcome from the progress record when the lock is not written yet', () => {
     const progress = { progressVersion: 1 as const, run: 'x', name: 'p', version: 1, pid: 2147483647, state: 'failed' as const, startedAt: '2025-01-01T00:00:00.000Z', updatedAt: '2025-01-01T00:00:05.000Z', stage: null, work: null, stages: [], trials: { done: 0, planned: 4, best: null, metric: 'f1' }, etaSeconds: null, error: { stage: 'decode', message: 'stage decode failed: bad file' } };
     expect(runRow('p', 'x', null, null, progress, false)).toMatchObject({ status: 'failed', error: { stage: 'decode' } });
