@@ -285,6 +285,10 @@ describe.skipIf(!CHROMIUM)('assay ui in Chromium', () => {
     expect(f1s.length).toBe(Math.min(matched, 100));
     expect(f1s.every((v) => v >= 0.9)).toBe(true); // shown to 3 decimals
     expect(await page.locator('#runs-table tr[data-key] .s-failed').count()).toBe(0);
+    // A pipeline with many versions: its history (the README's picture of this view).
+    await open(`${genUrl}#/history/crack-seed`);
+    expect((await chartInk())['history-f1']).toBeGreaterThan(100);
+    await shot('history');
     const hostile = (await page.request.get(`${genUrl}api/runs`).then((r) => r.json()) as { runs: { key: string; description: string }[] }).runs.find((r) => r.description === HOSTILE)!;
     await open(`${genUrl}#/run/${hostile.key}/errors`);
     expect(await page.locator('#gallery .ref', { hasText: '<script>' }).count()).toBe(1);
