@@ -37,6 +37,7 @@ export const RUN_FILES: readonly RunFile[] = [
   { path: 'report.html', committed: false, what: 'self-contained report with the error gallery' },
   { path: 'model/', committed: false, what: 'the model and its fitted transform (`assay predict`)' },
   { path: 'running.json', committed: false, what: 'present while the run is in progress' },
+  { path: 'progress.json', committed: false, what: 'the run\'s progress as it goes (stage, trials, best so far; run/progress-record.ts)' },
 ];
 
 /** Shorthands for the names code refers to. */

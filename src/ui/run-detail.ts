@@ -1,7 +1,7 @@
 /**
  * One run's page data: its row, metrics, trials (with learning curves), hold-out curves, the error
- * gallery (every false negative and false positive from predictions.csv, with the stored
- * thumbnail when the report kept one) and the progress record. Read through results/run-files.ts.
+ * gallery (every false negative and false positive from predictions.csv, with the pictures the
+ * report kept) and the progress record. Read through results/run-files.ts.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -28,7 +28,7 @@ export interface GalleryItem {
   readonly label: string;
   readonly probability: number;
   readonly kind: 'fn' | 'fp';
-  /** Run-folder-relative thumbnails, when the report stored them. */
+  /** The pictures the report kept: PNG data URIs (from report.html) or run-folder paths (older runs). */
   readonly original: string | null;
   readonly model: string | null;
 }
@@ -71,7 +71,21 @@ export function parseTrials(text: string): TrialPoint[] {
   return out.sort((a, b) => a.index - b.index);
 }
 
-/** The gallery thumbnails report.md names: item ref -> `gallery/<n>-original.png` / `-model.png`. */
+const UNESCAPE: Readonly<Record<string, string>> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" };
+
+/**
+ * The gallery pictures report.html embeds: item ref -> PNG data URIs (only plain base64 is taken).
+ * The report writes each entry as `<div class="g"><img alt="original" src="data:..."><img alt="as
+ * the model saw it" src="data:..."><div class="ref">#n REF</div>`, REF escaped.
+ */
+export function galleryFromHtml(reportHtml: string): Map<string, { original: string; model: string }> {
+  const out = new Map<string, { original: string; model: string }>();
+  const entry = /<div class="g"><img alt="original" src="(data:image\/png;base64,[A-Za-z0-9+/]*={0,2})"><img alt="as the model saw it" src="(data:image\/png;base64,[A-Za-z0-9+/]*={0,2})"><div class="ref">#\d+ ([^<]*)<\/div>/g;
+  for (const m of reportHtml.matchAll(entry)) out.set(m[3]!.replace(/&(amp|lt|gt|quot|#39);/g, (e) => UNESCAPE[e]!), { original: m[1]!, model: m[2]! });
+  return out;
+}
+
+/** Older runs: the gallery files report.md names: item ref -> `gallery/<n>-original.png` / `-model.png`. */
 export function galleryImages(reportMd: string): Map<string, { original: string; model: string }> {
   const out = new Map<string, { original: string; model: string }>();
   const row = /^\| (\d+) \| (.*) \| [\d.]+ \| !\[original\]\((gallery\/\d+-original\.png)\) \| !\[model view\]\((gallery\/\d+-model\.png)\) \|$/;
@@ -103,7 +117,8 @@ export async function readRunDetail(dir: string, row: RunRow): Promise<RunDetail
   if (predictions && positive !== null) {
     const labels = predictions.map((p) => (p.label === positive ? 1 : 0));
     curves = hitCurves(predictions.map((p) => p.probability), labels);
-    const images = galleryImages(await readFile(path.join(dir, 'report.md'), 'utf8').catch(() => ''));
+    const html = galleryFromHtml(await readFile(path.join(dir, 'report.html'), 'utf8').catch(() => ''));
+    const images = html.size ? html : galleryImages(await readFile(path.join(dir, 'report.md'), 'utf8').catch(() => ''));
     for (const p of predictions) {
       const actual = p.label === positive, predicted = p.prediction === positive;
       if (actual === predicted) continue;

@@ -6,7 +6,8 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { RUN_ID, readJson } from '../store/run-folder.js';
+import { LOCK_FILE, NOTE_FILE, RUN_ID, RUNNING_FILE, readJson } from '../store/run-folder.js';
+import { summarizeRun, type RunStatus, type RunSummary } from '../store/run-status.js';
 import { flatten } from '../results/flatten.js';
 import type { RunLock, RunMetrics } from '../results/run-files.js';
 import { PROGRESS_FILE, type ProgressRecord } from '../run/progress-record.js';
@@ -14,7 +15,7 @@ import { PROGRESS_FILE, type ProgressRecord } from '../run/progress-record.js';
 /** The hold-out metrics the table shows as columns (when present). */
 export const KEY_METRICS = ['f1', 'mcc', 'recall', 'precision', 'fnr', 'pr-auc', 'roc-auc'] as const;
 
-export type RunStatus = 'running' | 'finished' | 'failed' | 'interrupted' | 'incomplete';
+export type { RunStatus };
 
 /** One row of the runs table; plain JSON. */
 export interface RunRow {
@@ -23,9 +24,14 @@ export interface RunRow {
   readonly name: string;
   readonly id: string;
   readonly version: number | null;
+  /** The run's own name (`assay run --name`). */
+  readonly label: string | null;
+  /** The run's note (note.md). */
+  readonly note: string | null;
   readonly description: string | null;
+  /** Status as `assay runs` says it (store/run-status.ts). */
   readonly status: RunStatus;
-  /** Stage that failed or was interrupted, and the message. */
+  /** Stage that failed or was interrupted (or where an incomplete run stopped), and why. */
   readonly error: { readonly stage: string | null; readonly message: string } | null;
   readonly createdAt: string | null;
   /** Sum of the stage times (seconds), or the time since the start for a running run. */
@@ -54,57 +60,40 @@ interface MetricsExtra extends RunMetrics {
   readonly search?: { readonly trials?: number; readonly planned?: number };
 }
 
-/** Whether process `pid` is alive on this machine (a running run whose process died was interrupted). */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Build the row of one run folder from its lock, metrics and progress record. */
-export function runRow(name: string, id: string, lock: LockExtra | null, metrics: MetricsExtra | null, progress: ProgressRecord | null, hasReport: boolean): RunRow {
-  const pipeline = (lock?.pipeline ?? null) as { version?: number; description?: string } | null;
-  let status: RunStatus;
+/**
+ * Build the row of one run folder: status, label, note and version from the run-folder reader
+ * (`summarizeRun`), the rest from the lock, metrics.json (finished runs only: another status's
+ * metrics are not to be trusted) and the progress record.
+ */
+export function runRow(summary: RunSummary, lock: LockExtra | null, metrics: MetricsExtra | null, progress: ProgressRecord | null, hasReport: boolean): RunRow {
+  const { name, id, status } = summary;
+  const finished = status === 'finished' ? metrics : null;
+  const pipeline = (summary.pipeline ?? null) as { description?: string } | null;
   let error: RunRow['error'] = null;
-  // NOTE: the lock is written last: a run with metrics.json but no final lock is still writing
-  // its folder while its process lives. Folders without a progress record or a lock status
-  // (older runs) are finished when they have metrics.
-  if (lock?.status === 'finished') status = 'finished';
-  else if (lock?.status === 'failed') {
-    error = { stage: lock.error?.stage ?? null, message: lock.error?.message ?? '' };
-    status = /^interrupted/.test(error.message) ? 'interrupted' : 'failed';
-  } else if (progress?.state === 'running') status = processAlive(progress.pid) ? 'running' : 'interrupted';
-  else if (metrics && !progress) status = 'finished';
-  else if (progress?.state === 'failed') {
-    // The record says how it ended before the lock does (or when the lock could not be written).
-    error = progress.error ?? { stage: null, message: '' };
-    status = /^interrupted/.test(error.message) ? 'interrupted' : 'failed';
-  } else status = 'incomplete';
-  if (status === 'interrupted' && !error && progress) error = { stage: progress.stage, message: 'the process ended without recording an outcome' };
-  const metric = metrics?.objective?.metric ?? progress?.trials.metric ?? null;
-  const values = metrics?.holdout?.metrics ?? {};
+  if (status === 'failed' || status === 'interrupted') error = { stage: lock?.error?.stage ?? progress?.error?.stage ?? null, message: lock?.error?.message ?? summary.detail ?? '' };
+  else if (status === 'incomplete') error = { stage: progress?.stage ?? null, message: summary.detail ?? 'no finished lock.json' };
+  const metric = finished?.objective?.metric ?? progress?.trials.metric ?? null;
+  const values = finished?.holdout?.metrics ?? {};
   const intervals: Record<string, { low: number; high: number }> = {};
-  for (const [k, v] of Object.entries(metrics?.holdout?.intervals ?? {})) intervals[k] = { low: v.low, high: v.high };
-  const stageSeconds = (lock?.stages ?? []).reduce((a, s) => a + (s.seconds ?? 0), 0);
+  for (const [k, v] of Object.entries(finished?.holdout?.intervals ?? {})) intervals[k] = { low: v.low, high: v.high };
+  const stageSeconds = (lock?.stages ?? []).reduce((a, st) => a + (st.seconds ?? 0), 0);
   const running = status === 'running' && progress ? (Date.parse(progress.updatedAt) - Date.parse(progress.startedAt)) / 1000 : null;
   return {
     key: `${name}/${id}`, name, id,
-    version: pipeline?.version ?? progress?.version ?? null,
+    version: summary.version ?? progress?.version ?? null,
+    label: summary.label, note: summary.note,
     description: typeof pipeline?.description === 'string' ? pipeline.description : null,
     status, error,
-    createdAt: lock?.createdAt ?? progress?.startedAt ?? null,
+    createdAt: summary.createdAt ?? progress?.startedAt ?? null,
     seconds: running ?? (lock?.stages ? Math.round(stageSeconds * 10) / 10 : null),
     git: lock?.git ? { commit: lock.git.commit ?? null, dirty: lock.git.dirty ?? null } : null,
     overrides: lock?.overrides ?? [],
-    objective: metric ? { metric, holdout: values[metric as keyof typeof values] ?? null, validation: metrics?.validation?.score ?? progress?.trials.best ?? null } : null,
+    objective: metric ? { metric, holdout: values[metric as keyof typeof values] ?? null, validation: finished?.validation?.score ?? progress?.trials.best ?? null } : null,
     metrics: values as Record<string, number>,
     intervals,
-    n: metrics?.holdout?.n ?? null,
-    params: lock?.pipeline ? Object.fromEntries(flatten(lock.pipeline)) : {},
-    trials: metrics?.search ? { done: metrics.search.trials ?? 0, planned: metrics.search.planned ?? null } : progress ? { done: progress.trials.done, planned: progress.trials.planned } : null,
+    n: finished?.holdout?.n ?? null,
+    params: summary.pipeline ? Object.fromEntries(flatten(summary.pipeline)) : {},
+    trials: finished?.search ? { done: finished.search.trials ?? 0, planned: finished.search.planned ?? null } : progress ? { done: progress.trials.done, planned: progress.trials.planned } : null,
     report: hasReport,
   };
 }
@@ -129,30 +118,34 @@ export class RunIndex {
     return rows.sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
   }
 
-  /** One run's row (fresh or cached), or null when `name/id` is not a run folder. */
+  /** One run's row (fresh or cached). */
   async row(name: string, id: string): Promise<RunRow> {
     const dir = path.join(this.runsDir, name, id);
     const key = `${name}/${id}`;
     const hit = this.cache.get(key);
-    // NOTE: a finished or failed run's folder no longer changes but by adding or removing files,
-    // which moves the folder's mtime: one stat per run then tells whether to re-read it.
-    const dirStamp = await stat(dir).then((s) => String(s.mtimeMs), () => '-');
-    if (hit && hit.stamp.startsWith(`${dirStamp}|`) && (hit.row.status === 'finished' || hit.row.status === 'failed')) return hit.row;
-    const files = ['lock.json', 'metrics.json', PROGRESS_FILE, 'report.html'];
-    const stamps = await Promise.all(files.map((f) => stat(path.join(dir, f)).then((s) => `${s.mtimeMs}:${s.size}`, () => '-')));
+    // NOTE: a finished, failed or interrupted run's folder changes only by adding, replacing
+    // (files are written by rename) or removing files, which moves the folder's mtime: one stat
+    // per run then tells whether to re-read it.
+    const dirStamp = await stat(dir).then((st) => String(st.mtimeMs), () => '-');
+    if (hit && hit.stamp.startsWith(`${dirStamp}|`) && FINAL.has(hit.row.status)) return hit.row;
+    const files = [LOCK_FILE, 'metrics.json', PROGRESS_FILE, 'report.html', RUNNING_FILE, NOTE_FILE];
+    const stamps = await Promise.all(files.map((f) => stat(path.join(dir, f)).then((st) => `${st.mtimeMs}:${st.size}`, () => '-')));
     const stamp = [dirStamp, ...stamps].join('|');
     // A running row is rebuilt each time: whether its process is alive is not in the stamp.
     if (hit && hit.stamp === stamp && hit.row.status !== 'running') return hit.row;
+    const summary = await summarizeRun(dir, name, id);
     const [lock, metrics, progress] = await Promise.all([
-      stamps[0] === '-' ? null : readJson<LockExtra>(path.join(dir, 'lock.json')),
-      stamps[1] === '-' ? null : readJson<MetricsExtra>(path.join(dir, 'metrics.json')),
+      stamps[0] === '-' ? null : readJson<LockExtra>(path.join(dir, LOCK_FILE)),
+      stamps[1] === '-' || summary.status !== 'finished' ? null : readJson<MetricsExtra>(path.join(dir, 'metrics.json')),
       stamps[2] === '-' ? null : readJson<ProgressRecord>(path.join(dir, PROGRESS_FILE)),
     ]);
-    const row = runRow(name, id, lock, metrics, progress, stamps[3] !== '-');
+    const row = runRow(summary, lock, metrics, progress, stamps[3] !== '-');
     this.cache.set(key, { stamp, row });
     return row;
   }
 }
+
+const FINAL = new Set<RunStatus>(['finished', 'failed', 'interrupted']);
 
 async function listDir(dir: string): Promise<string[]> {
   try {

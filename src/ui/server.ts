@@ -47,7 +47,8 @@ export function varyingParams(rows: readonly RunRow[]): RunRow[] {
   for (const r of rows) for (const [k, v] of Object.entries(r.params)) seen.set(k, seen.has(k) && seen.get(k) !== v ? null : v);
   const varying = new Set<string>();
   for (const [k, v] of seen) if (v === null || rows.some((r) => !(k in r.params))) varying.add(k);
-  for (const k of ['name', 'description']) varying.delete(k);
+  // As in `assay runs`: keys that name or describe rather than configure are not parameters.
+  for (const k of ['name', 'description', 'version', 'assay']) varying.delete(k);
   return rows.map((r) => ({ ...r, params: Object.fromEntries(Object.entries(r.params).filter(([k]) => varying.has(k))) }));
 }
 

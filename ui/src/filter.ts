@@ -1,7 +1,8 @@
 /**
  * The runs table's filter: clauses separated by `,` or ` and `; a clause `FIELD OP VALUE`
  * (OP one of > >= < <= = !=) compares a metric, a run field or a parameter; any other clause is
- * words that must all appear in the run's text (name, id, description, status, overrides, commit).
+ * words that must all appear in the run's text (name, label, note, id, description, status,
+ * overrides, commit).
  * Pure, so it is tested without a browser.
  */
 import type { RunRow } from './types.js';
@@ -33,6 +34,8 @@ export function fieldValue(row: RunRow, field: string): string | number | null {
   if (field in row.metrics) return row.metrics[field]!;
   switch (field) {
     case 'name': case 'pipeline': return row.name;
+    case 'label': return row.label;
+    case 'note': return row.note;
     case 'id': return row.id;
     case 'status': return row.status;
     case 'version': return row.version;
@@ -52,7 +55,7 @@ export function fieldValue(row: RunRow, field: string): string | number | null {
 }
 
 export function rowText(row: RunRow): string {
-  return [row.name, row.id, row.description, row.status, row.error?.stage, ...row.overrides, row.git?.commit, row.version === null ? '' : `v${row.version}`].join(' ').toLowerCase();
+  return [row.name, row.id, row.label, row.note, row.description, row.status, row.error?.stage, ...row.overrides, row.git?.commit, row.version === null ? '' : `v${row.version}`].join(' ').toLowerCase();
 }
 
 function test(c: Clause, row: RunRow): boolean {

@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startUiServer, type UiServer } from '../../../src/ui/server.js';
@@ -95,6 +95,7 @@ describe('assay ui server', () => {
     const dir = path.join(runsDir, 'live', '20250202-000000-000-abcd');
     await mkdir(dir, { recursive: true });
     const record = (state: string, done: number) => JSON.stringify({ progressVersion: 1, run: 'x', name: 'live', version: 1, pid: process.pid, state, startedAt: '2025-01-01T00:00:00Z', updatedAt: '2025-01-01T00:00:01Z', stage: 'search', work: null, stages: [], trials: { done, planned: 2, best: 0.5, metric: 'f1' }, etaSeconds: 1, error: null });
+    await writeFile(path.join(dir, 'running.json'), JSON.stringify({ pid: process.pid, host: hostname(), startedAt: '2025-01-01T00:00:00Z' }));
     await writeFile(path.join(dir, 'progress.json'), record('running', 1));
     const u = new URL(ui.url);
     const events: string[] = [];
@@ -113,8 +114,9 @@ describe('assay ui server', () => {
             const data = JSON.parse(/^data: (.*)$/m.exec(ev)![1]!) as { row?: { status: string; trials: { done: number } } };
             events.push(name === 'progress' ? `${data.row!.status}:${data.row!.trials.done}` : name);
             if (events.length === 1) void writeFile(path.join(dir, 'progress.json'), record('running', 2)).then(() => setTimeout(() => {
-              void writeFile(path.join(dir, 'lock.json'), JSON.stringify({ status: 'finished', pipeline: { version: 1 } }));
-              void writeFile(path.join(dir, 'metrics.json'), JSON.stringify({ objective: { metric: 'f1' }, holdout: { metrics: { f1: 0.5 } }, search: { trials: 2, planned: 2 } }));
+              // As a run ends: metrics.json, then the lock (last).
+              void writeFile(path.join(dir, 'metrics.json'), JSON.stringify({ objective: { metric: 'f1' }, holdout: { metrics: { f1: 0.5 } }, search: { trials: 2, planned: 2 } }))
+                .then(() => writeFile(path.join(dir, 'lock.json'), JSON.stringify({ status: 'finished', pipeline: { version: 1 } })));
             }, 100));
           }
         });

@@ -1,8 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hitCurves } from '../../../src/ui/curves.js';
 import { stepEdits } from '../../../src/ui/compare.js';
-import { galleryImages, parseTrials } from '../../../src/ui/run-detail.js';
-import { runRow } from '../../../src/ui/run-index.js';
+import { galleryFromHtml, galleryImages, parseTrials } from '../../../src/ui/run-detail.js';
+import { RunIndex } from '../../../src/ui/run-index.js';
 import { applyFilter, parseFilter } from '../../../ui/src/filter.js';
 import type { RunRow } from '../../../src/ui/run-index.js';
 
@@ -43,46 +46,59 @@ describe('stepEdits', () => {
 });
 
 describe('run rows', () => {
-  const lock = { pipeline: { version: 3, description: 'd', model: { epochs: 5 } }, createdAt: '2025-01-01T00:00:00Z', overrides: ['a=1'], stages: [{ name: 'ingest', key: 'k', seconds: 1.25 }, { name: 'search', key: 'k', seconds: 2 }] };
-  const metrics = { objective: { metric: 'f1' as const }, holdout: { n: 10, metrics: { f1: 0.8 }, intervals: { f1: { estimate: 0.8, low: 0.7, high: 0.9 } } } };
+  let runs: string;
+  beforeAll(async () => { runs = await mkdtemp(path.join(tmpdir(), 'assay-ui-rows-')); });
+  afterAll(async () => { await rm(runs, { recursive: true, force: true }); });
 
-  it('reads a finished run: objective, intervals, duration, flattened parameters', () => {
-    const r = runRow('p', '20250101-000000-000-aaaa', { ...lock, status: 'finished' }, metrics, null, true);
-    expect(r).toMatchObject({ key: 'p/20250101-000000-000-aaaa', status: 'finished', version: 3, seconds: 3.3, objective: { metric: 'f1', holdout: 0.8 }, intervals: { f1: { low: 0.7, high: 0.9 } }, report: true });
+  const pipeline = { name: 'p', version: 3, description: 'd', model: { epochs: 5 } };
+  const lock = { pipeline, createdAt: '2025-01-01T00:00:00Z', overrides: ['a=1'], stages: [{ name: 'ingest', key: 'k', seconds: 1.25 }, { name: 'search', key: 'k', seconds: 2 }], git: { commit: 'abc', dirty: true } };
+  const metrics = { objective: { metric: 'f1' }, holdout: { n: 10, metrics: { f1: 0.8 }, intervals: { f1: { estimate: 0.8, low: 0.7, high: 0.9 } } }, search: { trials: 4, planned: 4 } };
+  const progress = (over: object) => ({ progressVersion: 1, run: 'x', name: 'p', version: 3, pid: process.pid, state: 'running', startedAt: '2025-01-01T00:00:00.000Z', updatedAt: '2025-01-01T00:00:05.000Z', stage: 'search', work: null, stages: [], trials: { done: 2, planned: 4, best: 0.5, metric: 'f1' }, etaSeconds: 3, error: null, ...over });
+  async function folder(id: string, files: Record<string, unknown>): Promise<RunRow> {
+    const dir = path.join(runs, 'p', id);
+    await mkdir(dir, { recursive: true });
+    for (const [f, v] of Object.entries(files)) await writeFile(path.join(dir, f), typeof v === 'string' ? v : JSON.stringify(v));
+    return new RunIndex(runs).row('p', id);
+  }
+
+  it('reads a finished run: objective, intervals, duration, git, label, note, flattened parameters', async () => {
+    const r = await folder('20250101-000000-000-0001', { 'lock.json': { ...lock, status: 'finished', label: 'baseline' }, 'metrics.json': metrics, 'note.md': 'first try\n', 'report.html': '<p>' });
+    expect(r).toMatchObject({ key: 'p/20250101-000000-000-0001', status: 'finished', version: 3, label: 'baseline', note: 'first try', seconds: 3.3, git: { commit: 'abc', dirty: true }, objective: { metric: 'f1', holdout: 0.8 }, intervals: { f1: { low: 0.7, high: 0.9 } }, report: true, trials: { done: 4, planned: 4 } });
     expect(r.params['model.epochs']).toBe('5');
   });
 
-  it('names the stage a run failed in, and tells an interrupted run from a failed one', () => {
-    const failed = runRow('p', 'x', { ...lock, status: 'failed', error: { stage: 'search', message: 'stage search failed: boom' } }, null, null, false);
-    expect(failed).toMatchObject({ status: 'failed', error: { stage: 'search' } });
-    const interrupted = runRow('p', 'x', { ...lock, status: 'failed', error: { stage: 'decode', message: 'interrupted by SIGINT during stage decode' } }, null, null, false);
+  it('names the stage a run failed in, and tells an interrupted run from a failed one', async () => {
+    const failed = await folder('20250101-000000-000-0002', { 'lock.json': { ...lock, status: 'failed', error: { stage: 'search', message: 'out of memory' } } });
+    expect(failed).toMatchObject({ status: 'failed', error: { stage: 'search', message: 'out of memory' }, objective: null });
+    const interrupted = await folder('20250101-000000-000-0003', { 'lock.json': { ...lock, status: 'interrupted', error: { stage: 'decode', message: 'interrupted by SIGINT during stage decode' } } });
     expect(interrupted).toMatchObject({ status: 'interrupted', error: { stage: 'decode' } });
   });
 
-  it('calls a run running while its process lives, and interrupted once it is gone', () => {
-    const progress = { progressVersion: 1 as const, run: 'x', name: 'p', version: 1, pid: process.pid, state: 'running' as const, startedAt: '2025-01-01T00:00:00.000Z', updatedAt: '2025-01-01T00:00:05.000Z', stage: 'search' as const, work: null, stages: [], trials: { done: 2, planned: 4, best: 0.5, metric: 'f1' }, etaSeconds: 3, error: null };
-    expect(runRow('p', 'x', null, null, progress, false)).toMatchObject({ status: 'running', seconds: 5, trials: { done: 2, planned: 4 } });
-    // pid 2^31-1 is never a live process here.
-    expect(runRow('p', 'x', null, null, { ...progress, pid: 2147483647 }, false)).toMatchObject({ status: 'interrupted', error: { stage: 'search' } });
+  it('is running while its process lives, even with metrics.json written before the lock, with the record\'s trials', async () => {
+    const mark = { pid: process.pid, host: hostname(), startedAt: '2025-01-01T00:00:00.000Z', pipeline };
+    const r = await folder('20250101-000000-000-0004', { 'running.json': mark, 'metrics.json': metrics, 'progress.json': progress({}) });
+    expect(r).toMatchObject({ status: 'running', seconds: 5, trials: { done: 2, planned: 4 }, metrics: {}, version: 3 });
   });
 
-  it('keeps a run running while it writes its folder (metrics.json there, the final lock not yet)', () => {
-    const progress = { progressVersion: 1 as const, run: 'x', name: 'p', version: 1, pid: process.pid, state: 'running' as const, startedAt: '2025-01-01T00:00:00.000Z', updatedAt: '2025-01-01T00:00:05.000Z', stage: null, work: null, stages: [], trials: { done: 4, planned: 4, best: 0.5, metric: 'f1' }, etaSeconds: 0, error: null };
-    expect(runRow('p', 'x', null, metrics, progress, false).status).toBe('running');
-    expect(runRow('p', 'x', null, metrics, null, false).status).toBe('finished');
+  it('is incomplete once the process is gone without a lock, naming the stage it reached', async () => {
+    const mark = { pid: 2147483647, host: hostname(), startedAt: '2025-01-01T00:00:00.000Z', pipeline };
+    const r = await folder('20250101-000000-000-0005', { 'running.json': mark, 'metrics.json': metrics, 'progress.json': progress({ pid: 2147483647 }) });
+    expect(r).toMatchObject({ status: 'incomplete', error: { stage: 'search' }, metrics: {} });
   });
 
-  it('takes the outcome from the progress record when the lock is not written yet', () => {
-    const progress = { progressVersion: 1 as const, run: 'x', name: 'p', version: 1, pid: 2147483647, state: 'failed' as const, startedAt: '2025-01-01T00:00:00.000Z', updatedAt: '2025-01-01T00:00:05.000Z', stage: null, work: null, stages: [], trials: { done: 0, planned: 4, best: null, metric: 'f1' }, etaSeconds: null, error: { stage: 'decode', message: 'stage decode failed: bad file' } };
-    expect(runRow('p', 'x', null, null, progress, false)).toMatchObject({ status: 'failed', error: { stage: 'decode' } });
-    const signal = { ...progress, error: { stage: 'search', message: 'interrupted by SIGTERM during stage search' } };
-    expect(runRow('p', 'x', null, null, signal, false)).toMatchObject({ status: 'interrupted', error: { stage: 'search' } });
+  it('re-reads a finished run only when its folder changes', async () => {
+    const index = new RunIndex(runs);
+    const first = await index.row('p', '20250101-000000-000-0001');
+    expect(await index.row('p', '20250101-000000-000-0001')).toBe(first);
+    await writeFile(path.join(runs, 'p', '20250101-000000-000-0001', 'note.md'), 'second thoughts\n');
+    await rename(path.join(runs, 'p', '20250101-000000-000-0001', 'report.html'), path.join(runs, 'p', '20250101-000000-000-0001', 'report.old'));
+    expect(await index.row('p', '20250101-000000-000-0001')).toMatchObject({ note: 'second thoughts', report: false });
   });
 });
 
 describe('filter', () => {
   const row = (name: string, f1: number | null, extra: Partial<RunRow> = {}): RunRow => ({
-    key: `${name}/1`, name, id: '1', version: 1, description: null, status: 'finished', error: null, createdAt: null, seconds: 10, git: null,
+    key: `${name}/1`, name, id: '1', version: 1, label: null, note: null, description: null, status: 'finished', error: null, createdAt: null, seconds: 10, git: null,
     overrides: [], objective: null, metrics: f1 === null ? {} : { f1 }, intervals: {}, n: null, params: { 'model.epochs': '5' }, trials: null, report: false, ...extra,
   });
   const rows = [row('alpha', 0.9), row('beta', 0.6), row('gamma', null, { status: 'failed' })];
@@ -111,5 +127,13 @@ describe('run files', () => {
   it('reads trials.jsonl, skipping a malformed line, marking pruned and failed trials', () => {
     const t = parseTrials('{"index":1,"family":"cnn","params":{},"score":0.5,"pruned":true,"epochs":2}\nnot json\n{"index":0,"family":"cnn","params":{},"score":null,"error":"nan loss"}\n');
     expect(t.map((x) => [x.index, x.score, x.pruned, x.failed])).toEqual([[0, null, false, 'nan loss'], [1, 0.5, true, null]]);
+  });
+});
+
+describe('gallery pictures from report.html', () => {
+  it('takes each entry\'s two PNG data URIs under its unescaped ref, and nothing that is not plain base64', () => {
+    const g = (ref: string, a: string, b: string) => `<div class="g"><img alt="original" src="data:image/png;base64,${a}"><img alt="as the model saw it" src="data:image/png;base64,${b}"><div class="ref">#1 ${ref}</div><div>p(positive) = 0.3</div></div>`;
+    const html = `<div class="gallery">${g('crack/&lt;script&gt;&amp;x.png', 'QUJD', 'REVG')}${g('bad.png', 'QUJD"onerror="x', 'REVG')}</div>`;
+    expect([...galleryFromHtml(html)]).toEqual([['crack/<script>&x.png', { original: 'data:image/png;base64,QUJD', model: 'data:image/png;base64,REVG' }]]);
   });
 });

@@ -12,11 +12,16 @@ function fileUrl(key: string, rel: string): string {
   return `${filesBase}${[...key.split('/'), ...rel.split('/')].map(encodeURIComponent).join('/')}`;
 }
 
+/** A picture the report kept: a PNG data URI as is, else a file of the run folder. */
+function picture(key: string, src: string): string {
+  return /^data:image\/png;base64,[A-Za-z0-9+/]*={0,2}$/.test(src) ? src : fileUrl(key, src);
+}
+
 function galleryHtml(d: RunDetail, items: readonly GalleryItem[]): string {
   const t = d.threshold;
   return items.map((g) => `<figure class="err ${g.kind}" data-kind="${g.kind}">`
-    + (g.original ? `<img src="${esc(fileUrl(d.row.key, g.original))}" alt="stored image" width="96" height="96">` : '<div class="noimg">no picture kept</div>')
-    + (g.model ? `<img src="${esc(fileUrl(d.row.key, g.model))}" alt="as the model saw it" width="96" height="96">` : '')
+    + (g.original ? `<img src="${esc(picture(d.row.key, g.original))}" alt="stored image" width="96" height="96">` : '<div class="noimg">no picture kept</div>')
+    + (g.model ? `<img src="${esc(picture(d.row.key, g.model))}" alt="as the model saw it" width="96" height="96">` : '')
     + `<figcaption><b>${g.kind === 'fn' ? 'false negative' : 'false positive'}</b><br><span class="ref">${esc(g.ref)}</span><br>`
     + `p ${num(g.probability, 3)} <span class="muted">threshold ${num(t, 3)}</span></figcaption></figure>`).join('');
 }
@@ -50,8 +55,8 @@ export async function runView(root: HTMLElement, key: string, tab: string): Prom
   const metrics = ['f1', 'mcc', 'recall', 'precision', 'fnr'].filter((m) => r.metrics[m] !== undefined)
     .map((m) => `<div class="kpi"><span>${esc(m)}</span><b>${num(r.metrics[m], 3)}</b>${r.intervals[m] ? `<small>${num(r.intervals[m]!.low, 2)}–${num(r.intervals[m]!.high, 2)}</small>` : ''}</div>`).join('');
   const status = r.status === 'running' ? `<a href="${href('live', key)}">running: watch live</a>` : `${esc(r.status)}${r.error ? ` at ${esc(r.error.stage ?? '?')}: ${esc(r.error.message)}` : ''}`;
-  root.append(el('header', 'run-head', `<h2>${esc(r.name)} <span class="muted">v${esc(r.version ?? '?')} · ${esc(r.id)}</span></h2>`
-    + `<p>${esc(r.description ?? '')}</p><p>status: <span class="status s-${esc(r.status)}">${status}</span> · ${esc(duration(r.seconds))} · threshold ${num(d.threshold, 3)} · <a href="${href('history', r.name)}">history of ${esc(r.name)}</a></p>`
+  root.append(el('header', 'run-head', `<h2>${r.label ? `${esc(r.label)}: ` : ''}${esc(r.name)} <span class="muted">v${esc(r.version ?? '?')} · ${esc(r.id)}</span></h2>`
+    + `<p>${esc(r.description ?? '')}</p>${r.note ? `<p class="note-text">${esc(r.note)}</p>` : ''}<p>status: <span class="status s-${esc(r.status)}">${status}</span> · ${esc(duration(r.seconds))} · threshold ${num(d.threshold, 3)} · <a href="${href('history', r.name)}">history of ${esc(r.name)}</a></p>`
     + `<div class="kpis">${metrics}</div>`));
   const tabs = [['report', 'Report'], ['errors', `Error gallery (${d.gallery.length})`], ['trials', `Trials (${d.trials.length})`]] as const;
   root.append(el('nav', 'tabs', tabs.map(([t, label]) => `<a href="${href('run', key)}/${t}" class="${t === tab ? 'on' : ''}" data-tab="${t}">${esc(label)}</a>`).join('')));

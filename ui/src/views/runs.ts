@@ -36,7 +36,7 @@ function sortValue(r: RunRow, key: string): string | number | null {
     case 'run': return r.name;
     case 'git': return r.git?.commit ?? null;
     case 'overrides': return r.overrides.join(' ');
-    case 'note': return r.description;
+    case 'note': return r.note ?? r.description;
     default: return key.startsWith('param:') ? fieldValue(r, key.slice(6)) : fieldValue(r, key);
   }
 }
@@ -62,9 +62,9 @@ function rowHtml(r: RunRow, params: readonly string[]): string {
   const obj = r.objective ? `${esc(r.objective.metric)} ${num(r.objective.holdout, 4)}` : '–';
   return `<tr data-key="${esc(r.key)}"${state.selected.has(r.key) ? ' class="sel"' : ''}>`
     + `<td><input type="checkbox" aria-label="select" data-select="${esc(r.key)}"${state.selected.has(r.key) ? ' checked' : ''}></td>`
-    + `<td><a href="${href('run', r.key)}">${esc(r.name)}</a><small>${esc(r.id)}</small></td>`
+    + `<td>${r.label ? `<b class="label">${esc(r.label)}</b> ` : ''}<a href="${href('run', r.key)}">${esc(r.name)}</a><small>${esc(r.id)}</small></td>`
     + `<td class="num">${r.version === null ? '–' : `v${esc(r.version)}`}</td>`
-    + `<td class="note">${esc(r.description ?? '')}</td><td>${git}</td><td>${statusCell(r)}</td>`
+    + `<td class="note" title="${esc(r.note ?? r.description ?? '')}">${esc(r.note ?? r.description ?? '')}</td><td>${git}</td><td>${statusCell(r)}</td>`
     + `<td>${esc(date(r.createdAt))}</td><td class="num">${esc(duration(r.seconds))}</td><td class="num obj">${obj}</td>`
     + KEY_METRICS.map((m) => metricCell(r, m)).join('')
     + `<td class="ovr">${r.overrides.map((o) => `<code>${esc(o)}</code>`).join(' ')}</td>`
