@@ -193,7 +193,7 @@ describe.skipIf(!CHROMIUM)('assay ui in Chromium', () => {
     await page.click('button[data-filter="fp"]');
     expect(await figs.count()).toBe(metrics.holdout.confusion.fp);
     await page.click('button[data-filter="all"]');
-    // Pictures are served from the run folder.
+    // The pictures the report kept are shown.
     expect(await page.locator('#gallery img').evaluateAll((imgs) => imgs.filter((i) => (i as HTMLImageElement).naturalWidth > 0).length)).toBeGreaterThan(0);
     await shot('run-errors');
     await open(`${url}#/run/${key}/trials`);

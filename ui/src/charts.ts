@@ -46,7 +46,7 @@ export function chart(parent: HTMLElement, spec: ChartSpec): HTMLElement {
     },
     axes: [
       {
-        label: spec.xLabel, size: 36,
+        label: spec.xLabel, size: 36, space: spec.xTicks ? 70 : 50,
         ...(spec.xInt ? { incrs: INT_INCRS } : {}),
         ...(spec.xTicks ? { values: (_u: uPlot, splits: number[]) => splits.map((v) => spec.xTicks![v - 1] ?? '') } : {}),
       },

@@ -19,16 +19,19 @@ export async function historyView(root: HTMLElement, name: string): Promise<void
     return;
   }
   const x = runs.map((_, k) => k + 1);
+  // Version and commit under each run while they fit; the version alone on a long history.
+  const ticks = runs.map((r) => `v${r.version ?? '?'}${runs.length <= 12 && r.git?.commit ? ` ${r.git.commit.slice(0, 7)}` : ''}`);
+  const dots = runs.length <= 60;
   const charts = el('section', 'charts');
   root.append(charts);
   for (const m of METRICS) {
     if (!runs.some((r) => r.metrics[m] !== undefined)) continue;
     const hasIv = runs.some((r) => r.intervals[m]);
     chart(charts, {
-      id: `history-${m}`, title: `${m} on the hold-out${hasIv ? ' (95% bootstrap interval dashed)' : ''}`, x, xLabel: 'run (version, oldest first)', yLabel: m, xInt: true, xTicks: runs.map((r) => `v${r.version ?? '?'}${r.git?.commit ? ` ${r.git.commit.slice(0, 7)}` : ''}`),
+      id: `history-${m}`, title: `${m} on the hold-out${hasIv ? ' (95% bootstrap interval dashed)' : ''}`, x, xLabel: 'run (version, oldest first)', yLabel: m, xInt: true, xTicks: ticks,
       series: [
         { label: m, color: '#1f77b4', values: runs.map((r) => r.metrics[m] ?? null), width: 2 },
-        { label: 'estimate', color: '#1f77b4', values: runs.map((r) => r.metrics[m] ?? null), points: true },
+        ...(dots ? [{ label: 'estimate', color: '#1f77b4', values: runs.map((r) => r.metrics[m] ?? null), points: true }] : []),
         ...(hasIv ? [
           { label: 'low', color: '#9ab', values: runs.map((r) => r.intervals[m]?.low ?? null), dash: true, width: 1 },
           { label: 'high', color: '#9ab', values: runs.map((r) => r.intervals[m]?.high ?? null), dash: true, width: 1 },
