@@ -9,6 +9,7 @@ import { synthCommand } from './synth.js';
 import { diffCommand } from './diff.js';
 import { rerunCommand } from './rerun.js';
 import { predictCommand } from './predict.js';
+import { workerCommand } from './worker.js';
 
 export interface Command {
   readonly name: string;
@@ -18,5 +19,5 @@ export interface Command {
 }
 
 export const COMMANDS: Readonly<Record<string, Command>> = Object.fromEntries(
-  [validateCommand, runCommand, runsCommand, showCommand, explainCommand, cacheCommand, doctorCommand, synthCommand, diffCommand, rerunCommand, predictCommand].map((c) => [c.name, c]),
+  [validateCommand, runCommand, runsCommand, showCommand, explainCommand, cacheCommand, doctorCommand, synthCommand, diffCommand, rerunCommand, predictCommand, workerCommand].map((c) => [c.name, c]),
 );
