@@ -22,6 +22,10 @@ export function s3Backend(url: URL, env: NodeJS.ProcessEnv): BlobBackend {
   const client = new S3Client({
     region: env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1',
     ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
+    // NOTE: keys given in `env` are used as given; otherwise the SDK's default chain (profiles, SSO, instance roles).
+    ...(env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
+      ? { credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) } }
+      : {}),
   });
   const key = (name: string) => (prefix ? `${prefix}/${name}` : name);
   return {
