@@ -8,6 +8,7 @@
  * workers serve the oldest queue that is alive.
  */
 import type { ConnectionOptions } from 'bullmq';
+import { connect } from 'node:net';
 import { Redis } from 'ioredis';
 import { AssayError, UsageError } from '../core/errors.js';
 import { redactUrl } from '../core/redact.js';
@@ -51,9 +52,12 @@ export function plainClient(url: string): Redis {
   return new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 3000, retryStrategy: (times) => Math.min(times * 200, 1000) });
 }
 
+/** A short reason for a Redis failure: the system error code, or ioredis's message in plain words. */
 function reasonOf(err: unknown): string {
   const e = err as { code?: string; message?: string };
-  return e?.code ?? e?.message ?? String(err);
+  if (e?.code) return e.code;
+  if (/max retries per request|Connection is closed/i.test(e?.message ?? '')) return 'no connection';
+  return e?.message ?? String(err);
 }
 
 /**
@@ -61,7 +65,14 @@ function reasonOf(err: unknown): string {
  * @throws AssayError `queue.unreachable` (exit 1) naming the URL without its password.
  */
 export async function probeQueue(url: string, timeoutMs = 3000): Promise<void> {
-  checkQueueUrl(url);
+  const u = checkQueueUrl(url);
+  // NOTE: a plain TCP connect first, for the precise reason (ECONNREFUSED, ENOTFOUND, a timeout).
+  await new Promise<void>((resolve, reject) => {
+    const socket = connect({ host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port || 6379), timeout: timeoutMs });
+    socket.once('connect', () => { socket.destroy(); resolve(); });
+    socket.once('timeout', () => { socket.destroy(); reject(Object.assign(new Error('timeout'), { code: `no answer within ${timeoutMs} ms` })); });
+    socket.once('error', reject);
+  }).catch((err: unknown) => { throw new AssayError('queue.unreachable', `cannot reach the job queue at ${redactUrl(url)}: ${reasonOf(err)}`); });
   const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: timeoutMs, retryStrategy: () => null, enableOfflineQueue: false });
   client.on('error', () => undefined);
   try {

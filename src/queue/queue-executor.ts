@@ -25,10 +25,10 @@ export interface QueueExecutorOptions {
   readonly store: string;
   /** The run's queue name (see runQueueName). */
   readonly name: string;
+  /** Redis unreachable this long during a search fails the pending trials. Default 10 000 ms. */
+  readonly lostAfterMs?: number;
 }
 
-/** Redis unreachable this long during a search fails the pending trials. */
-const LOST_MS = 10_000;
 const POLL_MS = 1_000;
 
 interface Pending {
@@ -45,6 +45,7 @@ function bounded(p: Promise<unknown>, ms = 3000): Promise<void> {
 
 export async function queueExecutor(ctx: ExecutorContext, opts: QueueExecutorOptions): Promise<TrialExecutor> {
   const shown = redactUrl(opts.url);
+  const LOST_MS = opts.lostAfterMs ?? 10_000;
   await probeQueue(opts.url);
   const store = await openArtifactStore(opts.store);
   const connection = connectionOptions(opts.url);
@@ -86,15 +87,19 @@ export async function queueExecutor(ctx: ExecutorContext, opts: QueueExecutorOpt
     if (p && typeof d === 'object' && d.record !== undefined && typeof d.of === 'number') ctx.onEpoch(p.index, d.record, d.of, p.fold);
   });
 
+  const pollOnce = async () => {
+    await client.set(aliveKey(opts.name), '1', 'PX', ALIVE_MS);
+    for (const id of [...pending.keys()]) {
+      const job = (await queue.getJob(id)) as Job | undefined;
+      if (job?.finishedOn === undefined) continue;
+      if (job.failedReason) settle(id, { reason: job.failedReason });
+      else settle(id, { value: job.returnvalue });
+    }
+  };
   const poll = async () => {
     try {
-      await client.set(aliveKey(opts.name), '1', 'PX', ALIVE_MS);
-      for (const id of [...pending.keys()]) {
-        const job = (await queue.getJob(id)) as Job | undefined;
-        if (job?.finishedOn === undefined) continue;
-        if (job.failedReason) settle(id, { reason: job.failedReason });
-        else settle(id, { value: job.returnvalue });
-      }
+      // NOTE: BullMQ's own connection waits for Redis forever; the poll must not.
+      await Promise.race([pollOnce(), new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 5 s')), 5000).unref())]);
       lastOk = performance.now();
     } catch (err) {
       if (performance.now() - lastOk > LOST_MS) fail(new AssayError('queue.lost', `lost the job queue at ${shown} for more than ${LOST_MS / 1000} s (${reasonOf(err)}); finished trials are cached, run again to resume`));
@@ -151,12 +156,17 @@ export async function queueExecutor(ctx: ExecutorContext, opts: QueueExecutorOpt
     async close() {
       closed = true;
       clearInterval(timer);
+      const wasLost = lostError?.code === 'queue.lost';
       fail(new AssayError('queue.closed', 'the job queue executor was closed before the trial finished'));
-      await bounded(client.zrem(REGISTRY_KEY, opts.name));
-      await bounded(client.del(aliveKey(opts.name)));
-      await bounded(queue.obliterate({ force: true }));
-      await bounded(events.close());
-      await bounded(queue.close());
+      // NOTE: each step bounded, so a lost Redis cannot hold the run's exit; once lost, no step
+      // waits for it at all (the queue's keys expire with their announcement, or stay for a look).
+      if (!wasLost) {
+        await bounded(Promise.all([client.zrem(REGISTRY_KEY, opts.name), client.del(aliveKey(opts.name)), queue.obliterate({ force: true })]));
+        await bounded(Promise.all([events.close(), queue.close()]), 2000);
+      }
+      // NOTE: a close that could not reach Redis leaves ioredis reconnecting, which would keep
+      // the process alive: disconnect for good.
+      await bounded(Promise.all([events.disconnect(), queue.disconnect()]), 1000);
       client.disconnect();
     },
   };

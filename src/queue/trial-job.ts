@@ -65,13 +65,16 @@ export function requirementsHere(backend: string): Requirements {
   return { assay: assayVersion(), backend, packages: Object.fromEntries(names.map((n) => [n, packageVersion(n)])) };
 }
 
-/** How `here` differs from `required`, one phrase each (empty when they match). */
-export function requirementDifferences(required: Requirements, here: Requirements): string[] {
+/**
+ * How `here` differs from `required`, one phrase each (empty when they match). A required
+ * package `here` does not list is looked up with `lookup`.
+ */
+export function requirementDifferences(required: Requirements, here: Requirements, lookup: (name: string) => string | null = packageVersion): string[] {
   const out: string[] = [];
   if (required.assay !== here.assay) out.push(`assay ${required.assay} required, ${here.assay} here`);
   if (required.backend !== here.backend) out.push(`backend ${required.backend} required, ${here.backend} here`);
   for (const [name, version] of Object.entries(required.packages)) {
-    const mine = here.packages[name] ?? null;
+    const mine = name in here.packages ? here.packages[name] ?? null : lookup(name);
     if (mine !== version) out.push(`${name} ${version ?? '(not installed)'} required, ${mine ?? '(not installed)'} here`);
   }
   return out;

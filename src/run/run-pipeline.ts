@@ -243,7 +243,9 @@ async function queueChoice(url: string, store: string | undefined, cacheRoot: st
   if (!store) throw new UsageError('--queue needs an artifact store that this machine and the workers share: --store URL or ASSAY_STORE (file:///shared/dir or s3://bucket/prefix)');
   await openArtifactStore(store);
   await probeQueue(url);
-  return { kind: 'queue', url, store, name: runQueueName(cacheRoot, id) };
+  // NOTE: ASSAY_QUEUE_TIMEOUT: seconds Redis may be unreachable mid-search before the run fails.
+  const timeout = Number(process.env.ASSAY_QUEUE_TIMEOUT);
+  return { kind: 'queue', url, store, name: runQueueName(cacheRoot, id), ...(timeout > 0 ? { lostAfterMs: timeout * 1000 } : {}) };
 }
 
 function countsText(inventory: { classes: readonly string[]; items: readonly { label: number }[] }, indices: readonly number[]): string {

@@ -17,7 +17,7 @@ export function trialWorkerScript(): string {
 export type ExecutorChoice =
   | { readonly kind: 'local' }
   /** BullMQ workers behind `url`, sharing the artifact store `store`; `name` is the run's queue. */
-  | { readonly kind: 'queue'; readonly url: string; readonly store: string; readonly name: string };
+  | { readonly kind: 'queue'; readonly url: string; readonly store: string; readonly name: string; readonly lostAfterMs?: number };
 
 export function createExecutor(choice: ExecutorChoice, ctx: ExecutorContext): Promise<TrialExecutor> {
   return match(choice)

@@ -25,7 +25,9 @@ Options:
   --queue URL        run the trials on \`assay worker\` processes behind this Redis
                      (redis://[:password@]host:6379; default $ASSAY_QUEUE); every other stage
                      runs here. Same keys and bit-identical results as a local run; where the
-                     trials ran is recorded in lock.json. Redis unreachable: exit 1, nothing run
+                     trials ran is recorded in lock.json. Redis unreachable: exit 1, nothing run;
+                     unreachable mid-search for $ASSAY_QUEUE_TIMEOUT s (default 10): the run fails,
+                     its finished trials cached
   --store URL        artifact store shared with the workers (default $ASSAY_STORE):
                      file:///shared/dir or s3://bucket/prefix (AWS_ENDPOINT_URL, AWS_REGION,
                      AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY as for any AWS tool)
