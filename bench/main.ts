@@ -1,9 +1,11 @@
 /**
- * `npm run bench [-- --json] [-- --only ingest,cache,cnn,seed]`: measured, not asserted.
+ * `npm run bench [-- --json] [-- --only ingest,cache,cnn,queue,seed]`: measured, not asserted.
  *
  * - ingest: decode + resize throughput on ../shared/data/concrete-crack (bench/ingest.ts);
  * - cache:  cold decode stage vs the cached re-read of the same stage;
  * - cnn:    training and inference images/s of the reference CNN per backend (bench/reference-cnn.ts);
+ * - queue:  per-trial overhead of the job queue against this process, and one search on 1 and 2
+ *           workers (bench/queue.ts; needs Redis: $ASSAY_TEST_REDIS_URL or redis-server);
  * - seed:   the seed protocol: pipelines/crack-seed.yaml on the real photos (160 negatives per
  *           positive for training), wall time to the best model and its hold-out F1, MCC, FNR.
  * Sections that need the real photos are skipped when they are absent.
@@ -44,6 +46,11 @@ if (only.has('cnn')) {
   log('\n## reference CNN (conv16-pool-conv32-pool-conv64-gap-dense1, batch 32)');
   const rate = (v: number) => v.toFixed(v < 10 ? 1 : 0).padStart(6);
   for (const r of rows) log(`  ${r.backend.padEnd(8)} ${r.input.padEnd(10)} train ${rate(r.trainImagesPerSecond)} images/s   infer ${rate(r.inferImagesPerSecond)} images/s`);
+}
+
+if (only.has('queue')) {
+  const { benchQueue } = await import('./queue.js');
+  results.queue = await benchQueue(log);
 }
 
 if (only.has('seed') && existsSync(DATA)) {
