@@ -60,7 +60,7 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
   const active = new Map<string, { job: Job; token: string | undefined }>();
   const byIndex = new Map<number, Job>();
   const pool = await WorkerPool.start({
-    size: opts.concurrency, script: opts.script, env: { ASSAY_BACKEND: info.name },
+    size: opts.concurrency, script: opts.script, env: { ASSAY_BACKEND: info.name }, ownProcessGroup: true,
     onEpoch: (index, record, of) => { void byIndex.get(index)?.updateProgress({ record, of }).catch(() => undefined); },
   });
   const client = plainClient(opts.url);
