@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { cacheGc, cacheStatus, defaultCacheDir, parseDuration, UsageError } from '../../index.js';
+import { cacheGc, cacheStatus, defaultCacheDir, parseDuration, pullRuns, pushRuns, UsageError } from '../../index.js';
 import { parse, RUN_DIR_HELP, RUN_DIR_OPTIONS } from '../args.js';
 import type { Command } from './index.js';
 
@@ -75,7 +75,6 @@ async function syncRuns(action: 'push' | 'pull', refs: string[], values: { json?
   const store = values.store ?? process.env.ASSAY_STORE;
   if (!store) throw new UsageError(`cache ${action} needs --store URL (or ASSAY_STORE)`);
   if (action === 'pull' && refs.length === 0) throw new UsageError('cache pull needs at least one RUN');
-  const { pushRuns, pullRuns } = await import('../../run/artifact-sync.js');
   const runsDir = path.resolve(values['runs-dir'] ?? 'runs');
   const done = await (action === 'push' ? pushRuns : pullRuns)({ runsDir, refs: refs.length > 0 ? refs : ['latest'], store });
   if (values.json) process.stdout.write(`${JSON.stringify(done)}\n`);

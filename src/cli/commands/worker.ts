@@ -1,6 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
-import { UsageError } from '../../index.js';
+import { startQueueWorker, UsageError } from '../../index.js';
 import { parse } from '../args.js';
 import type { Command } from './index.js';
 
@@ -49,11 +49,9 @@ running \`assay run\` must resolve too (it evaluates the hold-out with the same 
     const backend = values.backend ?? 'auto';
     if (!(BACKENDS as readonly string[]).includes(backend)) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, got ${backend}`);
     const cacheDir = path.resolve(values['cache-dir'] ?? process.env.ASSAY_WORKER_CACHE ?? path.join(os.homedir(), '.cache', 'assay', 'worker'));
-    const { startQueueWorker } = await import('../../queue/queue-worker.js');
-    const { trialWorkerScript } = await import('../../stages/trial-executors.js');
     const worker = await startQueueWorker({
       url, store, cacheDir, concurrency, backend: backend as (typeof BACKENDS)[number], lockMs: Math.round(lockSeconds * 1000),
-      script: trialWorkerScript(), log: (line) => process.stderr.write(`${line}\n`),
+      log: (line) => process.stderr.write(`${line}\n`),
     });
     let signals = 0;
     const onSignal = () => { signals++; worker.stop(signals === 1 ? 'finish' : 'release'); };
