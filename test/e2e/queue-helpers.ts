@@ -31,7 +31,7 @@ export function background(args: readonly string[], opts: { cwd: string; env?: R
   return {
     child,
     output: () => stderr,
-    waitFor: (pattern, ms = 60_000) => new Promise<void>((resolve, reject) => {
+    waitFor: (pattern, ms = 90_000) => new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no ${pattern} within ${ms} ms; stderr so far:\n${stderr}`)), ms);
       const check = () => {
         if (pattern.test(stderr)) { clearTimeout(timer); resolve(); return; }
