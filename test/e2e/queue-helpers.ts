@@ -45,7 +45,7 @@ export function background(args: readonly string[], opts: { cwd: string; env?: R
 
 /** `assay worker` on `url`, ready to serve. */
 export async function startWorker(url: string, store: string, cacheDir: string, cwd: string, extra: readonly string[] = []): Promise<Background> {
-  const w = background(['worker', '--queue', url, '--store', store, '--cache-dir', cacheDir, '--lock-seconds', '1', ...extra], { cwd });
+  const w = background(['worker', '--queue', url, '--store', store, '--cache-dir', cacheDir, '--lock-seconds', '2', ...extra], { cwd });
   await w.waitFor(/^worker \S+: backend/m);
   return w;
 }
