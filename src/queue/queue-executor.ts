@@ -55,10 +55,16 @@ export async function queueExecutor(ctx: ExecutorContext, opts: QueueExecutorOpt
   // NOTE: ioredis reports every failed reconnect as an 'error' event; the poll below decides
   // when the queue counts as lost, so these are only swallowed.
   for (const e of [queue, events, client] as { on(ev: 'error', f: () => void): unknown }[]) e.on('error', () => undefined);
-  await Promise.all([events.waitUntilReady(), client.connect()]);
-  const seq = await client.incr(`${REGISTRY_KEY}:seq`);
-  await client.zadd(REGISTRY_KEY, seq, opts.name);
-  await client.set(aliveKey(opts.name), '1', 'PX', ALIVE_MS);
+  try {
+    await Promise.all([events.waitUntilReady(), client.connect()]);
+    const seq = await client.incr(`${REGISTRY_KEY}:seq`);
+    await client.zadd(REGISTRY_KEY, seq, opts.name);
+    await client.set(aliveKey(opts.name), '1', 'PX', ALIVE_MS);
+  } catch (err) {
+    await bounded(Promise.all([events.disconnect(), queue.disconnect()]), 1000);
+    client.disconnect();
+    throw new AssayError('queue.unreachable', `cannot use the job queue at ${shown}: ${reasonOf(err)}`);
+  }
 
   const requires = requirementsHere(ctx.backend);
   const pending = new Map<string, Pending>();
