@@ -1,6 +1,7 @@
 /**
  * Trials on the job queue, end to end on loopback: a coordinator and two `assay worker`s give the
- * local run's keys, weights and predictions, and a worker SIGKILLed mid-trial loses nothing.
+ * local run's keys, weights and predictions, a worker sent SIGTERM mid-trial finishes it and exits
+ * 0, and a worker SIGKILLed mid-trial loses nothing.
  * Faults are in queue-faults.test.ts. Needs Redis: skipped with a message unless
  * ASSAY_TEST_REDIS_URL is set (.ci/run sets it).
  */
@@ -41,28 +42,30 @@ describe.skipIf(!REDIS)('trials on the job queue', () => {
   }, 120_000);
   afterAll(async () => { for (const d of dirs) await rm(d, { recursive: true, force: true }); });
 
-  it('coordinator + 2 workers: the local run\'s keys, weights and predictions; the lock says where, without the password', async () => {
+  it('coordinator + 2 workers: the local run\'s keys, weights and predictions; the lock says where, without the password; SIGTERM lets a trial finish', async () => {
     const cwd = await project();
     const store = pathToFileURL(path.join(cwd, 'store')).href;
     const workers = await Promise.all([1, 2].map((i) => startWorker(REDIS!, store, path.join(cwd, `w${i}`), cwd)));
-    const r = await assay(['run', 'p.yaml', '--json', '--queue', withPassword(REDIS!), '--store', store], { cwd });
-    expect(r.exitCode, r.stderr).toBe(0);
-    const queued = JSON.parse(r.stdout) as JsonRun;
+    const run = background(['run', 'p.yaml', '--json', '--queue', withPassword(REDIS!), '--store', store], { cwd });
+    // SIGTERM mid-trial: the worker takes no new trial, finishes this one, and exits 0.
+    await workers[0]!.waitFor(/^trial \d started/m);
+    workers[0]!.child.kill('SIGTERM');
+    const r = await run.child;
+    expect(r.exitCode, run.output()).toBe(0);
+    const queued = JSON.parse(String(r.stdout)) as JsonRun;
     await expectSameRun(local, queued);
     const lockText = await readFile(path.join(queued.dir, 'lock.json'), 'utf8');
     expect(lockText).not.toContain('hunter2');
-    expect(r.stderr).not.toContain('hunter2');
+    expect(run.output()).not.toContain('hunter2');
     const placed = (JSON.parse(lockText) as Lock).execution!.trials;
     expect(placed.executor).toBe('queue');
     expect(placed.queue).toBe(withPassword(REDIS!).replace('hunter2', '***'));
     expect(placed.trials!.map((t) => t.index)).toEqual([0, 1]);
-    // SIGTERM: no trial in progress, so each worker exits 0 at once.
-    for (const w of workers) w.child.kill('SIGTERM');
-    for (const w of workers) {
-      const done = await w.child;
-      expect(done.exitCode, w.output()).toBe(0);
-      expect(w.output()).toMatch(/^trial \d started/m);
-    }
+    const stopped = await workers[0]!.child;
+    expect(stopped.exitCode, workers[0]!.output()).toBe(0);
+    expect(workers[0]!.output()).toMatch(/stopping: finishing 1 trial\(s\) in progress[\s\S]*^trial \d f1 /m);
+    workers[1]!.child.kill('SIGTERM');
+    expect((await workers[1]!.child).exitCode, workers[1]!.output()).toBe(0);
   }, 120_000);
 
   it('a worker SIGKILLed mid-trial: the stalled trial goes to another worker, results bit-identical', async () => {
