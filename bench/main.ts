@@ -1,11 +1,13 @@
 /**
- * `npm run bench [-- --json] [-- --only ingest,cache,cnn,seed]`: measured, not asserted.
+ * `npm run bench [-- --json] [-- --only ingest,cache,cnn,queue,seed]`: measured, not asserted.
  *
  * - ingest: decode + resize throughput on ../shared/data/concrete-crack (bench/ingest.ts);
  * - cache:  cold decode stage vs the cached re-read of the same stage;
  * - cnn:    training and inference images/s of the reference CNN per backend (bench/reference-cnn.ts);
  * - ui:     `assay ui` over 1,000 generated runs: reading the runs folder, and the runs table in
  *           Chromium from navigation to shown (bench/ui.ts);
+ * - queue:  per-trial overhead of the job queue against this process, and one search on 1 and 2
+ *           workers (bench/queue.ts; needs Redis: $ASSAY_TEST_REDIS_URL or redis-server);
  * - seed:   the seed protocol: pipelines/crack-seed.yaml on the real photos (160 negatives per
  *           positive for training), wall time to the best model and its hold-out F1, MCC, FNR.
  * Sections that need the real photos are skipped when they are absent.
@@ -56,6 +58,11 @@ if (only.has('ui')) {
   log(`  runs folder read: first ${r.indexColdMs} ms, with the row cache warm ${r.indexWarmMs} ms (${(r.apiBytes / 1024).toFixed(0)} KiB of rows)`);
   if (r.browser) log(`  runs table shown in Chromium: first load ${r.browser.firstLoadMs} ms, reloads ${r.browser.reloadMs.join(' / ')} ms`);
   else log('  (no Chromium or no dist/ui-app: browser timing skipped)');
+}
+
+if (only.has('queue')) {
+  const { benchQueue } = await import('./queue.js');
+  results.queue = await benchQueue(log);
 }
 
 if (only.has('seed') && existsSync(DATA)) {

@@ -53,3 +53,22 @@ export async function predictFiles(opts: PredictOptions): Promise<PredictResult>
 // `assay ui`: the web app over the runs folder, and its static export (src/ui/).
 export { startUiServer, type UiServer, type UiServerOptions } from './ui/server.js';
 export { exportSite as exportUiSite, type ExportResult } from './ui/export.js';
+// Trials on other machines and runs shared between them (src/queue/, src/run/artifact-sync.ts).
+export type { QueueWorkerOptions, QueueWorker } from './queue/queue-worker.js';
+export type { SyncedRun } from './run/artifact-sync.js';
+
+/** Serve trial jobs from a job queue (for `assay worker`); loads BullMQ and tfjs. */
+export async function startQueueWorker(opts: Omit<import('./queue/queue-worker.js').QueueWorkerOptions, 'script'>) {
+  const [{ startQueueWorker: start }, { trialWorkerScript }] = await Promise.all([import('./queue/queue-worker.js'), import('./stages/trial-executors.js')]);
+  return start({ ...opts, script: trialWorkerScript() });
+}
+
+/** Copy finished run folders to the artifact store (`assay cache push`). */
+export async function pushRuns(...args: Parameters<typeof import('./run/artifact-sync.js').pushRuns>) {
+  return (await import('./run/artifact-sync.js')).pushRuns(...args);
+}
+
+/** Copy run folders from the artifact store, verified (`assay cache pull`). */
+export async function pullRuns(...args: Parameters<typeof import('./run/artifact-sync.js').pullRuns>) {
+  return (await import('./run/artifact-sync.js')).pullRuns(...args);
+}

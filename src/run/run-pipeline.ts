@@ -16,6 +16,9 @@ import { availableCounts } from '../data/partition/index.js';
 import { planSteps } from '../features/steps.js';
 import { initBackend, type BackendInfo } from '../learn/backend/backend.js';
 import { StageCache, defaultCacheDir } from '../store/cache.js';
+import { openArtifactStore } from '../store/artifact-store.js';
+import type { TrialPlacement } from '../learn/search/executor.js';
+import type { ExecutorChoice } from '../stages/trial-executors.js';
 import { sha256 } from '../store/fingerprint.js';
 import { createRunFolder, labelProblem, newRunId, type RunId } from '../store/run-folder.js';
 import { packageVersion, assayVersion } from '../store/environment.js';
@@ -61,6 +64,13 @@ export interface RunOptions {
    * itself); for tests and tools that pin them.
    */
   readonly versions?: Readonly<Record<string, string>>;
+  /**
+   * Run the trials on a job queue (a Redis URL, see `assay worker`) instead of this machine;
+   * the other stages run here. Needs `store`. Never changes a key or a result.
+   */
+  readonly queue?: string;
+  /** Artifact store URL (file:///dir, s3://bucket/prefix) shared with the queue's workers. */
+  readonly store?: string;
 }
 
 /** The installed version of `name` (`assay` for assay itself), or `absent`; memoized. */
@@ -107,6 +117,9 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     warn: (m) => progress.line(`warning: ${m}`),
     ref: { runsDir, name: spec.name, run: id },
   });
+  // NOTE: the queue is checked before anything starts: an unreachable Redis leaves no run folder
+  // and no trace in the cache.
+  const executor = opts.queue ? await queueChoice(opts.queue, opts.store, cache.root, id) : { kind: 'local' as const };
   // NOTE: the cache is opened (marked, this run registered) before the run folder exists, so a
   // cache folder that is also the runs folder is marked while it is still empty.
   await cache.open();
@@ -118,8 +131,9 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     cache, noCache: opts.noCache ?? false, progress, cwd, packageVersion: versionLookup(opts.versions), transient: new Set(),
   };
   const stages: StageRecord[] = [];
+  const execution: { trials?: TrialPlacement } = {};
   const base = {
-    id, dir, file: opts.file, text: loaded.text, resolved: loaded.resolved, overrides: opts.overrides ?? [], createdAt, spec, runsDir,
+    id, dir, file: opts.file, text: loaded.text, resolved: loaded.resolved, overrides: opts.overrides ?? [], createdAt, spec, runsDir, execution,
     ...(opts.label !== undefined ? { label: opts.label } : {}), ...(opts.note !== undefined ? { note: opts.note } : {}),
   };
   let backend: BackendInfo | null = null;
@@ -194,6 +208,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     const search = await runStage(searchStage, {
       spec, classes: inventory.classes, positive: inventory.positive, features: features.output.folds, resampled: resample.output.folds,
       backend: backend.name, upstream: { features: features.record.key, resample: resample.record.key },
+      executor, onPlacement: (p) => { execution.trials = p; },
       // NOTE: objective.prevalence: source tunes for the source's mix: usable items before hold-out and sampling.
       sourceCounts: { positives: beforeHoldout[inventory.positive]!, negatives: beforeHoldout.reduce((a, b) => a + b, 0) - beforeHoldout[inventory.positive]! },
     }, ctx, (o) => `${o.used.trials} trials${o.reused ? ` (${o.reused} reused)` : ''}, best #${o.best.index + 1} ${spec.objective.metric} ${o.best.score.toFixed(4)} on validation${folds > 1 ? ` (${folds} folds, out of fold)` : ''}, stopped by ${o.stoppedBy}`);
@@ -224,6 +239,18 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
   }
+}
+
+/** The queue executor for this run, after checking the URLs and that Redis answers. */
+async function queueChoice(url: string, store: string | undefined, cacheRoot: string, id: RunId): Promise<ExecutorChoice> {
+  const { checkQueueUrl, probeQueue, runQueueName } = await import('../queue/connection.js');
+  checkQueueUrl(url);
+  if (!store) throw new UsageError('--queue needs an artifact store that this machine and the workers share: --store URL or ASSAY_STORE (file:///shared/dir or s3://bucket/prefix)');
+  await openArtifactStore(store);
+  await probeQueue(url);
+  // NOTE: ASSAY_QUEUE_TIMEOUT: seconds Redis may be unreachable mid-search before the run fails.
+  const timeout = Number(process.env.ASSAY_QUEUE_TIMEOUT);
+  return { kind: 'queue', url, store, name: runQueueName(cacheRoot, id), ...(timeout > 0 ? { lostAfterMs: timeout * 1000 } : {}) };
 }
 
 function countsText(inventory: { classes: readonly string[]; items: readonly { label: number }[] }, indices: readonly number[]): string {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Inventory } from '../core/data.js';
 import type { PipelineSpec } from '../core/spec.js';
 import type { BackendInfo } from '../learn/backend/backend.js';
+import type { TrialPlacement } from '../learn/search/executor.js';
 import { planSteps } from '../features/steps.js';
 import { csvCell } from '../data/sources/csv-table.js';
 import { environment, gitState } from '../store/environment.js';
@@ -43,6 +44,8 @@ export interface RunBase {
   readonly note?: string;
   /** The runs folder this run is written under (for the hold-out ledger). */
   readonly runsDir: string;
+  /** Where the trials ran (set once the search executed; absent when it was cached). Never part of a key. */
+  readonly execution?: { readonly trials?: TrialPlacement };
 }
 
 export interface RunRecord extends RunBase {
@@ -97,6 +100,7 @@ async function lockBase(run: RunBase) {
     pipeline: run.resolved,
     stages: run.stages.map((s) => ({ name: s.name, key: s.key, cached: s.cached, ...(s.stored ? {} : { stored: false }), seconds: round(s.seconds, 3), summary: s.summary, fingerprint: s.fingerprint })),
     backend: run.backend,
+    ...(run.execution?.trials ? { execution: run.execution } : {}),
     environment: environment(),
     git: await gitState(run.file),
   };

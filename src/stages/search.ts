@@ -9,24 +9,22 @@
  * out-of-fold predictions. Its cache entry holds the k models as `model/fold-<f>/`; a single
  * fold keeps the `model/` layout, keys and results it always had.
  */
-import { existsSync } from 'node:fs';
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { Rng } from '../core/rng.js';
 import { MINIMIZED_METRICS, type PipelineSpec } from '../core/spec.js';
 import { aggregateFolds, foldSeed } from '../learn/fold-aggregate.js';
 import { binaryCounts, objectiveKey, prevalenceNegativeWeight, targetShare, type BinaryCounts } from '../evaluate/prevalence.js';
 import type { EpochRecord, TrialData, TrialRequest, TrialResult } from '../learn/protocol.js';
-import { runTrialInProcess } from '../learn/run-trial.js';
 import { runSearch, type SearchOutcome, type TrialPlan } from '../learn/search/run-search.js';
-import { WorkerPool } from '../learn/search/worker-pool.js';
+import type { TrialPlacement } from '../learn/search/executor.js';
 import { cacheKey, fingerprintRecord, type CacheKey } from '../store/fingerprint.js';
 import { readTensor } from '../store/tensor-file.js';
 import type { ResampledFold } from './resample.js';
 import type { FoldTensors } from './features.js';
 import { keyVersions, tensorPackages, type StageContext, type StageDef } from './stage.js';
+import { createExecutor, type ExecutorChoice } from './trial-executors.js';
 
 /** Bump when training or a model family changes what a trial produces. */
 export const TRIAL_CODE_VERSION = 2;
@@ -47,6 +45,10 @@ export interface SearchInput {
    * for `objective.prevalence: source`; not needed otherwise.
    */
   readonly sourceCounts?: BinaryCounts;
+  /** Where trials run (default: this machine). Never part of a key. */
+  readonly executor?: ExecutorChoice;
+  /** Told where this run's trials ran (only when the search executes), for the lock. */
+  readonly onPlacement?: (placement: TrialPlacement) => void;
 }
 
 export interface SearchOutput extends Omit<SearchOutcome, 'best'> {
@@ -80,12 +82,7 @@ interface SearchMeta {
   readonly negativeWeights?: readonly number[];
 }
 
-/** The trial worker entry: compiled JS next to this build, or the TypeScript source under tsx. */
-export function trialWorkerScript(): string {
-  const js = fileURLToPath(new URL('../learn/trial-worker.js', import.meta.url));
-  if (existsSync(js)) return js;
-  return fileURLToPath(new URL('../learn/trial-worker.ts', import.meta.url));
-}
+export { trialWorkerScript } from './trial-executors.js';
 
 function trialRecord(input: SearchInput, plan: TrialPlan, negativeWeights: readonly number[], versions: Readonly<Record<string, string>>) {
   const { spec } = input;
@@ -179,12 +176,12 @@ export const searchStage: StageDef<SearchInput, SearchOutput, SearchMeta> = {
       const shown = fold === undefined || k === 1 ? '' : ` fold ${fold + 1}/${k}`;
       ctx.progress.tick(index, planned, `trial ${index + 1}/${planned}${shown} epoch ${r.epoch}/${of} ${spec.objective.metric} ${r.valObjective.toFixed(3)}${best ? `  best ${best.score.toFixed(3)}` : ''}${timeLeft()}`);
     };
-    const pool = spec.search.parallel > 1
-      ? await WorkerPool.start({ size: spec.search.parallel, script: trialWorkerScript(), env: { ASSAY_BACKEND: input.backend }, onEpoch })
-      : null;
+    const executor = await createExecutor(input.executor ?? { kind: 'local' }, {
+      parallel: spec.search.parallel, backend: input.backend, onEpoch: (i, r, of, f) => onEpoch(i, r, of, f < 0 ? undefined : f),
+    });
     try {
-      // NOTE: one call per trial; runSearch keeps up to `parallel` in flight, and the pool queues
-      // concurrent `run` calls (and a trial's k fold requests) over its workers.
+      // NOTE: one call per trial; runSearch keeps up to `parallel` in flight, and the executor
+      // queues concurrent `run` calls (and a trial's k fold requests) over its workers.
       const execute = async (plan: TrialPlan): Promise<TrialResult> => {
         const record = trialRecord(input, plan, negativeWeights, versions);
         const key = cacheKey(record);
@@ -204,9 +201,7 @@ export const searchStage: StageDef<SearchInput, SearchOutput, SearchMeta> = {
           seed: foldSeed(plan.seed, f), data: d, peers: plan.peers, pruning: spec.search.pruning,
           modelDir: k === 1 ? modelDir : path.join(modelDir, `fold-${f}`), backend: input.backend, deadline,
         }));
-        const results: TrialResult[] = [];
-        if (pool) results.push(...await pool.run(reqs));
-        else for (const [f, req] of reqs.entries()) results.push(await runTrialInProcess(req, { onEpoch: (r, of) => onEpoch(req.index, r, of, f) }));
+        const results = await executor.run(reqs);
         const result = k === 1 ? results[0]! : aggregateFolds(results, valLabels, spec.objective, negativeWeights);
         // A trial cut short by the time budget is kept for this run but never cached: without
         // the deadline it would have trained longer.
@@ -261,7 +256,8 @@ export const searchStage: StageDef<SearchInput, SearchOutput, SearchMeta> = {
         ...(weighted ? { prevalence: share, negativeWeights } : {}),
       };
     } finally {
-      await pool?.close();
+      input.onPlacement?.(executor.placement());
+      await executor.close();
     }
   },
   async load(dir, meta, input) {

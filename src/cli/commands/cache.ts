@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { cacheGc, cacheStatus, defaultCacheDir, parseDuration, UsageError } from '../../index.js';
+import { cacheGc, cacheStatus, defaultCacheDir, parseDuration, pullRuns, pushRuns, UsageError } from '../../index.js';
 import { parse, RUN_DIR_HELP, RUN_DIR_OPTIONS } from '../args.js';
 import type { Command } from './index.js';
 
@@ -7,8 +7,10 @@ const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
 
 export const cacheCommand: Command = {
   name: 'cache',
-  summary: 'show the stage cache (status) or remove entries no run uses (gc)',
+  summary: 'show the stage cache (status), remove entries no run uses (gc), share runs (push/pull)',
   help: `Usage: assay cache status|gc [--dry-run] [--older-than AGE] [--json]
+       assay cache push [RUN...] [--store URL]
+       assay cache pull RUN... [--store URL]
 
   status   entries and size per stage
   gc       remove the cache entries that no run uses. It only touches a folder marked as an
@@ -16,14 +18,23 @@ export const cacheCommand: Command = {
            entries (<stage>/<xx>/<key>/ with a manifest), and keeps every entry a run refers to:
            each run registers its keys inside the cache, so the runs of every repository
            sharing the cache count, as long as their run folders exist.
+  push     copy finished runs' folders (model, predictions, gallery, reports, lock) to the
+           artifact store, by content hash (default RUN: latest)
+  pull     copy runs from the store into runs/<name>/<run-id>/, every file verified; a local
+           file that differs is left alone and reported. Then predict, diff and
+           rerun --check work on a run made elsewhere
 Options:
   --dry-run          list what gc would remove; remove nothing
   --older-than AGE   remove only entries not used for AGE (e.g. 30d, 12h, 90m)
   --json             machine-readable output
+  --store URL        artifact store for push/pull: file:///shared/dir or s3://bucket/prefix
+                     (default $ASSAY_STORE; S3 settings from the standard AWS_* variables)
 ${RUN_DIR_HELP}
 `,
   async run(argv) {
-    const { values, positionals } = parse(argv, { json: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, 'older-than': { type: 'string' }, ...RUN_DIR_OPTIONS }, { positionals: [1, 1] });
+    const { values, positionals } = parse(argv, { json: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, 'older-than': { type: 'string' }, store: { type: 'string' }, ...RUN_DIR_OPTIONS }, { positionals: [1, Infinity] });
+    if (positionals[0] === 'push' || positionals[0] === 'pull') return syncRuns(positionals[0], positionals.slice(1), values);
+    if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}" (see --help)`);
     const runsDir = path.resolve(values['runs-dir'] ?? 'runs');
     const cacheDir = values['cache-dir'] ? path.resolve(values['cache-dir']) : defaultCacheDir(runsDir);
     if (positionals[0] === 'status') {
@@ -56,6 +67,17 @@ ${RUN_DIR_HELP}
       if (r.tmp) process.stdout.write(`${verb} ${r.tmp} temporary folders over a day old\n`);
       return 0;
     }
-    throw new UsageError(`unknown cache action "${positionals[0]}": use status or gc`);
+    throw new UsageError(`unknown cache action "${positionals[0]}": use status, gc, push or pull`);
   },
 };
+
+async function syncRuns(action: 'push' | 'pull', refs: string[], values: { json?: boolean; store?: string; 'runs-dir'?: string }): Promise<number> {
+  const store = values.store ?? process.env.ASSAY_STORE;
+  if (!store) throw new UsageError(`cache ${action} needs --store URL (or ASSAY_STORE)`);
+  if (action === 'pull' && refs.length === 0) throw new UsageError('cache pull needs at least one RUN');
+  const runsDir = path.resolve(values['runs-dir'] ?? 'runs');
+  const done = await (action === 'push' ? pushRuns : pullRuns)({ runsDir, refs: refs.length > 0 ? refs : ['latest'], store });
+  if (values.json) process.stdout.write(`${JSON.stringify(done)}\n`);
+  else for (const r of done) process.stdout.write(`${action === 'push' ? 'pushed' : 'pulled'} ${r.run}: ${r.files} files, ${mib(r.bytes)} (${r.moved} ${action === 'push' ? 'new in the store' : 'written here'})  ${path.relative(process.cwd(), r.dir) || '.'}\n`);
+  return 0;
+}

@@ -10,6 +10,7 @@ import { diffCommand } from './diff.js';
 import { rerunCommand } from './rerun.js';
 import { predictCommand } from './predict.js';
 import { uiCommand } from './ui.js';
+import { workerCommand } from './worker.js';
 
 export interface Command {
   readonly name: string;
@@ -19,5 +20,5 @@ export interface Command {
 }
 
 export const COMMANDS: Readonly<Record<string, Command>> = Object.fromEntries(
-  [validateCommand, runCommand, runsCommand, showCommand, explainCommand, cacheCommand, doctorCommand, synthCommand, diffCommand, rerunCommand, predictCommand, uiCommand].map((c) => [c.name, c]),
+  [validateCommand, runCommand, runsCommand, showCommand, explainCommand, cacheCommand, doctorCommand, synthCommand, diffCommand, rerunCommand, predictCommand, workerCommand, uiCommand].map((c) => [c.name, c]),
 );

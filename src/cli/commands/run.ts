@@ -6,7 +6,7 @@ import type { Command } from './index.js';
 export const runCommand: Command = {
   name: 'run',
   summary: 'validate and run a pipeline into a new run folder',
-  help: `Usage: assay run FILE [--set path=value]... [--name NAME] [--note TEXT] [--no-cache] [--json]
+  help: `Usage: assay run FILE [--set path=value]... [--name NAME] [--note TEXT] [--no-cache] [--json] [--queue URL --store URL]
 
 Validates FILE (and never starts work on an invalid pipeline), then runs its stages:
 ingest, decode, holdout, sample, split, features, resample, search, evaluate, and writes
@@ -22,10 +22,19 @@ Options:
   --note TEXT        a note kept with the run (note.md); edit later with \`assay runs note\`
   --no-cache         recompute every stage (and replace its cache entry)
   --json             print one JSON object {run, dir, metrics} on stdout; progress stays on stderr
+  --queue URL        run the trials on \`assay worker\` processes behind this Redis
+                     (redis://[:password@]host:6379; default $ASSAY_QUEUE); every other stage
+                     runs here. Same keys and bit-identical results as a local run; where the
+                     trials ran is recorded in lock.json. Redis unreachable: exit 1, nothing run;
+                     unreachable mid-search for $ASSAY_QUEUE_TIMEOUT s (default 10): the run fails,
+                     its finished trials cached
+  --store URL        artifact store shared with the workers (default $ASSAY_STORE):
+                     file:///shared/dir or s3://bucket/prefix (AWS_ENDPOINT_URL, AWS_REGION,
+                     AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY as for any AWS tool)
 ${RUN_DIR_HELP}
 `,
   async run(argv) {
-    const { values, positionals } = parse(argv, { set: { type: 'string', multiple: true }, name: { type: 'string' }, note: { type: 'string' }, 'no-cache': { type: 'boolean' }, json: { type: 'boolean' }, ...RUN_DIR_OPTIONS }, { positionals: [1, 1] });
+    const { values, positionals } = parse(argv, { set: { type: 'string', multiple: true }, name: { type: 'string' }, note: { type: 'string' }, 'no-cache': { type: 'boolean' }, json: { type: 'boolean' }, queue: { type: 'string' }, store: { type: 'string' }, ...RUN_DIR_OPTIONS }, { positionals: [1, 1] });
     const result = await runPipeline({
       file: positionals[0]!,
       overrides: values.set ?? [],
@@ -35,6 +44,8 @@ ${RUN_DIR_HELP}
       handleSignals: true,
       label: values.name,
       note: values.note,
+      queue: values.queue ?? (process.env.ASSAY_QUEUE || undefined),
+      store: values.store ?? (process.env.ASSAY_STORE || undefined),
     });
     if (values.json) {
       process.stdout.write(`${JSON.stringify({ run: result.id, dir: result.dir, metrics: result.metrics })}\n`);

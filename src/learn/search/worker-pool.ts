@@ -24,6 +24,11 @@ export interface WorkerPoolOptions {
   readonly readyTimeoutMs?: number;
   /** How long `close` waits for a worker to exit after `exit` before killing it. Default 2 000 ms. */
   readonly graceMs?: number;
+  /**
+   * Start the workers in their own process group, so a terminal's Ctrl-C reaches only this
+   * process, which decides what happens to the trials (`assay worker` lets them finish).
+   */
+  readonly ownProcessGroup?: boolean;
 }
 
 interface Job {
@@ -164,7 +169,7 @@ export class WorkerPool {
   private spawn(): Promise<Worker> {
     const script = this.opts.script;
     const args = [...(script.endsWith('.ts') || script.endsWith('.mts') ? ['--import', import.meta.resolve('tsx')] : []), script];
-    const proc = execa('node', args, { ...SPAWN_OPTIONS, env: this.opts.env ?? {} });
+    const proc = execa('node', args, { ...SPAWN_OPTIONS, env: this.opts.env ?? {}, detached: this.opts.ownProcessGroup ?? false });
     let onClose!: () => void;
     const w: Worker = { proc, stderr: '', job: null, alive: true, closed: new Promise<void>((r) => { onClose = r; }) };
     proc.stderr?.setEncoding('utf8');
