@@ -3,6 +3,8 @@
  * The result is what a run's lock records: the pipeline exactly as it ran, nothing implicit.
  * Defaults here and the `default` annotations in the schema must agree (test/unit/config/drift.test.ts).
  */
+import type { FeatureKind } from '../core/spec.js';
+import { STEP_KINDS } from '../features/kinds/registry.js';
 
 /** A map in the YAML-language form. */
 export type YamlMap = Record<string, unknown>;
@@ -91,21 +93,10 @@ function split(v: unknown): YamlMap {
   return defined({ validation: s['validation'] ?? DEFAULT_SPLIT.validation, ...common });
 }
 
-/** Step defaults by kind; `{}` or null parameters become the full parameter map. */
-const STEP_DEFAULTS: Readonly<Record<string, YamlMap>> = {
-  resize: { fit: 'fill' },
-  'center-crop': {},
-  crop: {},
-  grayscale: {},
-  normalize: { method: 'standard' },
-  identity: {},
-  edges: { method: 'sobel', mode: 'append' },
-  augment: { 'flip-horizontal': false, 'flip-vertical': false, rotate90: false, brightness: 0, contrast: 0, translate: 0 },
-};
-
+/** `{}` or null step parameters become the kind's full parameter map (its module's defaults). */
 function step(s: unknown): YamlMap {
   const [kind, params] = Object.entries(map(s))[0]!;
-  return { [kind]: { ...STEP_DEFAULTS[kind], ...map(params) } };
+  return { [kind]: { ...STEP_KINDS[kind as FeatureKind]?.defaults, ...map(params) } };
 }
 
 function resample(r: YamlMap): YamlMap {

@@ -4,9 +4,10 @@
  */
 import { match } from 'ts-pattern';
 import type {
-  AugmentSpec, ClassName, DataSpec, FamilyName, FeatureKind, FeatureStep, GroupBy, HoldoutSpec, MetricName, ModelSpec,
+  ClassName, DataSpec, FamilyName, FeatureKind, FeatureStep, GroupBy, HoldoutSpec, MetricName, ModelSpec,
   ObjectiveSpec, ParamValue, PipelineSpec, PrevalenceSpec, ResampleSpec, SamplingSpec, SpaceParam, SplitSpec, ThresholdSpec, Comparison, SearchSpec,
 } from '../core/spec.js';
+import { STEP_KINDS } from '../features/kinds/registry.js';
 import { withDefaults, type YamlMap } from './defaults.js';
 
 type Counts = Readonly<Record<ClassName, number>>;
@@ -103,28 +104,7 @@ function split(s: YamlMap): SplitSpec {
 
 function step(v: unknown): FeatureStep {
   const [kind, raw] = Object.entries(m(v))[0]!;
-  const p = m(raw);
-  const n = (k: string): number => p[k] as number;
-  return match(kind as FeatureKind)
-    .with('resize', (): FeatureStep => ({ kind: 'resize', width: n('width'), height: n('height'), fit: p['fit'] as 'fill' | 'contain' | 'cover' }))
-    .with('center-crop', (): FeatureStep => ({
-      kind: 'center-crop',
-      size: p['fraction'] !== undefined ? { kind: 'fraction', fraction: n('fraction') } : { kind: 'pixels', width: n('width'), height: n('height') },
-    }))
-    .with('crop', (): FeatureStep => ({ kind: 'crop', left: n('left'), top: n('top'), width: n('width'), height: n('height') }))
-    .with('grayscale', (): FeatureStep => ({ kind: 'grayscale' }))
-    .with('normalize', (): FeatureStep => ({ kind: 'normalize', method: p['method'] as 'standard' | 'min-max' }))
-    .with('identity', (): FeatureStep => ({ kind: 'identity' }))
-    .with('edges', (): FeatureStep => ({ kind: 'edges', method: 'sobel', mode: p['mode'] as 'append' | 'replace' }))
-    .with('augment', (): FeatureStep => ({ kind: 'augment', augment: augment(p) }))
-    .exhaustive();
-}
-
-function augment(p: YamlMap): AugmentSpec {
-  return {
-    flipHorizontal: p['flip-horizontal'] as boolean, flipVertical: p['flip-vertical'] as boolean, rotate90: p['rotate90'] as boolean,
-    brightness: p['brightness'] as number, contrast: p['contrast'] as number, translate: p['translate'] as number,
-  };
+  return STEP_KINDS[kind as FeatureKind].fromYaml(m(raw));
 }
 
 function resample(r: YamlMap): ResampleSpec {

@@ -178,13 +178,8 @@ export type MetricName =
   | 'accuracy' | 'precision' | 'recall' | 'specificity' | 'f1' | 'fbeta' | 'mcc' | 'balanced-accuracy'
   | 'fnr' | 'fpr' | 'pr-auc' | 'roc-auc' | 'log-loss';
 
-export const METRIC_NAMES: readonly MetricName[] = [
-  'accuracy', 'precision', 'recall', 'specificity', 'f1', 'fbeta', 'mcc', 'balanced-accuracy',
-  'fnr', 'fpr', 'pr-auc', 'roc-auc', 'log-loss',
-];
-
-/** Metrics where smaller is better. */
-export const MINIMIZED_METRICS: ReadonlySet<MetricName> = new Set<MetricName>(['fnr', 'fpr', 'log-loss']);
+// NOTE: what each metric is (direction, threshold-free, how it is computed) lives in its module
+// under evaluate/metric-kinds/; METRIC_NAMES and MINIMIZED_METRICS are derived there.
 
 export type Comparison = '>=' | '<=' | '>' | '<';
 

@@ -7,7 +7,9 @@
 import type { MetricName } from '../core/spec.js';
 import type { Rng } from '../core/rng.js';
 import { confusionMetric, isThresholdMetric, metricValue } from './metrics.js';
-import { averagePrecision, checkBinaryInputs, descendingOrder, logLoss, rocAuc } from './ranking.js';
+import type { FromScores } from './metric-kinds/kind.js';
+import { METRIC_KINDS } from './metric-kinds/registry.js';
+import { checkBinaryInputs, descendingOrder } from './ranking.js';
 
 export interface BootstrapOptions {
   /** Number of resamples (integer >= 1). */
@@ -76,9 +78,9 @@ function weightedMetric(metric: MetricName, probs: ArrayLike<number>, labels01: 
       return confusionMetric(metric, { tn: counts[0]!, fp: counts[1]!, fn: counts[2]!, tp: counts[3]! }, beta);
     };
   }
-  if (metric === 'log-loss') return (w) => logLoss(probs, labels01, w);
+  const scores = METRIC_KINDS[metric].binary as FromScores;
   const order = descendingOrder(probs);
-  return metric === 'pr-auc' ? (w) => averagePrecision(probs, labels01, order, w) : (w) => rocAuc(probs, labels01, order, w);
+  return (w) => scores.compute(probs, labels01, order, w);
 }
 
 function checkOptions(opts: BootstrapOptions): { level: number; stratified: boolean; beta: number } {

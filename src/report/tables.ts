@@ -1,7 +1,7 @@
 /**
  * The report's tables as plain text cells; the Markdown and HTML renderers escape and lay them out.
  */
-import { METRIC_NAMES } from '../core/spec.js';
+import { METRIC_NAMES } from '../evaluate/metric-kinds/registry.js';
 import type { ReportInput } from './model.js';
 import { count, duration, num, paramsText, type ReportSummary } from './summary.js';
 

@@ -7,7 +7,8 @@
 import path from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
-import { METRIC_NAMES, type MetricName } from '../core/spec.js';
+import type { MetricName } from '../core/spec.js';
+import { METRIC_NAMES } from '../evaluate/metric-kinds/registry.js';
 import { pairedBootstrapDelta } from '../evaluate/bootstrap.js';
 import { isMinimized } from '../evaluate/metrics.js';
 import { explainDifference } from '../store/fingerprint.js';
