@@ -53,7 +53,7 @@ export function withDefaults(document: unknown): YamlMap {
     features: ((d['features'] ?? []) as unknown[]).map(step),
     resample: resample(map(d['resample'] ?? { method: 'none' })),
     model: model(map(d['model'])),
-    objective: { metric: objective['metric'] ?? 'f1', beta: objective['beta'] ?? 1, threshold: objective['threshold'] ?? 'tune', prevalence: objective['prevalence'] ?? 'sample' },
+    objective: { metric: objective['metric'] ?? defaultMetric(map(d['data'])), beta: objective['beta'] ?? 1, threshold: objective['threshold'] ?? 'tune', prevalence: objective['prevalence'] ?? 'sample' },
     search: defined({
       strategy: search['strategy'] ?? 'bayesian',
       trials,
@@ -66,6 +66,11 @@ export function withDefaults(document: unknown): YamlMap {
   });
 }
 
+/** f1 for a binary problem; macro-f1 when data.positive is left out (multi-class; synthetic data always names one). */
+function defaultMetric(d: YamlMap): string {
+  return d['positive'] === undefined && d['source'] !== 'synthetic-cracks' ? 'macro-f1' : 'f1';
+}
+
 function data(d: YamlMap): YamlMap {
   const common = { 'on-error': d['on-error'] ?? 'fail', duplicates: d['duplicates'] ?? 'report' };
   switch (d['source']) {
@@ -74,7 +79,7 @@ function data(d: YamlMap): YamlMap {
     case 'csv':
       return defined({ source: d['source'], path: d['path'], label: d['label'], image: d['image'], columns: d['columns'] ?? [], classes: d['classes'], positive: d['positive'], ...common });
     default:
-      return { source: d['source'], path: d['path'], classes: d['classes'], positive: d['positive'], ...common };
+      return defined({ source: d['source'], path: d['path'], classes: d['classes'], positive: d['positive'], ...common });
   }
 }
 

@@ -7,6 +7,7 @@ import type { MetricName } from '../core/spec.js';
 import { METRIC_KINDS, MINIMIZED_METRICS, THRESHOLD_FREE_METRICS } from '../evaluate/metric-kinds/registry.js';
 import { FAMILY_PARAMS, type ParamDef } from '../learn/families/params.js';
 import { didYouMean } from './did-you-mean.js';
+import { constraintKey } from './semantic-classes.js';
 import type { Reporter } from './located.js';
 import type { Segment } from './path.js';
 
@@ -98,7 +99,7 @@ export function checkObjective(spec: PipelineSpec, r: Reporter, document: unknow
   const free = (m: MetricName): boolean => THRESHOLD_FREE_METRICS.has(m);
   if (free(t.optimize)) r.value('semantic.threshold-metric', at, `${t.optimize} does not depend on the threshold, so it cannot choose one`);
   for (const c of t.subjectTo) {
-    const cAt = ['objective', 'threshold', 'subject-to', c.metric];
+    const cAt = ['objective', 'threshold', 'subject-to', constraintKey(c)];
     if (free(c.metric)) r.key('semantic.threshold-metric', cAt, `${c.metric} does not depend on the threshold, so it cannot constrain it`);
     const range = METRIC_KINDS[c.metric].range;
     if (range !== null && (c.value < range[0] || c.value > range[1])) r.value('semantic.range', cAt, `${c.metric} lies in [${range[0]}, ${range[1]}]; ${c.op} ${c.value} can never hold or always holds`);

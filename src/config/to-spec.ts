@@ -70,13 +70,18 @@ function data(d: YamlMap): DataSpec {
         ...(d['image'] !== undefined ? { image: d['image'] as string } : {}),
         columns: d['columns'] as string[],
         ...(d['classes'] !== undefined ? { classes: d['classes'] as string[] } : {}),
-        positive: d['positive'] as string, onError, duplicates,
+        ...positive(d), onError, duplicates,
       };
     default:
       // NOTE: class order (= class index) is the file's key order: the schema rejects integer-like
       // class names, the only keys a JS object would reorder.
-      return { source: 'image-folder', path: d['path'] as string, classes: d['classes'] as Record<string, string>, positive: d['positive'] as string, onError, duplicates };
+      return { source: 'image-folder', path: d['path'] as string, classes: d['classes'] as Record<string, string>, ...positive(d), onError, duplicates };
   }
+}
+
+/** `{positive}` when the pipeline names one (binary), `{}` for multi-class. */
+function positive(d: YamlMap): { positive?: string } {
+  return d['positive'] === undefined ? {} : { positive: d['positive'] as string };
 }
 
 function groupBy(v: unknown): { groupBy?: GroupBy } {
@@ -160,8 +165,14 @@ function threshold(v: unknown): ThresholdSpec {
   if (v === 'tune') return { kind: 'tune' };
   const t = m(v);
   const optimize = (t['maximize'] ?? t['minimize']) as MetricName;
-  const subjectTo = Object.entries(m(t['subject-to'])).map(([metric, c]) => ({ metric: metric as MetricName, ...parseComparison(c as string) }));
+  const subjectTo = Object.entries(m(t['subject-to'])).map(([key, c]) => ({ ...constraintTarget(key), ...parseComparison(c as string) }));
   return { kind: 'constrained', optimize, subjectTo };
+}
+
+/** `recall` -> {metric: recall}; `recall[crack]` -> {metric: recall, class: crack}. */
+export function constraintTarget(key: string): { metric: MetricName; class?: string } {
+  const r = /^([a-z0-9-]+)\[(.+)\]$/.exec(key);
+  return r === null ? { metric: key as MetricName } : { metric: r[1] as MetricName, class: r[2]! };
 }
 
 function objective(o: YamlMap): ObjectiveSpec {

@@ -47,7 +47,8 @@ export interface ImageFolderData {
   readonly path: string;
   /** class name -> sub-folder name, in declaration order (the order fixes class indices). */
   readonly classes: Readonly<Record<ClassName, string>>;
-  readonly positive: ClassName;
+  /** The class F1, recall and false negatives refer to; absent: a multi-class problem (k > 2, arg-max decision). */
+  readonly positive?: ClassName;
   readonly onError: OnError;
   readonly duplicates: DuplicatePolicy;
 }
@@ -75,7 +76,8 @@ export interface CsvData {
   readonly columns: readonly string[];
   /** class names in index order; taken from the label column, sorted, when not given. */
   readonly classes?: readonly ClassName[];
-  readonly positive: ClassName;
+  /** Absent: a multi-class problem (k > 2, arg-max decision). */
+  readonly positive?: ClassName;
   readonly onError: OnError;
   readonly duplicates: DuplicatePolicy;
 }
@@ -176,7 +178,9 @@ export interface TrainingSpec {
 
 export type MetricName =
   | 'accuracy' | 'precision' | 'recall' | 'specificity' | 'f1' | 'fbeta' | 'mcc' | 'balanced-accuracy'
-  | 'fnr' | 'fpr' | 'pr-auc' | 'roc-auc' | 'log-loss';
+  | 'fnr' | 'fpr' | 'pr-auc' | 'roc-auc' | 'log-loss'
+  /** Multi-class: unweighted and support-weighted means over the classes. */
+  | 'macro-precision' | 'macro-recall' | 'macro-f1' | 'weighted-f1';
 
 // NOTE: what each metric is (direction, threshold-free, how it is computed) lives in its module
 // under evaluate/metric-kinds/; METRIC_NAMES and MINIMIZED_METRICS are derived there.
@@ -188,7 +192,15 @@ export type ThresholdSpec =
   /** Pick the validation threshold that maximises (or minimises) the objective metric. */
   | { readonly kind: 'tune' }
   /** Pick the threshold that optimises `optimize` among those meeting every constraint. */
-  | { readonly kind: 'constrained'; readonly optimize: MetricName; readonly subjectTo: readonly { readonly metric: MetricName; readonly op: Comparison; readonly value: number }[] };
+  | { readonly kind: 'constrained'; readonly optimize: MetricName; readonly subjectTo: readonly Constraint[] };
+
+/** `metric op value`, e.g. precision >= 0.95; with `class` (multi-class), that class's one-vs-rest rate: `recall[crack]`. */
+export interface Constraint {
+  readonly metric: MetricName;
+  readonly class?: ClassName;
+  readonly op: Comparison;
+  readonly value: number;
+}
 
 export interface ObjectiveSpec {
   readonly metric: MetricName;

@@ -98,7 +98,8 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
 }
 
-function percentile(values: Float64Array, level: number): { low: number; high: number } {
+/** The central `level` interval of resampled values (sorts `values` in place). */
+export function percentile(values: Float64Array, level: number): { low: number; high: number } {
   values.sort();
   const a = (1 - level) / 2;
   return { low: quantileSorted(values, a), high: quantileSorted(values, 1 - a) };

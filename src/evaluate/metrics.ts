@@ -26,7 +26,7 @@ export { METRIC_KINDS, METRIC_NAMES, MINIMIZED_METRICS, THRESHOLD_FREE_METRICS, 
 
 /** True for metrics computed from the confusion counts alone (each metric's module says so). */
 export function isThresholdMetric(name: MetricName): name is ThresholdMetricName {
-  return METRIC_KINDS[name].binary.from === 'confusion';
+  return METRIC_KINDS[name].binary?.from === 'confusion';
 }
 
 /** Metrics that depend on the threshold only through the confusion counts, in report order. */
@@ -94,7 +94,7 @@ export function allMetrics(probs: ArrayLike<number>, labels01: ArrayLike<number>
   const order = descendingOrder(probs);
   const out = {} as Record<MetricName, number>;
   for (const name of METRIC_NAMES) {
-    const kind = METRIC_KINDS[name].binary;
+    const kind = METRIC_KINDS[name].binary as FromConfusion | FromScores;
     out[name] = kind.from === 'confusion' ? byConfusion[name as ThresholdMetricName] : kind.compute(probs, labels01, order, undefined);
   }
   // NOTE: return keys in METRIC_NAMES order so JSON output is stable.

@@ -7,7 +7,9 @@
  * error row and the rest go on. Loads tfjs (import this module lazily).
  */
 import path from 'node:path';
+import { isMulticlass } from '../core/data.js';
 import { AssayError, NotFoundError, UsageError } from '../core/errors.js';
+import { argmaxClasses } from '../evaluate/multiclass-score.js';
 import type { BackendChoice } from '../core/spec.js';
 import { decodeBatch } from '../data/decode-batch.js';
 import type { DecodedImage } from '../data/decode-image.js';
@@ -39,7 +41,8 @@ export interface PredictOptions {
 export interface PredictResult {
   readonly run: { readonly id: string; readonly dir: string };
   readonly classes: readonly string[];
-  readonly positive: string;
+  /** The positive class; null for a multi-class run (arg-max decision, one probability per class). */
+  readonly positive: string | null;
   readonly threshold: number;
   /** The backend that computed the probabilities. */
   readonly backend: string;
@@ -93,6 +96,7 @@ export async function predictFiles(opts: PredictOptions): Promise<PredictResult>
   }
   const models: Model[] = [];
   const rows: PredictRow[] = [];
+  const multi = isMulticlass(pre.positive);
   try {
     for (const m of modelFolders(run.dir, pre)) models.push({ model: await loadModel(m.dir), fitted: m.fitted });
     const files = listing.files;
@@ -110,6 +114,12 @@ export async function predictFiles(opts: PredictOptions): Promise<PredictResult>
           rows.push({ path: f.path, probability: null, prediction: null, error: d.trim().replace(/\s*\n\s*/g, '; ') });
           return;
         }
+        if (multi) {
+          const row = probs.slice(k * pre.classes.length, ++k * pre.classes.length);
+          const best = argmaxClasses(row, pre.classes.length)[0]!;
+          rows.push({ path: f.path, probability: row[best]!, prediction: pre.classes[best]!, error: null, classProbabilities: row });
+          return;
+        }
         const p = probs[k++]!;
         rows.push({ path: f.path, probability: p, prediction: className(pre, p), error: null });
       });
@@ -119,7 +129,7 @@ export async function predictFiles(opts: PredictOptions): Promise<PredictResult>
     for (const m of models) m.model.dispose();
   }
   return {
-    run: { id: run.id, dir: run.dir }, classes: pre.classes, positive: pre.classes[pre.positive]!, threshold: pre.threshold,
+    run: { id: run.id, dir: run.dir }, classes: pre.classes, positive: multi ? null : pre.classes[pre.positive]!, threshold: pre.threshold,
     backend: backend.name, rows, failed: rows.filter((r) => r.error !== null).length, warnings,
   };
 }

@@ -29,7 +29,7 @@ import { splitStage } from '../stages/split.js';
 import { featuresStage } from '../stages/features.js';
 import { resampleStage } from '../stages/resample.js';
 import { searchStage } from '../stages/search.js';
-import { evaluateStage } from '../stages/evaluate.js';
+import { evaluateStage, isMulticlassEvaluation } from '../stages/evaluate.js';
 import { writeRunFolder, writeFailedLock, type RunRecord } from './write-run.js';
 import { recordProgress } from './progress-record.js';
 
@@ -204,7 +204,9 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
       models: search.output.bestModelDirs.map((dir, f) => ({ dir, fitted: features.output.folds[f]!.fitted })),
       best: search.output.best, backend: backend.name,
       upstream: { holdout: holdout.record.key, search: search.record.key, features: features.record.key, decode: decode.record.key },
-    }, ctx, (o) => `hold-out ${spec.objective.metric} ${o.metrics[spec.objective.metric].toFixed(4)}, mcc ${o.metrics.mcc.toFixed(4)}, fnr ${o.metrics.fnr.toFixed(4)} at threshold ${o.threshold.toFixed(3)}`);
+    }, ctx, (o) => isMulticlassEvaluation(o)
+      ? `hold-out ${spec.objective.metric} ${o.metrics[spec.objective.metric]!.toFixed(4)}, accuracy ${o.metrics['accuracy']!.toFixed(4)}, macro-f1 ${o.metrics['macro-f1']!.toFixed(4)} (arg-max over ${inventory.classes.length} classes)`
+      : `hold-out ${spec.objective.metric} ${o.metrics[spec.objective.metric].toFixed(4)}, mcc ${o.metrics.mcc.toFixed(4)}, fnr ${o.metrics.fnr.toFixed(4)} at threshold ${o.threshold.toFixed(3)}`);
     stages.push(evaluation.record);
 
     const record: RunRecord = {

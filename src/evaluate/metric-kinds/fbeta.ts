@@ -3,6 +3,7 @@ import { ratio, type MetricKind } from './kind.js';
 
 export const fbeta: MetricKind<'fbeta', 'confusion'> = {
   name: 'fbeta', direction: 'maximize', range: [0, 1],
+  multiclass: null,
   binary: {
     from: 'confusion',
     compute: ({ tp, fp, fn }, beta) => {

@@ -28,14 +28,33 @@ export interface FromScores {
   compute(probs: ArrayLike<number>, labels01: ArrayLike<number>, order: Uint32Array | undefined, weights: ArrayLike<number> | undefined): number;
 }
 
-export interface MetricKind<N extends MetricName, F extends 'confusion' | 'scores' = 'confusion' | 'scores'> {
+/**
+ * Multi-class, from the k x k confusion matrix of the arg-max decision (`matrix[true][predicted]`,
+ * counts possibly fractional weights).
+ */
+export interface FromMatrix {
+  readonly from: 'matrix';
+  compute(matrix: readonly (readonly number[])[]): number;
+}
+
+/** Multi-class, from the n x k probabilities (row-major) and the class index per item. */
+export interface FromProbabilities {
+  readonly from: 'probabilities';
+  compute(probs: ArrayLike<number>, k: number, labels: ArrayLike<number>, weights: ArrayLike<number> | undefined): number;
+}
+
+export type BinaryForm = 'confusion' | 'scores' | 'none';
+
+export interface MetricKind<N extends MetricName, F extends BinaryForm = BinaryForm> {
   readonly name: N;
   /** minimize: smaller is better (fnr, fpr, log-loss). */
   readonly direction: 'maximize' | 'minimize';
   /** The interval every value lies in, or null when unbounded (log-loss). */
   readonly range: readonly [number, number] | null;
-  /** How a binary prediction is scored. */
-  readonly binary: F extends 'confusion' ? FromConfusion : FromScores;
+  /** How a binary prediction is scored; null: a multi-class metric only. */
+  readonly binary: F extends 'confusion' ? FromConfusion : F extends 'scores' ? FromScores : null;
+  /** How a multi-class (arg-max) prediction is scored; null: a binary metric only. */
+  readonly multiclass: FromMatrix | FromProbabilities | null;
 }
 
 /** a / b, or 0 when b is 0 (a rate with nothing to count is 0, never NaN). */

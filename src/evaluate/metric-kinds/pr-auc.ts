@@ -4,5 +4,6 @@ import type { MetricKind } from './kind.js';
 
 export const prAuc: MetricKind<'pr-auc', 'scores'> = {
   name: 'pr-auc', direction: 'maximize', range: [0, 1],
+  multiclass: null,
   binary: { from: 'scores', compute: (probs, labels01, order, weights) => averagePrecision(probs, labels01, order, weights) },
 };

@@ -4,5 +4,6 @@ import type { MetricKind } from './kind.js';
 
 export const rocAuc: MetricKind<'roc-auc', 'scores'> = {
   name: 'roc-auc', direction: 'maximize', range: [0, 1],
+  multiclass: null,
   binary: { from: 'scores', compute: (probs, labels01, order, weights) => auc(probs, labels01, order, weights) },
 };

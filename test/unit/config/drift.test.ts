@@ -7,7 +7,7 @@ import {
 import { FAMILY_PARAMS } from '../../../src/learn/families/params.js';
 import { STEP_KINDS } from '../../../src/features/kinds/registry.js';
 import { FAMILY_NAMES, type PipelineSpec } from '../../../src/core/spec.js';
-import { METRIC_NAMES } from '../../../src/evaluate/metric-kinds/registry.js';
+import { ALL_METRIC_NAMES } from '../../../src/evaluate/metric-kinds/registry.js';
 
 type Node = Record<string, any>;
 const S = SCHEMA as Node;
@@ -79,7 +79,7 @@ const FLAGSHIP_SPEC: PipelineSpec = {
 describe('schema and spec.ts agree', () => {
   it('lists the same feature kinds, metrics, families, resample methods and backends', () => {
     expect(Object.keys(defs['featureStep'].properties)).toEqual([...FEATURE_KINDS]);
-    expect(defs['metric'].enum).toEqual([...METRIC_NAMES]);
+    expect(defs['metric'].enum).toEqual([...ALL_METRIC_NAMES]);
     expect(defs['familyName'].enum).toEqual([...FAMILY_NAMES]);
     expect(defs['resample'].properties.method.enum).toEqual([...RESAMPLE_METHODS]);
     expect(S['properties'].backend.enum).toEqual([...BACKENDS]);
