@@ -205,7 +205,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
       best: search.output.best, backend: backend.name,
       upstream: { holdout: holdout.record.key, search: search.record.key, features: features.record.key, decode: decode.record.key },
     }, ctx, (o) => isMulticlassEvaluation(o)
-      ? `hold-out ${spec.objective.metric} ${o.metrics[spec.objective.metric]!.toFixed(4)}, accuracy ${o.metrics['accuracy']!.toFixed(4)}, macro-f1 ${o.metrics['macro-f1']!.toFixed(4)} (arg-max over ${inventory.classes.length} classes)`
+      ? `hold-out ${['accuracy', 'macro-f1', spec.objective.metric].filter((m, i, all) => all.indexOf(m) === i).reverse().map((m) => `${m} ${o.metrics[m]!.toFixed(4)}`).join(', ')} (arg-max over ${inventory.classes.length} classes)`
       : `hold-out ${spec.objective.metric} ${o.metrics[spec.objective.metric].toFixed(4)}, mcc ${o.metrics.mcc.toFixed(4)}, fnr ${o.metrics.fnr.toFixed(4)} at threshold ${o.threshold.toFixed(3)}`);
     stages.push(evaluation.record);
 

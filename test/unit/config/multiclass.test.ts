@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validatePipelineText } from '../../../src/config/index.js';
+import { loadPipeline, validatePipelineText } from '../../../src/config/index.js';
 
 function problems(text: string): string[] {
   const r = validatePipelineText(text, 'p.yaml');
@@ -78,5 +78,16 @@ describe('multi-class pipelines (data.positive left out)', () => {
       '9:22 semantic.metric-classes macro-f1 is a multi-class metric and this problem is binary (data.positive is set) (use one of accuracy, precision, recall, specificity, f1, fbeta, mcc, balanced-accuracy, fnr, fpr, pr-auc, roc-auc, log-loss, or leave out data.positive for more than two classes)',
       '9:73 semantic.metric-classes recall[cross] constrains one class of a multi-class problem; this problem is binary (data.positive is set) (write recall: "..." for the positive class)',
     ]);
+  });
+});
+
+describe('the shipped 10-class example', () => {
+  it('validates without warnings as a multi-class pipeline over ten classes', async () => {
+    const r = await loadPipeline('pipelines/fashion-10class.yaml');
+    if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
+    expect(r.warnings).toEqual([]);
+    expect(r.spec.data).not.toHaveProperty('positive');
+    expect(r.spec.data.source === 'image-folder' && Object.keys(r.spec.data.classes)).toHaveLength(10);
+    expect(r.spec.objective.metric).toBe('accuracy');
   });
 });
