@@ -5,8 +5,9 @@ import type { Command } from './index.js';
 
 export const predictCommand: Command = {
   name: 'predict',
-  summary: 'score image files and folders with a run\'s model and transform',
+  summary: 'score image files and folders (or a table run\'s CSV rows) with a run\'s model and transform',
   help: `Usage: assay predict RUN PATH... [--out FILE.csv] [--runs-dir DIR]
+       assay predict RUN TABLE.csv [--out FILE.csv] [--runs-dir DIR]
 
 Scores each image file (folders are walked recursively, in sorted order, for .jpg, .jpeg, .png
 and .webp) with RUN's stored transform and model, exactly as the run scored its hold-out, and
@@ -15,6 +16,12 @@ at the run's threshold). For a multi-class run (no positive class) the predictio
 probable class, probability is its probability, and one column per class follows:
 probability[<class>]. A file that cannot be read gets a row with "error" filled and the rest
 go on; the exit code is then 1.
+
+A run trained on table rows (source: csv without an image column) scores the rows of one CSV
+file instead: it must have the run's feature columns (other columns are ignored); each row's
+path is FILE:LINE. A value that is empty or not a number in a numeric column gives that row an
+error naming its line and column; a category the run never saw is coded all-zero and counted in
+a warning; a missing column is an error (exit 2).
 
 Options:
   --out FILE         write the CSV to FILE (default: stdout); progress goes to stderr
