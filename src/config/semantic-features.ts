@@ -1,6 +1,6 @@
 /** Feature-step checks: geometry before pixel steps, image steps on image data, crops inside the image. */
 import type { PipelineSpec } from '../core/spec.js';
-import { geometryKind, needsImages, stepPlace } from '../features/kinds/registry.js';
+import { geometryKind, needsImages, needsTable, stepPlace } from '../features/kinds/registry.js';
 import type { Size } from '../features/kinds/kind.js';
 import type { Reporter } from './located.js';
 
@@ -15,6 +15,10 @@ export function checkFeatures(spec: PipelineSpec, r: Reporter): void {
     const at = ['features', i, step.kind];
     if (tabular && needsImages(step)) {
       r.key('semantic.tabular-step', at, `feature step ${step.kind} needs images, but this csv data is tabular (no image column)`);
+      return;
+    }
+    if (!tabular && needsTable(step)) {
+      r.key('semantic.table-step', at, `feature step ${step.kind} takes table columns, but this data is images`, 'use normalize for pixels');
       return;
     }
     const place = stepPlace(step);

@@ -114,7 +114,15 @@ export type FeatureStep =
   | { readonly kind: 'normalize'; readonly method: 'standard' | 'min-max' }
   | { readonly kind: 'identity' }
   | { readonly kind: 'edges'; readonly method: 'sobel'; readonly mode: 'append' | 'replace' }
-  | { readonly kind: 'augment'; readonly augment: AugmentSpec };
+  | { readonly kind: 'augment'; readonly augment: AugmentSpec }
+  /** Table steps: each takes the columns it names, or every numeric column. */
+  | { readonly kind: 'standardize'; readonly columns: ColumnSelection }
+  | { readonly kind: 'log1p'; readonly columns: ColumnSelection }
+  /** Fixed bounds (`min`/`max`), or the training part's `quantile` and 1 - quantile per column. */
+  | { readonly kind: 'clip'; readonly columns: ColumnSelection; readonly bounds: { readonly kind: 'fixed'; readonly min: number | null; readonly max: number | null } | { readonly kind: 'quantile'; readonly quantile: number } };
+
+/** The table columns a step takes: every numeric column, or these (model input columns by name). */
+export type ColumnSelection = 'numeric' | readonly string[];
 
 export type FeatureKind = FeatureStep['kind'];
 

@@ -5,6 +5,7 @@
  */
 import type { ImageBlock } from '../core/data.js';
 import type { FeatureStep } from '../core/spec.js';
+import type { FitContext } from './kinds/kind.js';
 import { applyPixelStep, fitPixelStep, type FittedPixelStep } from './kinds/registry.js';
 
 export type { FittedPixelStep } from './kinds/registry.js';
@@ -21,11 +22,11 @@ export interface FittedPixelSteps {
  * training steps are rejected (they run while decoding or inside training). Throws a DataError
  * for an empty training block when a step must learn from it.
  */
-export function fitPixelSteps(steps: readonly FeatureStep[], train: ImageBlock<Float32Array>): FittedPixelSteps {
+export function fitPixelSteps(steps: readonly FeatureStep[], train: ImageBlock<Float32Array>, context?: FitContext): FittedPixelSteps {
   const fitted: FittedPixelStep[] = [];
   let block = train;
   steps.forEach((step, i) => {
-    const one = fitPixelStep(step, block);
+    const one = fitPixelStep(step, block, context);
     fitted.push(one);
     // NOTE: the last step's output is never needed for fitting; skip that pass.
     if (i < steps.length - 1) block = applyPixelStep(one, block);

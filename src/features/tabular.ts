@@ -11,14 +11,16 @@ import { applyPixelSteps, fitPixelSteps, type FittedPixelSteps } from './pixel-s
  * Any step that needs an image (edges, and geometry or augment steps) throws a DataError naming
  * the step and the table's shape.
  */
-export function fitTabular(steps: readonly FeatureStep[], x: Float32Array, d: number): FittedPixelSteps {
+export function fitTabular(steps: readonly FeatureStep[], x: Float32Array, d: number, columns?: readonly string[], dataColumns?: readonly string[]): FittedPixelSteps {
   const n = rows(x, d);
   for (const step of steps) {
     if (needsImages(step)) {
       throw new DataError('data.features-tabular', `feature step ${step.kind} (${stepPlace(step)}) needs images [n, h, w, c]; this data is tabular [${n}, ${d}]`);
     }
   }
-  return fitPixelSteps(steps, { count: n, height: 1, width: 1, channels: d, data: x });
+  // NOTE: a model column is numeric when it is a data column by its own name; `name=value` columns are one-hot.
+  const context = columns === undefined ? undefined : { columns, numeric: columns.map((c) => dataColumns === undefined || dataColumns.includes(c)) };
+  return fitPixelSteps(steps, { count: n, height: 1, width: 1, channels: d, data: x }, context);
 }
 
 /** Apply fitted tabular steps to a table with the same column count; returns a new array. */

@@ -180,6 +180,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
 
     const features = await runStage(featuresStage, {
       inventory, decoded: decode.output.decoded, folds: split.output.folds, pixelSteps: steps.pixel, upstream: { decode: decode.record.key, split: split.record.key },
+      ...(spec.data.source === 'csv' ? { dataColumns: spec.data.columns } : {}),
     }, ctx, (o) => `example shape [${o.exampleShape.join(', ')}]${steps.pixel.length ? `, fitted ${steps.pixel.map((s) => s.kind).join(', ')} on train` : ''}`);
     stages.push(features.record);
 

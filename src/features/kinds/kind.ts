@@ -32,8 +32,14 @@ export interface Size {
   readonly h: number;
 }
 
-/** Image data on float tensors. */
+/** Image data on float tensors (a table [n, d] is a block of n 1x1 images with d channels). */
 export type FloatBlock = ImageBlock<Float32Array>;
+
+/** What a table step needs besides the values: the model input column names and which are numeric. */
+export interface FitContext {
+  readonly columns?: readonly string[];
+  readonly numeric: readonly boolean[];
+}
 
 interface Common<K extends FeatureKind> {
   readonly kind: K;
@@ -63,8 +69,8 @@ export interface GeometryKind<K extends FeatureKind> extends Common<K> {
 /** A step fitted on the training block and applied to every block. F: what it learned (plain JSON). */
 export interface PixelKind<K extends FeatureKind, F extends { readonly kind: K }> extends Common<K> {
   readonly place: 'pixel';
-  /** Fit on the training block as transformed by the steps before it. */
-  fit(step: StepOf<K>, block: FloatBlock): F;
+  /** Fit on the training block as transformed by the steps before it (`context`: table column names). */
+  fit(step: StepOf<K>, block: FloatBlock, context?: FitContext): F;
   /** Apply what was fitted; returns a new block or the input itself when nothing changes. */
   apply(fitted: F, block: FloatBlock): FloatBlock;
 }

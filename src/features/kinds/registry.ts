@@ -4,14 +4,17 @@
  */
 import type { FeatureKind, FeatureStep } from '../../core/spec.js';
 import { augment } from './augment.js';
+import { clip, type FittedClip } from './clip.js';
 import { centerCrop } from './center-crop.js';
 import { crop } from './crop.js';
 import { edges, type FittedEdges } from './edges.js';
 import { grayscale } from './grayscale.js';
 import { identity } from './identity.js';
-import type { FloatBlock, GeometryKind, PixelKind, StepKind, StepOf, StepPlace } from './kind.js';
+import { log1p, type FittedLog1p } from './log1p.js';
+import type { FitContext, FloatBlock, GeometryKind, PixelKind, StepKind, StepOf, StepPlace } from './kind.js';
 import { normalize, type FittedNormalize } from './normalize.js';
 import { resize } from './resize.js';
+import { standardize, type FittedStandardize } from './standardize.js';
 
 export const STEP_KINDS = {
   resize,
@@ -22,12 +25,15 @@ export const STEP_KINDS = {
   identity,
   edges,
   augment,
-// NOTE: `any` for what a pixel kind learns: fit returns it and apply takes it (invariant), so
+  standardize,
+  log1p,
+  clip,
+  // NOTE: `any` for what a pixel kind learns: fit returns it and apply takes it (invariant), so
   // only the kind's own module fixes its shape.
 } as const satisfies { readonly [K in FeatureKind]: StepKind<K, any> };
 
 /** What a pixel step learned from the training block (plain JSON, stored with the model). */
-export type FittedPixelStep = FittedNormalize | FittedEdges | { readonly kind: 'identity' };
+export type FittedPixelStep = FittedNormalize | FittedEdges | { readonly kind: 'identity' } | FittedStandardize | FittedLog1p | FittedClip;
 
 /** The kinds of pixel steps. */
 export type PixelStepKind = FittedPixelStep['kind'];
@@ -47,6 +53,11 @@ export function needsImages(step: FeatureStep): boolean {
   return STEP_KINDS[step.kind].data === 'image';
 }
 
+/** True when a step needs a table (not allowed on images). */
+export function needsTable(step: FeatureStep): boolean {
+  return STEP_KINDS[step.kind].data === 'table';
+}
+
 /** The geometry module of a step, or null when it is not a geometry step. */
 export function geometryKind(step: FeatureStep): GeometryKind<FeatureKind> | null {
   const k = STEP_KINDS[step.kind] as StepKind<FeatureKind>;
@@ -54,11 +65,11 @@ export function geometryKind(step: FeatureStep): GeometryKind<FeatureKind> | nul
 }
 
 /** Fit one pixel step on a block; throws for a step that is not a pixel step (a programming error). */
-export function fitPixelStep(step: FeatureStep, block: FloatBlock): FittedPixelStep {
+export function fitPixelStep(step: FeatureStep, block: FloatBlock, context?: FitContext): FittedPixelStep {
   const k = STEP_KINDS[step.kind] as StepKind<FeatureKind>;
   if (k.place === 'geometry') throw new Error(`feature step ${step.kind} is a geometry step: it runs while decoding, not on tensors`);
   if (k.place === 'training') throw new Error(`feature step ${step.kind} runs inside training, not as a fitted pixel step`);
-  return (k as unknown as PixelKind<FeatureKind, FittedPixelStep>).fit(step as StepOf<FeatureKind>, block);
+  return (k as unknown as PixelKind<FeatureKind, FittedPixelStep>).fit(step as StepOf<FeatureKind>, block, context);
 }
 
 /** Apply one fitted pixel step. */
