@@ -83,9 +83,11 @@ export function metricsFromConfusion(c: Confusion, beta = 1): Readonly<Record<Th
  */
 export function metricValue(name: MetricName, probs: ArrayLike<number>, labels01: ArrayLike<number>, threshold: number, beta = 1, weights?: ArrayLike<number>): number {
   if (isThresholdMetric(name)) return confusionMetric(name, confusionAt(probs, labels01, threshold, weights), beta);
+  const scores = METRIC_KINDS[name].binary;
+  if (scores === null) throw new RangeError(`${name} is a multi-class metric; it does not score a binary prediction`);
   checkBinaryInputs(probs, labels01);
   checkWeights(weights, probs.length);
-  return (METRIC_KINDS[name].binary as FromScores).compute(probs, labels01, weights === undefined ? undefined : descendingOrder(probs), weights);
+  return (scores as FromScores).compute(probs, labels01, weights === undefined ? undefined : descendingOrder(probs), weights);
 }
 
 /** Every MetricName at once (one sort, one confusion pass). */

@@ -1,11 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { METRIC_KINDS, METRIC_NAMES, MINIMIZED_METRICS, THRESHOLD_FREE_METRICS } from '../../../src/evaluate/metric-kinds/registry.js';
+import { METRIC_KINDS, METRIC_NAMES, MINIMIZED_METRICS, MULTICLASS_METRIC_NAMES, THRESHOLD_FREE_METRICS } from '../../../src/evaluate/metric-kinds/registry.js';
 import { confusionAt, isThresholdMetric, metricValue } from '../../../src/evaluate/metrics.js';
 
 describe('the metric registry', () => {
   it('derives the report order, the threshold-free set and the minimized set from the modules', () => {
     expect(METRIC_NAMES).toEqual(['accuracy', 'precision', 'recall', 'specificity', 'f1', 'fbeta', 'mcc', 'balanced-accuracy', 'fnr', 'fpr', 'pr-auc', 'roc-auc', 'log-loss']);
+    expect(MULTICLASS_METRIC_NAMES).toEqual(['accuracy', 'mcc', 'balanced-accuracy', 'log-loss', 'macro-precision', 'macro-recall', 'macro-f1', 'weighted-f1']);
     expect([...THRESHOLD_FREE_METRICS]).toEqual(['pr-auc', 'roc-auc', 'log-loss']);
     expect([...MINIMIZED_METRICS]).toEqual(['fnr', 'fpr', 'log-loss']);
     for (const name of METRIC_NAMES) expect(METRIC_KINDS[name].name).toBe(name);
@@ -38,5 +39,6 @@ describe('the metric registry', () => {
     }
     // Threshold-free metrics ignore the threshold.
     for (const name of THRESHOLD_FREE_METRICS) expect(metricValue(name, probs, labels, 0.1)).toBe(metricValue(name, probs, labels, 0.9));
+    expect(() => metricValue('macro-f1', probs, labels, 0.5)).toThrow('macro-f1 is a multi-class metric; it does not score a binary prediction');
   });
 });
