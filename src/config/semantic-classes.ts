@@ -34,9 +34,6 @@ export function checkClassKinds(spec: PipelineSpec, r: Reporter, classes: readon
   if (threshold.kind === 'fixed' && multi) {
     r.value('semantic.binary-only', ['objective', 'threshold'], 'a fixed threshold needs a positive class; a multi-class problem decides by arg-max', 'set data.positive, or remove objective.threshold');
   }
-  if (multi && spec.split.kind === 'k-fold') {
-    r.value('semantic.binary-only', ['split', 'folds'], 'k-fold splits pool binary out-of-fold scores; a multi-class problem uses a validation split', 'write split: {validation: 0.2}');
-  }
   if (threshold.kind !== 'constrained') return;
   const goal = ['objective', 'threshold', 'maximize'];
   if (!allowed.includes(threshold.optimize)) r.value('semantic.metric-classes', goal, wrong(threshold.optimize), hint);

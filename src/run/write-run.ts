@@ -151,7 +151,7 @@ export async function writeRunFolder(run: RunRecord, progress: Progress): Promis
     },
     validation: {
       // NOTE: k-fold runs: n counts the pooled out-of-fold predictions, every sampled item once.
-      n: search.best.valProbabilities.length,
+      n: search.best.valProbabilities.length / (multi ? inventory.classes.length : 1),
       score: search.best.score,
       bestEpoch: search.best.bestEpoch,
       // NOTE: only for k > 1, so single-split runs write the metrics.json they always did.

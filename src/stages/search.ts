@@ -144,7 +144,8 @@ export const searchStage: StageDef<SearchInput, SearchOutput, SearchMeta> = {
     const weighted = spec.objective.prevalence.kind !== 'sample';
     const valLabels = k === 1 && !weighted ? [] : await Promise.all(input.features.map(async (fold) => {
       const y = (await readTensor(fold.valY)).data;
-      return Uint8Array.from(y, (c) => (c === input.positive ? 1 : 0));
+      // NOTE: multi-class (no positive class): the class indices themselves.
+      return Uint8Array.from(y, (c) => (input.positive < 0 ? c : c === input.positive ? 1 : 0));
     }));
     if (weighted && input.classes.length !== 2) throw new Error(`objective.prevalence needs two classes; the data has ${input.classes.length}`);
     if (spec.objective.prevalence.kind === 'source' && input.sourceCounts === undefined) throw new Error('objective.prevalence: source needs the source class counts');
@@ -208,7 +209,7 @@ export const searchStage: StageDef<SearchInput, SearchOutput, SearchMeta> = {
         const results: TrialResult[] = [];
         if (pool) results.push(...await pool.run(reqs));
         else for (const [f, req] of reqs.entries()) results.push(await runTrialInProcess(req, { onEpoch: (r, of) => onEpoch(req.index, r, of, f) }));
-        const result = k === 1 ? results[0]! : aggregateFolds(results, valLabels, spec.objective, negativeWeights);
+        const result = k === 1 ? results[0]! : aggregateFolds(results, valLabels, spec.objective, negativeWeights, input.positive < 0 ? input.classes : undefined);
         // A trial cut short by the time budget is kept for this run but never cached: without
         // the deadline it would have trained longer.
         if (result.error === undefined && result.stoppedBy === undefined) {

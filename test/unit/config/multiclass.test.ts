@@ -44,7 +44,6 @@ describe('multi-class pipelines (data.positive left out)', () => {
       '8:22 semantic.metric-classes f1 is a binary metric and this problem is multi-class (no data.positive) (use one of accuracy, mcc, balanced-accuracy, log-loss, macro-precision, macro-recall, macro-f1, weighted-f1, or set data.positive)',
       '8:37 semantic.binary-only a fixed threshold needs a positive class; a multi-class problem decides by arg-max (set data.positive, or remove objective.threshold)',
       '8:42 semantic.binary-only objective.prevalence reweights the positive class, and this problem is multi-class (no data.positive) (set data.positive, or remove objective.prevalence)',
-      '9:17 semantic.binary-only k-fold splits pool binary out-of-fold scores; a multi-class problem uses a validation split (write split: {validation: 0.2})',
     ]);
   });
 
