@@ -161,7 +161,8 @@ async function predictTable(run: { id: string; dir: string }, pre: Preprocess, p
   const encoded = encodeRows(text, file, sourceColumns(dataColumns as string[], pre.columns ?? []));
   const warnings = encoded.unseen.map((u) => `column ${u.column}: ${u.rows} row(s) hold categories the run never saw (${u.values.map((v) => JSON.stringify(v)).join(', ')}); they are coded all-zero`);
   const backend = await runBackend(pre, warnings);
-  const d = pre.exampleShape[0]!;
+  // NOTE: the encoded width is the model input columns; table steps may change it on the way to the model.
+  const d = (pre.columns ?? []).length;
   const n = encoded.x.length / d;
   const perModel: Float32Array[] = [];
   for (const m of modelFolders(run.dir, pre)) {
