@@ -72,7 +72,8 @@ describe('a 4-class image pipeline (end to end)', () => {
   it('records the k x k matrix, per-class scores with intervals, and macro and micro averages', () => {
     const h = first.metrics.holdout;
     expect(first.metrics.objective).toEqual({ metric: 'macro-f1', rule: 'argmax' });
-    expect((first.metrics as unknown as { validation: { n: number } }).validation.n).toBe(30);
+    // Items, not probabilities: 30 of each class in the pool, a stratified quarter (8) of each validates.
+    expect((first.metrics as unknown as { validation: { n: number } }).validation.n).toBe(32);
     expect(h.confusion.classes).toEqual([...SHAPES]);
     expect(h.confusion.matrix.map((row) => row.reduce((a, b) => a + b, 0))).toEqual([10, 10, 10, 10]);
     const diagonal = h.confusion.matrix.reduce((a, row, i) => a + row[i]!, 0);
