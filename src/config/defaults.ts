@@ -3,6 +3,8 @@
  * The result is what a run's lock records: the pipeline exactly as it ran, nothing implicit.
  * Defaults here and the `default` annotations in the schema must agree (test/unit/config/drift.test.ts).
  */
+import type { FeatureKind } from '../core/spec.js';
+import { STEP_KINDS } from '../features/kinds/registry.js';
 
 /** A map in the YAML-language form. */
 export type YamlMap = Record<string, unknown>;
@@ -51,7 +53,7 @@ export function withDefaults(document: unknown): YamlMap {
     features: ((d['features'] ?? []) as unknown[]).map(step),
     resample: resample(map(d['resample'] ?? { method: 'none' })),
     model: model(map(d['model'])),
-    objective: { metric: objective['metric'] ?? 'f1', beta: objective['beta'] ?? 1, threshold: objective['threshold'] ?? 'tune', prevalence: objective['prevalence'] ?? 'sample' },
+    objective: { metric: objective['metric'] ?? defaultMetric(map(d['data'])), beta: objective['beta'] ?? 1, threshold: objective['threshold'] ?? 'tune', prevalence: objective['prevalence'] ?? 'sample' },
     search: defined({
       strategy: search['strategy'] ?? 'bayesian',
       trials,
@@ -64,6 +66,11 @@ export function withDefaults(document: unknown): YamlMap {
   });
 }
 
+/** f1 for a binary problem; macro-f1 when data.positive is left out (multi-class; synthetic data always names one). */
+function defaultMetric(d: YamlMap): string {
+  return d['positive'] === undefined && d['source'] !== 'synthetic-cracks' ? 'macro-f1' : 'f1';
+}
+
 function data(d: YamlMap): YamlMap {
   const common = { 'on-error': d['on-error'] ?? 'fail', duplicates: d['duplicates'] ?? 'report' };
   switch (d['source']) {
@@ -72,7 +79,7 @@ function data(d: YamlMap): YamlMap {
     case 'csv':
       return defined({ source: d['source'], path: d['path'], label: d['label'], image: d['image'], columns: d['columns'] ?? [], classes: d['classes'], positive: d['positive'], ...common });
     default:
-      return { source: d['source'], path: d['path'], classes: d['classes'], positive: d['positive'], ...common };
+      return defined({ source: d['source'], path: d['path'], classes: d['classes'], positive: d['positive'], ...common });
   }
 }
 
@@ -91,21 +98,10 @@ function split(v: unknown): YamlMap {
   return defined({ validation: s['validation'] ?? DEFAULT_SPLIT.validation, ...common });
 }
 
-/** Step defaults by kind; `{}` or null parameters become the full parameter map. */
-const STEP_DEFAULTS: Readonly<Record<string, YamlMap>> = {
-  resize: { fit: 'fill' },
-  'center-crop': {},
-  crop: {},
-  grayscale: {},
-  normalize: { method: 'standard' },
-  identity: {},
-  edges: { method: 'sobel', mode: 'append' },
-  augment: { 'flip-horizontal': false, 'flip-vertical': false, rotate90: false, brightness: 0, contrast: 0, translate: 0 },
-};
-
+/** `{}` or null step parameters become the kind's full parameter map (its module's defaults). */
 function step(s: unknown): YamlMap {
   const [kind, params] = Object.entries(map(s))[0]!;
-  return { [kind]: { ...STEP_DEFAULTS[kind], ...map(params) } };
+  return { [kind]: { ...STEP_KINDS[kind as FeatureKind]?.defaults, ...map(params) } };
 }
 
 function resample(r: YamlMap): YamlMap {

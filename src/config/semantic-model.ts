@@ -3,12 +3,13 @@
  * FAMILY_PARAMS), ranges inside the family's limits, threshold goals that make sense.
  */
 import type { FamilyName, ParamValue, PipelineSpec, SpaceParam } from '../core/spec.js';
-import { MINIMIZED_METRICS, type MetricName } from '../core/spec.js';
+import type { MetricName } from '../core/spec.js';
+import { METRIC_KINDS, MINIMIZED_METRICS, THRESHOLD_FREE_METRICS } from '../evaluate/metric-kinds/registry.js';
 import { FAMILY_PARAMS, type ParamDef } from '../learn/families/params.js';
 import { didYouMean } from './did-you-mean.js';
+import { constraintKey } from './semantic-classes.js';
 import type { Reporter } from './located.js';
 import type { Segment } from './path.js';
-import { THRESHOLD_FREE_METRICS } from './vocabulary.js';
 
 /** Points of a grid dimension: every integer of an int range, 5 points of a float or log range, each choice. */
 export const GRID_POINTS = 5;
@@ -98,10 +99,10 @@ export function checkObjective(spec: PipelineSpec, r: Reporter, document: unknow
   const free = (m: MetricName): boolean => THRESHOLD_FREE_METRICS.has(m);
   if (free(t.optimize)) r.value('semantic.threshold-metric', at, `${t.optimize} does not depend on the threshold, so it cannot choose one`);
   for (const c of t.subjectTo) {
-    const cAt = ['objective', 'threshold', 'subject-to', c.metric];
+    const cAt = ['objective', 'threshold', 'subject-to', constraintKey(c)];
     if (free(c.metric)) r.key('semantic.threshold-metric', cAt, `${c.metric} does not depend on the threshold, so it cannot constrain it`);
-    const lo = c.metric === 'mcc' ? -1 : 0;
-    if (c.metric !== 'log-loss' && (c.value < lo || c.value > 1)) r.value('semantic.range', cAt, `${c.metric} lies in [${lo}, 1]; ${c.op} ${c.value} can never hold or always holds`);
+    const range = METRIC_KINDS[c.metric].range;
+    if (range !== null && (c.value < range[0] || c.value > range[1])) r.value('semantic.range', cAt, `${c.metric} lies in [${range[0]}, ${range[1]}]; ${c.op} ${c.value} can never hold or always holds`);
   }
 }
 

@@ -10,6 +10,7 @@ import { didYouMean } from './did-you-mean.js';
 import type { Locator } from './locator.js';
 import { createReporter, type Reporter } from './located.js';
 import type { Segment } from './path.js';
+import { checkClassKinds } from './semantic-classes.js';
 import { checkFeatures } from './semantic-features.js';
 import { checkModel, checkObjective, checkSearch } from './semantic-model.js';
 import { SYNTHETIC_CLASSES } from './vocabulary.js';
@@ -28,6 +29,7 @@ export function declaredClasses(data: PipelineSpec['data']): readonly ClassName[
 export function semanticDiagnostics(spec: PipelineSpec, document: unknown, locator: Locator): Diagnostic[] {
   const r = createReporter(locator);
   checkClasses(spec, r);
+  checkClassKinds(spec, r, declaredClasses(spec.data));
   checkPartitions(spec, r);
   checkFeatures(spec, r);
   checkModel(spec, r);
@@ -39,7 +41,8 @@ export function semanticDiagnostics(spec: PipelineSpec, document: unknown, locat
 
 /** objective.prevalence reweights negatives against the positive class: two classes only. */
 function checkPrevalence(spec: PipelineSpec, r: Reporter): void {
-  if (spec.objective.prevalence.kind === 'sample') return;
+  // NOTE: without data.positive, semantic-classes.ts reports it.
+  if (spec.objective.prevalence.kind === 'sample' || spec.data.positive === undefined) return;
   const classes = declaredClasses(spec.data);
   // NOTE: CSV data without declared classes is checked when the search starts.
   if (classes === null || classes.length === 2) return;
@@ -50,7 +53,7 @@ function checkClasses(spec: PipelineSpec, r: Reporter): void {
   const classes = declaredClasses(spec.data);
   if (classes === null) return;
   const list = classes.join(', ');
-  if (!classes.includes(spec.data.positive)) {
+  if (spec.data.positive !== undefined && !classes.includes(spec.data.positive)) {
     r.value('semantic.unknown-class', ['data', 'positive'], `positive class "${spec.data.positive}" is not one of the data's classes (${list})`, didYouMean(spec.data.positive, classes));
   }
   const perClass = (at: readonly Segment[], record: Readonly<Record<string, number>>, what: string): void => {

@@ -4,9 +4,10 @@
  */
 import { match } from 'ts-pattern';
 import type {
-  AugmentSpec, ClassName, DataSpec, FamilyName, FeatureKind, FeatureStep, GroupBy, HoldoutSpec, MetricName, ModelSpec,
+  ClassName, DataSpec, FamilyName, FeatureKind, FeatureStep, GroupBy, HoldoutSpec, MetricName, ModelSpec,
   ObjectiveSpec, ParamValue, PipelineSpec, PrevalenceSpec, ResampleSpec, SamplingSpec, SpaceParam, SplitSpec, ThresholdSpec, Comparison, SearchSpec,
 } from '../core/spec.js';
+import { STEP_KINDS } from '../features/kinds/registry.js';
 import { withDefaults, type YamlMap } from './defaults.js';
 
 type Counts = Readonly<Record<ClassName, number>>;
@@ -69,13 +70,18 @@ function data(d: YamlMap): DataSpec {
         ...(d['image'] !== undefined ? { image: d['image'] as string } : {}),
         columns: d['columns'] as string[],
         ...(d['classes'] !== undefined ? { classes: d['classes'] as string[] } : {}),
-        positive: d['positive'] as string, onError, duplicates,
+        ...positive(d), onError, duplicates,
       };
     default:
       // NOTE: class order (= class index) is the file's key order: the schema rejects integer-like
       // class names, the only keys a JS object would reorder.
-      return { source: 'image-folder', path: d['path'] as string, classes: d['classes'] as Record<string, string>, positive: d['positive'] as string, onError, duplicates };
+      return { source: 'image-folder', path: d['path'] as string, classes: d['classes'] as Record<string, string>, ...positive(d), onError, duplicates };
   }
+}
+
+/** `{positive}` when the pipeline names one (binary), `{}` for multi-class. */
+function positive(d: YamlMap): { positive?: string } {
+  return d['positive'] === undefined ? {} : { positive: d['positive'] as string };
 }
 
 function groupBy(v: unknown): { groupBy?: GroupBy } {
@@ -103,28 +109,7 @@ function split(s: YamlMap): SplitSpec {
 
 function step(v: unknown): FeatureStep {
   const [kind, raw] = Object.entries(m(v))[0]!;
-  const p = m(raw);
-  const n = (k: string): number => p[k] as number;
-  return match(kind as FeatureKind)
-    .with('resize', (): FeatureStep => ({ kind: 'resize', width: n('width'), height: n('height'), fit: p['fit'] as 'fill' | 'contain' | 'cover' }))
-    .with('center-crop', (): FeatureStep => ({
-      kind: 'center-crop',
-      size: p['fraction'] !== undefined ? { kind: 'fraction', fraction: n('fraction') } : { kind: 'pixels', width: n('width'), height: n('height') },
-    }))
-    .with('crop', (): FeatureStep => ({ kind: 'crop', left: n('left'), top: n('top'), width: n('width'), height: n('height') }))
-    .with('grayscale', (): FeatureStep => ({ kind: 'grayscale' }))
-    .with('normalize', (): FeatureStep => ({ kind: 'normalize', method: p['method'] as 'standard' | 'min-max' }))
-    .with('identity', (): FeatureStep => ({ kind: 'identity' }))
-    .with('edges', (): FeatureStep => ({ kind: 'edges', method: 'sobel', mode: p['mode'] as 'append' | 'replace' }))
-    .with('augment', (): FeatureStep => ({ kind: 'augment', augment: augment(p) }))
-    .exhaustive();
-}
-
-function augment(p: YamlMap): AugmentSpec {
-  return {
-    flipHorizontal: p['flip-horizontal'] as boolean, flipVertical: p['flip-vertical'] as boolean, rotate90: p['rotate90'] as boolean,
-    brightness: p['brightness'] as number, contrast: p['contrast'] as number, translate: p['translate'] as number,
-  };
+  return STEP_KINDS[kind as FeatureKind].fromYaml(m(raw));
 }
 
 function resample(r: YamlMap): ResampleSpec {
@@ -180,8 +165,14 @@ function threshold(v: unknown): ThresholdSpec {
   if (v === 'tune') return { kind: 'tune' };
   const t = m(v);
   const optimize = (t['maximize'] ?? t['minimize']) as MetricName;
-  const subjectTo = Object.entries(m(t['subject-to'])).map(([metric, c]) => ({ metric: metric as MetricName, ...parseComparison(c as string) }));
+  const subjectTo = Object.entries(m(t['subject-to'])).map(([key, c]) => ({ ...constraintTarget(key), ...parseComparison(c as string) }));
   return { kind: 'constrained', optimize, subjectTo };
+}
+
+/** `recall` -> {metric: recall}; `recall[crack]` -> {metric: recall, class: crack}. */
+export function constraintTarget(key: string): { metric: MetricName; class?: string } {
+  const r = /^([a-z0-9-]+)\[(.+)\]$/.exec(key);
+  return r === null ? { metric: key as MetricName } : { metric: r[1] as MetricName, class: r[2]! };
 }
 
 function objective(o: YamlMap): ObjectiveSpec {

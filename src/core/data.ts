@@ -2,6 +2,14 @@
  * The data plane's shared shapes: what a source lists, what decoding produces, what models train on.
  */
 
+/** `positive` of a multi-class problem: no class is singled out; the decision is the arg-max. */
+export const NO_POSITIVE = -1;
+
+/** True when `positive` says the problem is multi-class. */
+export function isMulticlass(positive: number): boolean {
+  return positive < 0;
+}
+
 /** One example known to the pipeline. */
 export interface Item {
   /** sha256 (hex) of the file's bytes, or of the generated image for synthetic data: the example's identity. */
@@ -21,7 +29,7 @@ export interface BadItem {
 /** Everything a source offers, in a deterministic order (class order, then sorted ref). */
 export interface Inventory {
   readonly classes: readonly string[];
-  /** Index of the positive class in `classes`. */
+  /** Index of the positive class in `classes`; NO_POSITIVE for a multi-class problem (arg-max decision). */
   readonly positive: number;
   readonly items: readonly Item[];
   /** Files left out (only with `on-error: skip`; with `fail` a DataError is thrown instead). */

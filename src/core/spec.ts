@@ -47,7 +47,8 @@ export interface ImageFolderData {
   readonly path: string;
   /** class name -> sub-folder name, in declaration order (the order fixes class indices). */
   readonly classes: Readonly<Record<ClassName, string>>;
-  readonly positive: ClassName;
+  /** The class F1, recall and false negatives refer to; absent: a multi-class problem (k > 2, arg-max decision). */
+  readonly positive?: ClassName;
   readonly onError: OnError;
   readonly duplicates: DuplicatePolicy;
 }
@@ -75,7 +76,8 @@ export interface CsvData {
   readonly columns: readonly string[];
   /** class names in index order; taken from the label column, sorted, when not given. */
   readonly classes?: readonly ClassName[];
-  readonly positive: ClassName;
+  /** Absent: a multi-class problem (k > 2, arg-max decision). */
+  readonly positive?: ClassName;
   readonly onError: OnError;
   readonly duplicates: DuplicatePolicy;
 }
@@ -112,7 +114,15 @@ export type FeatureStep =
   | { readonly kind: 'normalize'; readonly method: 'standard' | 'min-max' }
   | { readonly kind: 'identity' }
   | { readonly kind: 'edges'; readonly method: 'sobel'; readonly mode: 'append' | 'replace' }
-  | { readonly kind: 'augment'; readonly augment: AugmentSpec };
+  | { readonly kind: 'augment'; readonly augment: AugmentSpec }
+  /** Table steps: each takes the columns it names, or every numeric column. */
+  | { readonly kind: 'standardize'; readonly columns: ColumnSelection }
+  | { readonly kind: 'log1p'; readonly columns: ColumnSelection }
+  /** Fixed bounds (`min`/`max`), or the training part's `quantile` and 1 - quantile per column. */
+  | { readonly kind: 'clip'; readonly columns: ColumnSelection; readonly bounds: { readonly kind: 'fixed'; readonly min: number | null; readonly max: number | null } | { readonly kind: 'quantile'; readonly quantile: number } };
+
+/** The table columns a step takes: every numeric column, or these (model input columns by name). */
+export type ColumnSelection = 'numeric' | readonly string[];
 
 export type FeatureKind = FeatureStep['kind'];
 
@@ -176,15 +186,12 @@ export interface TrainingSpec {
 
 export type MetricName =
   | 'accuracy' | 'precision' | 'recall' | 'specificity' | 'f1' | 'fbeta' | 'mcc' | 'balanced-accuracy'
-  | 'fnr' | 'fpr' | 'pr-auc' | 'roc-auc' | 'log-loss';
+  | 'fnr' | 'fpr' | 'pr-auc' | 'roc-auc' | 'log-loss'
+  /** Multi-class: unweighted and support-weighted means over the classes. */
+  | 'macro-precision' | 'macro-recall' | 'macro-f1' | 'weighted-f1';
 
-export const METRIC_NAMES: readonly MetricName[] = [
-  'accuracy', 'precision', 'recall', 'specificity', 'f1', 'fbeta', 'mcc', 'balanced-accuracy',
-  'fnr', 'fpr', 'pr-auc', 'roc-auc', 'log-loss',
-];
-
-/** Metrics where smaller is better. */
-export const MINIMIZED_METRICS: ReadonlySet<MetricName> = new Set<MetricName>(['fnr', 'fpr', 'log-loss']);
+// NOTE: what each metric is (direction, threshold-free, how it is computed) lives in its module
+// under evaluate/metric-kinds/; METRIC_NAMES and MINIMIZED_METRICS are derived there.
 
 export type Comparison = '>=' | '<=' | '>' | '<';
 
@@ -193,7 +200,15 @@ export type ThresholdSpec =
   /** Pick the validation threshold that maximises (or minimises) the objective metric. */
   | { readonly kind: 'tune' }
   /** Pick the threshold that optimises `optimize` among those meeting every constraint. */
-  | { readonly kind: 'constrained'; readonly optimize: MetricName; readonly subjectTo: readonly { readonly metric: MetricName; readonly op: Comparison; readonly value: number }[] };
+  | { readonly kind: 'constrained'; readonly optimize: MetricName; readonly subjectTo: readonly Constraint[] };
+
+/** `metric op value`, e.g. precision >= 0.95; with `class` (multi-class), that class's one-vs-rest rate: `recall[crack]`. */
+export interface Constraint {
+  readonly metric: MetricName;
+  readonly class?: ClassName;
+  readonly op: Comparison;
+  readonly value: number;
+}
 
 export interface ObjectiveSpec {
   readonly metric: MetricName;

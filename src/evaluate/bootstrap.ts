@@ -7,7 +7,9 @@
 import type { MetricName } from '../core/spec.js';
 import type { Rng } from '../core/rng.js';
 import { confusionMetric, isThresholdMetric, metricValue } from './metrics.js';
-import { averagePrecision, checkBinaryInputs, descendingOrder, logLoss, rocAuc } from './ranking.js';
+import type { FromScores } from './metric-kinds/kind.js';
+import { METRIC_KINDS } from './metric-kinds/registry.js';
+import { checkBinaryInputs, descendingOrder } from './ranking.js';
 
 export interface BootstrapOptions {
   /** Number of resamples (integer >= 1). */
@@ -76,9 +78,9 @@ function weightedMetric(metric: MetricName, probs: ArrayLike<number>, labels01: 
       return confusionMetric(metric, { tn: counts[0]!, fp: counts[1]!, fn: counts[2]!, tp: counts[3]! }, beta);
     };
   }
-  if (metric === 'log-loss') return (w) => logLoss(probs, labels01, w);
+  const scores = METRIC_KINDS[metric].binary as FromScores;
   const order = descendingOrder(probs);
-  return metric === 'pr-auc' ? (w) => averagePrecision(probs, labels01, order, w) : (w) => rocAuc(probs, labels01, order, w);
+  return (w) => scores.compute(probs, labels01, order, w);
 }
 
 function checkOptions(opts: BootstrapOptions): { level: number; stratified: boolean; beta: number } {
@@ -96,7 +98,8 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
 }
 
-function percentile(values: Float64Array, level: number): { low: number; high: number } {
+/** The central `level` interval of resampled values (sorts `values` in place). */
+export function percentile(values: Float64Array, level: number): { low: number; high: number } {
   values.sort();
   const a = (1 - level) / 2;
   return { low: quantileSorted(values, a), high: quantileSorted(values, 1 - a) };

@@ -13,32 +13,24 @@
  * - pr-auc (average precision): 0 with no positives. roc-auc: 0.5 when a class is absent.
  * - log-loss: probabilities clipped to [1e-15, 1 - 1e-15]; 0 with no items.
  */
-import { MINIMIZED_METRICS, METRIC_NAMES, type MetricName } from '../core/spec.js';
-import { averagePrecision, checkBinaryInputs, descendingOrder, logLoss, rocAuc } from './ranking.js';
+import type { MetricName } from '../core/spec.js';
+import type { Confusion, FromConfusion, FromScores } from './metric-kinds/kind.js';
+import { METRIC_KINDS, METRIC_NAMES, MINIMIZED_METRICS, type ThresholdMetricName } from './metric-kinds/registry.js';
+import { checkBinaryInputs, descendingOrder } from './ranking.js';
 
 export { averagePrecision, descendingOrder, logLoss, prCurve, rocAuc, rocCurve, LOG_LOSS_EPS } from './ranking.js';
 export type { PrCurve, RocCurve } from './ranking.js';
 export { multiclassMetrics, type MulticlassMetrics } from './multiclass.js';
+export type { Confusion } from './metric-kinds/kind.js';
+export { METRIC_KINDS, METRIC_NAMES, MINIMIZED_METRICS, THRESHOLD_FREE_METRICS, metricKind, type ThresholdMetricName } from './metric-kinds/registry.js';
 
-/** Counts of a binary prediction against the truth. */
-export interface Confusion {
-  readonly tp: number;
-  readonly fp: number;
-  readonly tn: number;
-  readonly fn: number;
-}
-
-/** Metrics that depend on the threshold only through the confusion counts. */
-export type ThresholdMetricName = Exclude<MetricName, 'pr-auc' | 'roc-auc' | 'log-loss'>;
-
-export const THRESHOLD_METRIC_NAMES: readonly ThresholdMetricName[] = [
-  'accuracy', 'precision', 'recall', 'specificity', 'f1', 'fbeta', 'mcc', 'balanced-accuracy', 'fnr', 'fpr',
-];
-
-/** True for metrics computed from the confusion counts alone. */
+/** True for metrics computed from the confusion counts alone (each metric's module says so). */
 export function isThresholdMetric(name: MetricName): name is ThresholdMetricName {
-  return name !== 'pr-auc' && name !== 'roc-auc' && name !== 'log-loss';
+  return METRIC_KINDS[name].binary?.from === 'confusion';
 }
+
+/** Metrics that depend on the threshold only through the confusion counts, in report order. */
+export const THRESHOLD_METRIC_NAMES: readonly ThresholdMetricName[] = METRIC_NAMES.filter(isThresholdMetric);
 
 /** True where smaller is better (fnr, fpr, log-loss). */
 export function isMinimized(name: MetricName): boolean {
@@ -72,38 +64,9 @@ export function checkWeights(weights: ArrayLike<number> | undefined, n: number):
   }
 }
 
-function ratio(a: number, b: number): number {
-  return b === 0 ? 0 : a / b;
-}
-
 /** One threshold metric from confusion counts (counts may be fractional weights). */
 export function confusionMetric(name: ThresholdMetricName, c: Confusion, beta = 1): number {
-  const { tp, fp, tn, fn } = c;
-  switch (name) {
-    case 'accuracy': return ratio(tp + tn, tp + fp + tn + fn);
-    case 'precision': return ratio(tp, tp + fp);
-    case 'recall': return ratio(tp, tp + fn);
-    case 'specificity': return ratio(tn, tn + fp);
-    case 'f1': return ratio(2 * tp, 2 * tp + fp + fn);
-    case 'fbeta': {
-      const b2 = beta * beta;
-      return ratio((1 + b2) * tp, (1 + b2) * tp + b2 * fn + fp);
-    }
-    case 'mcc': {
-      const d = (tp + fp) * (tp + fn) * (tn + fp) * (tn + fn);
-      return d === 0 ? 0 : (tp * tn - fp * fn) / Math.sqrt(d);
-    }
-    case 'balanced-accuracy': {
-      const hasPos = tp + fn > 0, hasNeg = tn + fp > 0;
-      if (hasPos && hasNeg) return (tp / (tp + fn) + tn / (tn + fp)) / 2;
-      if (hasPos) return tp / (tp + fn);
-      if (hasNeg) return tn / (tn + fp);
-      return 0;
-    }
-    case 'fnr': return ratio(fn, tp + fn);
-    case 'fpr': return ratio(fp, fp + tn);
-    default: return name satisfies never;
-  }
+  return (METRIC_KINDS[name].binary as FromConfusion).compute(c, beta);
 }
 
 /** Every threshold metric from confusion counts (beta for fbeta, default 1). */
@@ -120,26 +83,22 @@ export function metricsFromConfusion(c: Confusion, beta = 1): Readonly<Record<Th
  */
 export function metricValue(name: MetricName, probs: ArrayLike<number>, labels01: ArrayLike<number>, threshold: number, beta = 1, weights?: ArrayLike<number>): number {
   if (isThresholdMetric(name)) return confusionMetric(name, confusionAt(probs, labels01, threshold, weights), beta);
+  const scores = METRIC_KINDS[name].binary;
+  if (scores === null) throw new RangeError(`${name} is a multi-class metric; it does not score a binary prediction`);
   checkBinaryInputs(probs, labels01);
   checkWeights(weights, probs.length);
-  switch (name) {
-    case 'pr-auc': return weights === undefined ? averagePrecision(probs, labels01) : averagePrecision(probs, labels01, descendingOrder(probs), weights);
-    case 'roc-auc': return weights === undefined ? rocAuc(probs, labels01) : rocAuc(probs, labels01, descendingOrder(probs), weights);
-    case 'log-loss': return logLoss(probs, labels01, weights);
-    default: return name satisfies never;
-  }
+  return (scores as FromScores).compute(probs, labels01, weights === undefined ? undefined : descendingOrder(probs), weights);
 }
 
 /** Every MetricName at once (one sort, one confusion pass). */
 export function allMetrics(probs: ArrayLike<number>, labels01: ArrayLike<number>, threshold: number, beta = 1): Readonly<Record<MetricName, number>> {
   const byConfusion = metricsFromConfusion(confusionAt(probs, labels01, threshold), beta);
   const order = descendingOrder(probs);
-  const out = {
-    ...byConfusion,
-    'pr-auc': averagePrecision(probs, labels01, order),
-    'roc-auc': rocAuc(probs, labels01, order),
-    'log-loss': logLoss(probs, labels01),
-  } as Record<MetricName, number>;
+  const out = {} as Record<MetricName, number>;
+  for (const name of METRIC_NAMES) {
+    const kind = METRIC_KINDS[name].binary as FromConfusion | FromScores;
+    out[name] = kind.from === 'confusion' ? byConfusion[name as ThresholdMetricName] : kind.compute(probs, labels01, order, undefined);
+  }
   // NOTE: return keys in METRIC_NAMES order so JSON output is stable.
   return Object.fromEntries(METRIC_NAMES.map((m) => [m, out[m]])) as Record<MetricName, number>;
 }

@@ -4,7 +4,7 @@
  */
 import type { Comparison, MetricName, ThresholdSpec } from '../core/spec.js';
 import { checkWeights, confusionMetric, isMinimized, isThresholdMetric, metricValue, type Confusion } from './metrics.js';
-import { averagePrecision, checkBinaryInputs, descendingOrder, logLoss, rocAuc } from './ranking.js';
+import { checkBinaryInputs, descendingOrder } from './ranking.js';
 
 /**
  * Every distinct decision over the data. Candidate c (0..m, m = number of distinct probabilities)
@@ -75,8 +75,7 @@ function candidateValues(s: ThresholdSweep, metric: MetricName, probs: ArrayLike
     for (let c = 0; c < out.length; c++) out[c] = confusionMetric(metric, candidateConfusion(s, c), beta);
   } else {
     // NOTE: threshold-free metrics are constant over candidates, so they never decide the threshold.
-    const v = weights !== undefined ? metricValue(metric, probs, labels01, 0.5, beta, weights)
-      : metric === 'pr-auc' ? averagePrecision(probs, labels01) : metric === 'roc-auc' ? rocAuc(probs, labels01) : logLoss(probs, labels01);
+    const v = metricValue(metric, probs, labels01, 0.5, beta, weights);
     out.fill(v);
   }
   return out;

@@ -1,23 +1,15 @@
 /**
- * Where each feature step runs. This is the one exhaustive dispatch over step kinds:
+ * Where each feature step runs (see features/kinds/registry.ts, where every kind says so):
  * - `geometry` steps (resize, crop, center-crop, grayscale) are composed into image decoding
  *   (data/decode), so a photo is shrunk on load and never held at full size;
  * - `pixel` steps (normalize, edges, identity) run on float tensors, fitted on the training part only;
  * - `training` steps (augment) run per epoch inside training, on the training part only.
- * Adding a step kind fails the build here until it is placed.
  */
-import { match } from 'ts-pattern';
 import type { AugmentSpec, FeatureStep } from '../core/spec.js';
+import { stepPlace } from './kinds/registry.js';
 
-export type StepPlace = 'geometry' | 'pixel' | 'training';
-
-export function stepPlace(step: FeatureStep): StepPlace {
-  return match(step)
-    .with({ kind: 'resize' }, { kind: 'center-crop' }, { kind: 'crop' }, { kind: 'grayscale' }, () => 'geometry' as const)
-    .with({ kind: 'normalize' }, { kind: 'edges' }, { kind: 'identity' }, () => 'pixel' as const)
-    .with({ kind: 'augment' }, () => 'training' as const)
-    .exhaustive();
-}
+export { stepPlace } from './kinds/registry.js';
+export type { StepPlace } from './kinds/kind.js';
 
 export interface StepPlan {
   /** Geometry steps in pipeline order (decoding composes them). */

@@ -8,6 +8,7 @@ import type { ObjectiveSpec } from '../core/spec.js';
 import { chooseThreshold } from '../evaluate/threshold.js';
 import { isMinimized } from '../evaluate/metrics.js';
 import { prevalenceWeights } from '../evaluate/prevalence.js';
+import { scoreMulticlass } from '../evaluate/multiclass-score.js';
 import type { EpochRecord, TrialResult } from './protocol.js';
 
 /**
@@ -63,16 +64,20 @@ export function meanCurves(curves: readonly (readonly EpochRecord[])[]): EpochRe
  * `negativeWeights[f]` (optional, 1 when absent) weighs fold f's validation negatives
  * (`objective.prevalence`): the pooled choice then uses per-item weights, each fold's own.
  *
+ * `classes` (a multi-class problem): `labels01[f]` holds class indices, each fold's
+ * `valProbabilities` are n x k, and the pooled predictions are scored by `scoreMulticlass`.
+ *
  * `index`, `family` and `params` are fold 0's (every fold runs the same plan). Throws a
  * RangeError when there are no folds, or when `labels01` does not give one label array per fold.
  */
-export function aggregateFolds(folds: readonly TrialResult[], labels01: readonly ArrayLike<number>[], objective: ObjectiveSpec, negativeWeights?: readonly number[]): TrialResult {
+export function aggregateFolds(folds: readonly TrialResult[], labels01: readonly ArrayLike<number>[], objective: ObjectiveSpec, negativeWeights?: readonly number[], classes?: readonly string[]): TrialResult {
   const first = folds[0];
   if (first === undefined) throw new RangeError('aggregateFolds needs at least one fold result');
   if (labels01.length !== folds.length) throw new RangeError(`aggregateFolds got ${folds.length} fold results but ${labels01.length} label arrays`);
   const k = folds.length;
   const errors = folds.flatMap((r, f) => (r.error === undefined ? [] : [`fold ${f + 1} of ${k}: ${r.error}`]));
-  const complete = folds.every((r, f) => r.valProbabilities.length === labels01[f]!.length);
+  const width = classes === undefined ? 1 : classes.length;
+  const complete = folds.every((r, f) => r.valProbabilities.length === labels01[f]!.length * width);
   const base = {
     index: first.index,
     family: first.family,
@@ -96,6 +101,10 @@ export function aggregateFolds(folds: readonly TrialResult[], labels01: readonly
   }
   const probs = folds.flatMap((r) => r.valProbabilities);
   const labels = labels01.flatMap((l) => Array.from(l));
+  if (classes !== undefined) {
+    const choice = scoreMulticlass(objective.threshold, objective.metric, probs, classes.length, labels, classes);
+    return { ...base, score: choice.value, threshold: choice.threshold, valProbabilities: probs };
+  }
   const weighted = negativeWeights !== undefined && negativeWeights.some((w) => w !== 1);
   const weights = weighted ? labels01.flatMap((l, f) => Array.from(prevalenceWeights(l, negativeWeights[f] ?? 1) ?? new Float64Array(l.length).fill(1))) : undefined;
   const choice = chooseThreshold(objective.threshold, objective.metric, probs, labels, objective.beta, weights);

@@ -17,6 +17,7 @@ export interface TrialData {
   readonly balancedBatches: { readonly ratio: number } | null;
   /** Training-time augmentation (image inputs only), or null. */
   readonly augment: AugmentSpec | null;
+  /** Index of the positive class; -1 for a multi-class problem (arg-max decision, see core/data.ts NO_POSITIVE). */
   readonly positive: number;
   readonly classes: readonly string[];
   /**
@@ -72,13 +73,14 @@ export interface TrialResult {
   /** Validation objective at `threshold` for the best epoch (the score the search optimises). */
   readonly score: number;
   readonly metric: MetricName;
+  /** The chosen decision threshold (0 for a multi-class trial: the decision is the arg-max). */
   readonly threshold: number;
   readonly bestEpoch: number;
   readonly epochs: number;
   readonly curves: readonly EpochRecord[];
   readonly pruned: boolean;
   readonly seconds: number;
-  /** Positive-class probabilities on the validation part, best epoch's weights. */
+  /** Positive-class probabilities on the validation part, best epoch's weights (multi-class: n x k, row-major). */
   readonly valProbabilities: readonly number[];
   /** Set when the trial failed (e.g. out of memory); score is then NaN-free worst value. */
   readonly error?: string;

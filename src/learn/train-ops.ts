@@ -64,9 +64,14 @@ export function l2Penalty(model: tf.LayersModel): tf.Scalar {
   return tf.addN(kernels.map((w) => tf.sum(tf.square(w.read())))) as tf.Scalar;
 }
 
-/** P(positive class) per row from model outputs: p or 1 - p for a sigmoid head, a softmax column otherwise. */
+/**
+ * P(positive class) per row from model outputs: p or 1 - p for a sigmoid head, a softmax column
+ * otherwise; with no positive class (`positive` < 0, multi-class) every class's probability,
+ * flattened row-major ([n * k]).
+ */
 export function positiveColumn(out: tf.Tensor, classes: number, positive: number): tf.Tensor1D {
   return tf.tidy(() => {
+    if (positive < 0) return tf.reshape(out, [-1]) as tf.Tensor1D;
     if (classes !== 2) return tf.reshape(tf.slice(out, [0, positive], [-1, 1]), [-1]) as tf.Tensor1D;
     const p = tf.reshape(out, [-1]) as tf.Tensor1D;
     return positive === 1 ? p : (tf.sub(1, p) as tf.Tensor1D);
@@ -122,7 +127,8 @@ export function predictProbabilities(
   const size = inputShape.reduce((a, b) => a * b, 1);
   const n = y.length;
   const chunk = Math.max(1, Math.min(n, Math.floor(2 ** 20 / size)));
-  const probs = new Float32Array(n);
+  const width = positive < 0 ? classes : 1;
+  const probs = new Float32Array(n * width);
   let lossSum = 0;
   for (let s = 0; s < n; s += chunk) {
     const e = Math.min(n, s + chunk);
@@ -133,7 +139,7 @@ export function predictProbabilities(
       const yt = tf.tensor1d(y.subarray(s, e), 'int32');
       return [pos.dataSync() as Float32Array, crossEntropy(out, yt, classes).dataSync() as Float32Array];
     });
-    probs.set(p, s);
+    probs.set(p, s * width);
     for (let i = 0; i < l.length; i++) lossSum += l[i]!;
   }
   return { probs, loss: lossSum / n };

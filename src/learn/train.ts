@@ -26,6 +26,7 @@ import { makeOptimizer, predictProbabilities, scheduledRate, setLearningRate, tr
 import { chooseThreshold, type ThresholdChoice } from '../evaluate/threshold.js';
 import { isMinimized, metricValue } from '../evaluate/metrics.js';
 import { prevalenceWeights } from '../evaluate/prevalence.js';
+import { multiclassValue, scoreMulticlass } from '../evaluate/multiclass-score.js';
 import { shouldPrune } from './search/pruning.js';
 
 export interface TrainHooks {
@@ -104,10 +105,16 @@ export async function trainTrial(req: TrialRequest, data: { readonly train: Exam
   const isImage = train.shape.length === 4;
   const augment = isImage ? req.data.augment : null;
   const weights = req.data.classWeights === null ? null : Float32Array.from(req.data.classWeights);
-  const valLabels = labels01(val.y, req.data.positive);
+  // NOTE: no positive class (multi-class): probabilities are n x k and the decision is the arg-max.
+  const multi = req.data.positive < 0;
+  const width = multi ? classes : 1;
+  const valLabels = multi ? val.y : labels01(val.y, req.data.positive);
   // NOTE: objective.prevalence reweights validation negatives only; training loss and the
   // training-part objective stay unweighted.
-  const valWeights = prevalenceWeights(valLabels, req.data.negativeWeight ?? 1);
+  const valWeights = multi ? undefined : prevalenceWeights(valLabels, req.data.negativeWeight ?? 1);
+  const score = (probs: Float32Array, labels: Uint8Array): ThresholdChoice => multi
+    ? scoreMulticlass(req.objective.threshold, metric, probs, classes, labels, req.data.classes)
+    : chooseThreshold(req.objective.threshold, metric, probs, labels, beta, valWeights);
   const rng = new Rng(req.seed).child('train');
 
   installTrainingGradients();
@@ -127,7 +134,7 @@ export async function trainTrial(req: TrialRequest, data: { readonly train: Exam
       const erng = rng.child(`epoch-${epoch}`);
       const idx = epochIndices(train.y, classes, req.data.balancedBatches, erng);
       const augRng = erng.child('augment');
-      const seenProbs = new Float32Array(idx.length);
+      const seenProbs = new Float32Array(idx.length * width);
       const seenLabels = new Uint8Array(idx.length);
       let lossSum = 0;
       for (let s = 0; s < idx.length; s += batchSize) {
@@ -141,21 +148,21 @@ export async function trainTrial(req: TrialRequest, data: { readonly train: Exam
           const c = train.y[idx[s + k]!]!;
           yb[k] = c;
           wb[k] = weights === null ? 1 : weights[c]!;
-          seenLabels[s + k] = c === req.data.positive ? 1 : 0;
+          seenLabels[s + k] = multi ? c : c === req.data.positive ? 1 : 0;
         }
         const step = trainStep(model, optimizer, xs, [b, ...inputShape], yb, wb, classes, req.data.positive, weightDecay);
-        seenProbs.set(step.probs, s);
+        seenProbs.set(step.probs, s * width);
         const batchLoss = step.loss;
         if (!Number.isFinite(batchLoss)) throw new Error(`training diverged in epoch ${epoch}: the loss became ${batchLoss} (try a smaller learning rate)`);
         lossSum += batchLoss * b;
       }
       const v = predictProbabilities(model, val.x, inputShape, val.y, classes, req.data.positive);
-      const choice = chooseThreshold(req.objective.threshold, metric, v.probs, valLabels, beta, valWeights);
+      const choice = score(v.probs, valLabels);
       const record: EpochRecord = {
         epoch,
         trainLoss: lossSum / idx.length,
         valLoss: v.loss,
-        trainObjective: metricValue(metric, seenProbs, seenLabels, choice.threshold, beta),
+        trainObjective: multi ? multiclassValue(metric, seenProbs, classes, seenLabels) : metricValue(metric, seenProbs, seenLabels, choice.threshold, beta),
         valObjective: choice.value,
         seconds: (performance.now() - t0) / 1000,
       };

@@ -13,7 +13,7 @@ import {
   stagesSentence, stagesTable, trialsTable, type TextTable,
 } from './tables.js';
 
-const CSS = `
+export const CSS = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1d2127;max-width:1100px;margin:0 auto;padding:16px 24px 64px}
 h1{margin:.2em 0}h2{margin-top:2em;border-bottom:1px solid #dee2e6;padding-bottom:4px}
 nav a{margin-right:12px;color:#1f6fb4;text-decoration:none}
@@ -31,7 +31,7 @@ th{background:#f1f3f5}tr.hl td{background:#e7f5ff;font-weight:600}
 pre{background:#f8f9fa;border:1px solid #dee2e6;padding:10px;overflow:auto}
 `;
 
-function table(t: TextTable): string {
+export function table(t: TextTable): string {
   if (t.rows.length === 0) return '<p class="meta">none</p>';
   const head = `<tr>${t.header.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>`;
   const rows = t.rows.map((r, i) => `<tr${i === t.highlight ? ' class="hl"' : ''}>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`);
@@ -43,7 +43,7 @@ function figure(c: Chart | undefined): string {
 }
 
 /** A data URI for base64 PNG data; anything that is not plain base64 is dropped (never injected). */
-function pngUri(b64: string): string {
+export function pngUri(b64: string): string {
   return /^[A-Za-z0-9+/]*={0,2}$/.test(b64) ? `data:image/png;base64,${b64}` : '';
 }
 

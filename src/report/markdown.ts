@@ -55,13 +55,13 @@ export function mdText(text: string): string {
     .replace(/\r?\n/g, ' ');
 }
 
-function mdTable(t: TextTable): string {
+export function mdTable(t: TextTable): string {
   if (t.rows.length === 0) return '_none_\n';
   const line = (cells: readonly string[], bold: boolean): string => `| ${cells.map((c) => (bold && c ? `**${mdText(c)}**` : mdText(c))).join(' | ')} |`;
   return [line(t.header, false), `|${t.header.map(() => ' --- ').join('|')}|`, ...t.rows.map((r, i) => line(r, i === t.highlight))].join('\n') + '\n';
 }
 
-function fence(text: string, lang: string): string {
+export function fence(text: string, lang: string): string {
   const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
   const f = '`'.repeat(longest + 1);
   return `${f}${lang}\n${text.replace(/\n$/, '')}\n${f}\n`;

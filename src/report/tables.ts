@@ -1,7 +1,7 @@
 /**
  * The report's tables as plain text cells; the Markdown and HTML renderers escape and lay them out.
  */
-import { METRIC_NAMES } from '../core/spec.js';
+import { METRIC_NAMES } from '../evaluate/metric-kinds/registry.js';
 import type { ReportInput } from './model.js';
 import { count, duration, num, paramsText, type ReportSummary } from './summary.js';
 
@@ -61,7 +61,7 @@ export function countsTable(input: ReportInput, s: ReportSummary): TextTable {
   };
 }
 
-export function stagesTable(input: ReportInput): TextTable {
+export function stagesTable(input: Pick<ReportInput, 'stages'>): TextTable {
   return {
     header: ['Stage', 'Cache key', 'Cache', 'Time'],
     rows: input.stages.map((st) => [st.name, st.key, st.cached ? 'hit' : 'ran', duration(st.seconds)]),
@@ -76,12 +76,12 @@ export function duplicatesTable(input: ReportInput): TextTable {
   return { header: ['Group', 'Identical files'], rows: input.dataIssues.duplicates.map((g, i) => [String(i + 1), g.join(', ')]) };
 }
 
-export function environmentTable(input: ReportInput): TextTable {
+export function environmentTable(input: Pick<ReportInput, 'environment'>): TextTable {
   return { header: ['Key', 'Value'], rows: Object.keys(input.environment).sort().map((k) => [k, input.environment[k]!]) };
 }
 
 /** A sentence on how much of the stage totals the timings cover. */
-export function stagesSentence(input: ReportInput): string {
+export function stagesSentence(input: Pick<ReportInput, 'stages'>): string {
   const hits = input.stages.filter((s) => s.cached).length;
   const total = input.stages.reduce((a, s) => a + s.seconds, 0);
   return `${input.stages.length} stages in ${duration(total)}; ${hits} restored from the cache.`;

@@ -82,8 +82,10 @@ async function comparePredictions(a: string, b: string): Promise<RunDifference[]
     seen.add(k);
     const y = mb.get(k);
     if (!y) lines.push(`${x.ref} missing in the second run`);
-    else if (x.probabilityText !== y.probabilityText || x.label !== y.label || x.prediction !== y.prediction) {
-      lines.push(`${x.ref} ${showPair(x.probabilityText, y.probabilityText)}${x.prediction !== y.prediction ? ` (${x.prediction} -> ${y.prediction})` : ''}${x.label !== y.label ? ` (label ${x.label} -> ${y.label})` : ''}`);
+    else if (x.probabilityText !== y.probabilityText || x.label !== y.label || x.prediction !== y.prediction
+      || (x.classProbabilityTexts ?? []).join(',') !== (y.classProbabilityTexts ?? []).join(',')) {
+      const perClass = (r: PredictionRow) => (r.classProbabilityTexts === undefined ? r.probabilityText : `[${r.classProbabilityTexts.join(', ')}]`);
+      lines.push(`${x.ref} ${x.probabilityText === y.probabilityText ? showPair(perClass(x), perClass(y)) : showPair(x.probabilityText, y.probabilityText)}${x.prediction !== y.prediction ? ` (${x.prediction} -> ${y.prediction})` : ''}${x.label !== y.label ? ` (label ${x.label} -> ${y.label})` : ''}`);
     }
   }
   for (const y of pb) if (!seen.has(key(y))) lines.push(`${y.ref} only in the second run`);

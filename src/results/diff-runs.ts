@@ -7,7 +7,8 @@
 import path from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
-import { METRIC_NAMES, type MetricName } from '../core/spec.js';
+import type { MetricName } from '../core/spec.js';
+import { ALL_METRIC_NAMES } from '../evaluate/metric-kinds/registry.js';
 import { pairedBootstrapDelta } from '../evaluate/bootstrap.js';
 import { isMinimized } from '../evaluate/metrics.js';
 import { explainDifference } from '../store/fingerprint.js';
@@ -149,6 +150,10 @@ async function pairPredictions(dirA: string, dirB: string, la: RunLock, lb: RunL
   if (!ia || !ib) return { paired: null, reason: `unpaired: holdout.json is missing in ${!ia ? dirA : dirB}` };
   const key = (ids: readonly string[]) => [...ids].sort().join('\n');
   if (key(ia) !== key(ib)) return { paired: null, reason: `unpaired: the runs held out different items (${ia.length} and ${ib.length}), so the change mixes model and sample` };
+  const [ma0, mb0] = [await readMetrics(dirA), await readMetrics(dirB)];
+  if (ma0.objective?.rule === 'argmax' || mb0.objective?.rule === 'argmax') {
+    return { paired: null, reason: 'same hold-out, but a multi-class run decides by arg-max: paired noise is estimated for binary runs only; intervals compared instead' };
+  }
   const [pa, pb] = [await readPredictions(dirA), await readPredictions(dirB)];
   if (!pa || !pb) return { paired: null, reason: `same hold-out, but predictions.csv is missing in ${!pa ? dirA : dirB}: noise not estimated` };
   const [ma, mb] = [await readMetrics(dirA), await readMetrics(dirB)];
@@ -183,7 +188,8 @@ function groupById(rows: readonly PredictionRow[]): Map<string, PredictionRow[]>
 
 function metricDiffs(ma: RunMetrics, mb: RunMetrics, paired: (Paired & { resamples: number; beta: number }) | null): MetricDiff[] {
   const va = ma.holdout?.metrics ?? {}, vb = mb.holdout?.metrics ?? {};
-  return METRIC_NAMES.flatMap((metric): MetricDiff[] => {
+  // NOTE: every name: a binary run has no multi-class metrics and the reverse, so each lists its own.
+  return ALL_METRIC_NAMES.flatMap((metric): MetricDiff[] => {
     const before = va[metric] ?? null, after = vb[metric] ?? null;
     if (before === null && after === null) return [];
     const change = before !== null && after !== null ? after - before : null;

@@ -30,7 +30,7 @@ export interface RunLock {
 
 /** The parts of `metrics.json` the results commands read. */
 export interface RunMetrics {
-  readonly objective?: { readonly metric?: MetricName; readonly threshold?: number };
+  readonly objective?: { readonly metric?: MetricName; readonly threshold?: number; readonly rule?: string };
   readonly holdout?: {
     readonly n?: number;
     readonly metrics?: Readonly<Partial<Record<MetricName, number>>>;
@@ -47,6 +47,8 @@ export interface PredictionRow {
   readonly probabilityText: string;
   readonly probability: number;
   readonly prediction: string;
+  /** Multi-class runs: the `probability[<class>]` cells as written, in column order. */
+  readonly classProbabilityTexts?: readonly string[];
 }
 
 /** Read `lock.json`; throws NotFoundError when the folder has none (not a run folder). */
@@ -79,12 +81,14 @@ export function parsePredictionsCsv(text: string): PredictionRow[] {
     return i;
   };
   const [ref, id, label, prob, pred] = [col('ref'), col('id'), col('label'), col('probability'), col('prediction')];
+  const perClass = table.header.flatMap((h, i) => (/^probability\[.+\]$/.test(h) ? [i] : []));
   return table.rows.map((cells, k) => {
     const probability = Number(cells[prob]);
     if (cells[prob] === '' || !Number.isFinite(probability)) {
       throw new Error(`predictions.csv line ${table.line[k]} is malformed: probability ${JSON.stringify(cells[prob])}`);
     }
-    return { ref: cells[ref]!, id: cells[id]!, label: cells[label]!, probabilityText: cells[prob]!, probability, prediction: cells[pred]! };
+    const row = { ref: cells[ref]!, id: cells[id]!, label: cells[label]!, probabilityText: cells[prob]!, probability, prediction: cells[pred]! };
+    return perClass.length === 0 ? row : { ...row, classProbabilityTexts: perClass.map((i) => cells[i] ?? '') };
   });
 }
 

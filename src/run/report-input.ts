@@ -13,7 +13,10 @@ import { describePrevalence } from '../evaluate/prevalence.js';
 import { findDuplicates } from '../data/partition/index.js';
 import { renderSynthetic, syntheticParams } from '../data/synth.js';
 import { renderHtml } from '../report/html.js';
-import { renderMarkdown, reportAssets } from '../report/markdown.js';
+import { renderMarkdown, reportAssets, type ReportFile } from '../report/markdown.js';
+import { multiclassAssets, renderMulticlassHtml, renderMulticlassMarkdown } from '../report/multiclass.js';
+import { isMulticlassEvaluation } from '../stages/evaluate.js';
+import { buildMulticlassReportInput } from './multiclass-report-input.js';
 import type { GalleryImage, ReportInput, StageCounts } from '../report/model.js';
 import { modelViewPng, originalPng, rgbPng } from '../report/thumbnail.js';
 import { environment } from '../store/environment.js';
@@ -63,7 +66,9 @@ export async function scoredBy(runsDir: string, name: string, holdoutIds: readon
 }
 
 export async function buildReportInput(run: RunRecord): Promise<ReportInput> {
-  const { spec, inventory, evaluation, search } = run;
+  const { spec, inventory, search } = run;
+  const evaluation = run.evaluation;
+  if (isMulticlassEvaluation(evaluation)) throw new Error('a multi-class run has its own report (buildMulticlassReportInput)');
   const preds = evaluation.predictions;
   const fnIdx: number[] = [];
   const fpIdx: number[] = [];
@@ -94,19 +99,10 @@ export async function buildReportInput(run: RunRecord): Promise<ReportInput> {
     ? { metrics: allMetrics(search.best.valProbabilities, valLabels01, evaluation.threshold, spec.objective.beta) }
     : null;
 
-  const fold = run.split.folds[0]!;
-  const countRows: StageCounts[] = [
-    { stage: 'source', counts: counts(inventory, inventory.items.map((_, i) => i)) },
-    { stage: 'hold-out', counts: counts(inventory, run.holdout.holdout) },
-    { stage: 'sample', counts: counts(inventory, run.sample.indices) },
-    { stage: 'train', counts: counts(inventory, fold.train) },
-    // k folds: the validation sides together, every sampled item once (what the metrics pool).
-    { stage: 'validation', counts: counts(inventory, run.split.folds.flatMap((f) => f.validation)) },
-    { stage: 'train after resampling', counts: fromList(inventory.classes, run.resample.folds[0]!.after) },
-  ];
+  const countRows = stageCounts(run);
   const duplicates = findDuplicates(inventory.items, { 'hold-out': run.holdout.holdout, pool: run.holdout.pool }).map((d) => d.refs);
-  const env = environment();
   const mix = describePrevalence(spec.objective.prevalence, search.prevalence);
+
   const at = mix === null ? '' : ` at ${mix}`;
   const rule = spec.objective.threshold.kind === 'fixed'
     ? `fixed at ${spec.objective.threshold.value}`
@@ -148,23 +144,59 @@ export async function buildReportInput(run: RunRecord): Promise<ReportInput> {
       ? { falseNegatives, falsePositives }
       : { falseNegatives, falsePositives, unavailable: `Tabular data has no images to show: the ${fnIdx.length} false negative(s) and ${fpIdx.length} false positive(s) are the rows of predictions.csv whose prediction differs from their label.` },
     stages: run.stages.map((s) => ({ name: s.name, key: s.key.slice(0, 10), cached: s.cached, seconds: s.seconds })),
-    environment: {
-      assay: env.assay, node: env.node, os: `${env.platform} ${env.arch}`, cpu: `${env.cpus} x ${env.cpuModel}`,
-      backend: `${run.backend.name} (${run.backend.reason})`, tfjs: env.packages['@tensorflow/tfjs'] ?? 'unknown',
-    },
+    environment: environmentOf(run),
+  };
+}
+
+/** The environment table's rows. */
+export function environmentOf(run: RunRecord): Record<string, string> {
+  const env = environment();
+  return {
+    assay: env.assay, node: env.node, os: `${env.platform} ${env.arch}`, cpu: `${env.cpus} x ${env.cpuModel}`,
+    backend: `${run.backend.name} (${run.backend.reason})`, tfjs: env.packages['@tensorflow/tfjs'] ?? 'unknown',
   };
 }
 
 const MINIMIZE = new Set(['fnr', 'fpr', 'log-loss']);
 
+/** Class counts at every stage, from the source to the resampled training part. */
+export function stageCounts(run: RunRecord): StageCounts[] {
+  const { inventory } = run;
+  const fold = run.split.folds[0]!;
+  return [
+    { stage: 'source', counts: counts(inventory, inventory.items.map((_, i) => i)) },
+    { stage: 'hold-out', counts: counts(inventory, run.holdout.holdout) },
+    { stage: 'sample', counts: counts(inventory, run.sample.indices) },
+    { stage: 'train', counts: counts(inventory, fold.train) },
+    // k folds: the validation sides together, every sampled item once (what the metrics pool).
+    { stage: 'validation', counts: counts(inventory, run.split.folds.flatMap((f) => f.validation)) },
+    { stage: 'train after resampling', counts: fromList(inventory.classes, run.resample.folds[0]!.after) },
+  ];
+}
+
 export async function writeReports(run: RunRecord, _metrics: unknown, progress: Progress): Promise<void> {
   progress.line('writing report');
+  if (isMulticlassEvaluation(run.evaluation)) {
+    const decoded = run.decode.decoded;
+    const mc = await buildMulticlassReportInput(run, run.evaluation, {
+      counts: stageCounts(run), environment: environmentOf(run),
+      image: decoded.kind === 'images' ? (index, probability) => galleryImage(run, decoded.block, index, probability) : null,
+    });
+    await writeAssets(run.dir, multiclassAssets(mc));
+    await writeFileAtomic(path.join(run.dir, 'report.html'), renderMulticlassHtml(mc));
+    await writeFileAtomic(path.join(run.dir, 'report.md'), renderMulticlassMarkdown(mc));
+    return;
+  }
   const input = await buildReportInput(run);
-  for (const f of reportAssets(input)) {
-    const file = path.join(run.dir, f.path);
+  await writeAssets(run.dir, reportAssets(input));
+  await writeFileAtomic(path.join(run.dir, 'report.html'), renderHtml(input));
+  await writeFileAtomic(path.join(run.dir, 'report.md'), renderMarkdown(input));
+}
+
+async function writeAssets(dir: string, files: readonly ReportFile[]): Promise<void> {
+  for (const f of files) {
+    const file = path.join(dir, f.path);
     await mkdir(path.dirname(file), { recursive: true });
     await writeFileAtomic(file, f.data);
   }
-  await writeFileAtomic(path.join(run.dir, 'report.html'), renderHtml(input));
-  await writeFileAtomic(path.join(run.dir, 'report.md'), renderMarkdown(input));
 }

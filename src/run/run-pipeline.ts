@@ -32,7 +32,7 @@ import { splitStage } from '../stages/split.js';
 import { featuresStage } from '../stages/features.js';
 import { resampleStage } from '../stages/resample.js';
 import { searchStage } from '../stages/search.js';
-import { evaluateStage } from '../stages/evaluate.js';
+import { evaluateStage, isMulticlassEvaluation } from '../stages/evaluate.js';
 import { writeRunFolder, writeFailedLock, type RunRecord } from './write-run.js';
 import { recordProgress } from './progress-record.js';
 
@@ -194,6 +194,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
 
     const features = await runStage(featuresStage, {
       inventory, decoded: decode.output.decoded, folds: split.output.folds, pixelSteps: steps.pixel, upstream: { decode: decode.record.key, split: split.record.key },
+      ...(spec.data.source === 'csv' ? { dataColumns: spec.data.columns } : {}),
     }, ctx, (o) => `example shape [${o.exampleShape.join(', ')}]${steps.pixel.length ? `, fitted ${steps.pixel.map((s) => s.kind).join(', ')} on train` : ''}`);
     stages.push(features.record);
 
@@ -219,7 +220,9 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
       models: search.output.bestModelDirs.map((dir, f) => ({ dir, fitted: features.output.folds[f]!.fitted })),
       best: search.output.best, backend: backend.name,
       upstream: { holdout: holdout.record.key, search: search.record.key, features: features.record.key, decode: decode.record.key },
-    }, ctx, (o) => `hold-out ${spec.objective.metric} ${o.metrics[spec.objective.metric].toFixed(4)}, mcc ${o.metrics.mcc.toFixed(4)}, fnr ${o.metrics.fnr.toFixed(4)} at threshold ${o.threshold.toFixed(3)}`);
+    }, ctx, (o) => isMulticlassEvaluation(o)
+      ? `hold-out ${['accuracy', 'macro-f1', spec.objective.metric].filter((m, i, all) => all.indexOf(m) === i).reverse().map((m) => `${m} ${o.metrics[m]!.toFixed(4)}`).join(', ')} (arg-max over ${inventory.classes.length} classes)`
+      : `hold-out ${spec.objective.metric} ${o.metrics[spec.objective.metric].toFixed(4)}, mcc ${o.metrics.mcc.toFixed(4)}, fnr ${o.metrics.fnr.toFixed(4)} at threshold ${o.threshold.toFixed(3)}`);
     stages.push(evaluation.record);
 
     const record: RunRecord = {

@@ -14,7 +14,8 @@ import { csvCell } from '../data/sources/csv-table.js';
 import { environment, gitState } from '../store/environment.js';
 import { clearRunningMark, NOTE_FILE, writeFileAtomic, type RunId } from '../store/run-folder.js';
 import type { DecodeOutput } from '../stages/decode.js';
-import type { EvaluateOutput } from '../stages/evaluate.js';
+import { isMulticlassEvaluation, type EvaluateOutput } from '../stages/evaluate.js';
+import { multiclassHoldoutRecord, multiclassPredictionRows } from './multiclass-run.js';
 import type { FeaturesOutput } from '../stages/features.js';
 import type { HoldoutOutput } from '../stages/holdout.js';
 import type { Progress } from '../stages/progress.js';
@@ -138,13 +139,14 @@ export async function writeRunFolder(run: RunRecord, progress: Progress): Promis
 
   const holdoutIds = run.holdout.holdout.map((i) => inventory.items[i]!.id);
   const folds = run.features.folds.length;
+  const multi = isMulticlassEvaluation(evaluation);
   const metrics = {
-    objective: {
+    objective: multi ? { metric: spec.objective.metric, rule: 'argmax' } : {
       metric: spec.objective.metric, threshold: evaluation.threshold, rule: spec.objective.threshold.kind,
       // NOTE: only when set, so runs without it write the metrics.json they always did.
       ...(spec.objective.prevalence.kind === 'sample' ? {} : { prevalence: { kind: spec.objective.prevalence.kind, share: search.prevalence, negativeWeights: search.negativeWeights } }),
     },
-    holdout: {
+    holdout: multi ? multiclassHoldoutRecord(evaluation, inventory.classes) : {
       n: evaluation.predictions.indices.length,
       positives: evaluation.predictions.labels01.reduce((a, b) => a + b, 0),
       metrics: evaluation.metrics,
@@ -153,7 +155,7 @@ export async function writeRunFolder(run: RunRecord, progress: Progress): Promis
     },
     validation: {
       // NOTE: k-fold runs: n counts the pooled out-of-fold predictions, every sampled item once.
-      n: search.best.valProbabilities.length,
+      n: search.best.valProbabilities.length / (multi ? inventory.classes.length : 1),
       score: search.best.score,
       bestEpoch: search.best.bestEpoch,
       // NOTE: only for k > 1, so single-split runs write the metrics.json they always did.
@@ -178,8 +180,8 @@ export async function writeRunFolder(run: RunRecord, progress: Progress): Promis
   await writeFileAtomic(path.join(dir, 'trials.jsonl'), search.trials.map((t) => JSON.stringify({ ...t, valProbabilities: undefined })).join('\n') + '\n');
   await writeFileAtomic(path.join(dir, 'holdout.json'), `${JSON.stringify({ count: holdoutIds.length, ids: holdoutIds })}\n`);
 
-  const rows = ['ref,id,label,probability,prediction'];
-  evaluation.predictions.indices.forEach((idx, i) => {
+  const rows = multi ? multiclassPredictionRows(evaluation, inventory) : ['ref,id,label,probability,prediction'];
+  if (!multi) evaluation.predictions.indices.forEach((idx, i) => {
     const item = inventory.items[idx]!;
     const p = evaluation.predictions.probabilities[i]!;
     const predicted = p >= evaluation.threshold ? inventory.classes[inventory.positive]! : otherClass(inventory);
@@ -200,7 +202,8 @@ export async function writeRunFolder(run: RunRecord, progress: Progress): Promis
     ...(decoded.kind === 'table' ? { input: 'table' as const, columns: decoded.table.columns } : {}),
     classes: inventory.classes,
     positive: inventory.positive,
-    threshold: evaluation.threshold,
+    // NOTE: a multi-class run decides by arg-max (positive -1); its threshold is unused.
+    threshold: multi ? 0 : evaluation.threshold,
     geometry: planSteps(spec.features).geometry,
     fitted: run.features.folds[0]!.fitted,
     exampleShape: run.features.exampleShape,

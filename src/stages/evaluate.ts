@@ -7,11 +7,12 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Inventory } from '../core/data.js';
+import { isMulticlass, type Inventory } from '../core/data.js';
 import { Rng } from '../core/rng.js';
 import type { MetricName, PipelineSpec } from '../core/spec.js';
 import { allMetrics, confusionAt, type Confusion } from '../evaluate/metrics.js';
 import { objectiveKey } from '../evaluate/prevalence.js';
+import { MULTICLASS_INTERVAL_METRICS, scoreMulticlassHoldout, type MulticlassHoldout } from '../evaluate/multiclass-holdout.js';
 import { bootstrapIntervals, type Interval } from '../evaluate/bootstrap.js';
 import { initBackend } from '../learn/backend/backend.js';
 import { meanProbabilities } from '../learn/fold-aggregate.js';
@@ -53,7 +54,15 @@ export interface HoldoutPredictions {
   readonly labels: readonly number[];
 }
 
-export interface EvaluateOutput {
+/** What `evaluate` records: a binary evaluation (its JSON as it always was), or a multi-class one. */
+export type EvaluateOutput = BinaryEvaluation | MulticlassHoldout;
+
+/** True for the record of a multi-class (arg-max) run. */
+export function isMulticlassEvaluation(e: EvaluateOutput): e is MulticlassHoldout {
+  return 'kind' in e && e.kind === 'multiclass';
+}
+
+export interface BinaryEvaluation {
   readonly predictions: HoldoutPredictions;
   readonly threshold: number;
   readonly metrics: Readonly<Record<MetricName, number>>;
@@ -66,7 +75,10 @@ export const evaluateStage: StageDef<EvaluateInput, EvaluateOutput, { n: number 
   version: 1,
   packages: (input) => tensorPackages(input.backend),
   fingerprint: (input) => ({
-    params: { objective: objectiveKey(input.spec.objective), report: { bootstrap: input.spec.report.bootstrap }, intervals: INTERVAL_METRICS },
+    params: {
+      objective: objectiveKey(input.spec.objective), report: { bootstrap: input.spec.report.bootstrap },
+      intervals: isMulticlass(input.inventory.positive) ? MULTICLASS_INTERVAL_METRICS : INTERVAL_METRICS,
+    },
     upstream: input.upstream,
     inputs: { backend: input.backend },
     seed: input.spec.seed,
@@ -87,8 +99,13 @@ export const evaluateStage: StageDef<EvaluateInput, EvaluateOutput, { n: number 
         model.dispose();
       }
     }
-    const labels01 = Array.from(labels, (c) => (c === inventory.positive ? 1 : 0));
     const probabilities = meanProbabilities(perFold);
+    if (isMulticlass(inventory.positive)) {
+      const holdout = scoreMulticlassHoldout(rows, probabilities, labels, inventory.classes, { resamples: spec.report.bootstrap, rng: new Rng(spec.seed).child('bootstrap') });
+      await writeFile(path.join(dir, 'evaluation.json'), JSON.stringify(holdout));
+      return { n: rows.length };
+    }
+    const labels01 = Array.from(labels, (c) => (c === inventory.positive ? 1 : 0));
     const threshold = input.best.threshold;
     const metrics = allMetrics(probabilities, labels01, threshold, spec.objective.beta);
     const intervals = bootstrapIntervals(probabilities, labels01, threshold, INTERVAL_METRICS, {
@@ -97,7 +114,7 @@ export const evaluateStage: StageDef<EvaluateInput, EvaluateOutput, { n: number 
       beta: spec.objective.beta,
     });
     const confusion = confusionAt(probabilities, labels01, threshold);
-    const out: EvaluateOutput = {
+    const out: BinaryEvaluation = {
       predictions: { indices: [...rows], probabilities, labels01, labels: Array.from(labels) },
       threshold, metrics, intervals, confusion,
     };

@@ -21,6 +21,8 @@ export interface FeaturesInput {
   readonly folds: readonly FoldIndices[];
   readonly pixelSteps: readonly FeatureStep[];
   readonly upstream: { readonly decode: string; readonly split: string };
+  /** A csv source's `data.columns` (which model columns are numeric, for table steps); the decode key covers them. */
+  readonly dataColumns?: readonly string[];
 }
 
 export interface FoldTensors {
@@ -74,7 +76,7 @@ export function labelsOf(inventory: Inventory, rows: readonly number[]): Uint8Ar
  * transform those rows with them. Images are fitted as floats in [0, 1]; a table column by column
  * (tabular steps: normalize, identity; others throw a DataError).
  */
-export function fitTrainRows(decoded: Decoded, rows: readonly number[], steps: readonly FeatureStep[]): { readonly fitted: FittedPixelSteps; readonly train: ModelRows } {
+export function fitTrainRows(decoded: Decoded, rows: readonly number[], steps: readonly FeatureStep[], dataColumns?: readonly string[]): { readonly fitted: FittedPixelSteps; readonly train: ModelRows } {
   switch (decoded.kind) {
     case 'images': {
       const raw = toFloat(gatherRows(decoded.block, rows));
@@ -85,7 +87,7 @@ export function fitTrainRows(decoded: Decoded, rows: readonly number[], steps: r
     case 'table': {
       const d = decoded.table.columns.length;
       const raw = gatherTableRows(decoded.table, rows);
-      const fitted = fitTabular(steps, raw, d);
+      const fitted = fitTabular(steps, raw, d, decoded.table.columns, dataColumns);
       return { fitted, train: { data: applyTabular(fitted, raw, d), exampleShape: [d] } };
     }
     default: return decoded satisfies never;
@@ -123,7 +125,7 @@ export const featuresStage: StageDef<FeaturesInput, FeaturesOutput, FeaturesMeta
       await mkdir(fdir, { recursive: true });
       // NOTE: fitted on the fold's training rows alone; validation (and later the hold-out) only
       // receive the fitted record.
-      const { fitted, train } = fitTrainRows(input.decoded, fold.train, input.pixelSteps);
+      const { fitted, train } = fitTrainRows(input.decoded, fold.train, input.pixelSteps, input.dataColumns);
       const val = transformRows(input.decoded, fold.validation, fitted);
       exampleShape = train.exampleShape;
       await writeTensor(path.join(fdir, 'train.x'), train.data, [fold.train.length, ...exampleShape]);

@@ -13,7 +13,8 @@ import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Rng } from '../core/rng.js';
-import { MINIMIZED_METRICS, type PipelineSpec } from '../core/spec.js';
+import type { PipelineSpec } from '../core/spec.js';
+import { MINIMIZED_METRICS } from '../evaluate/metric-kinds/registry.js';
 import { aggregateFolds, foldSeed } from '../learn/fold-aggregate.js';
 import { binaryCounts, objectiveKey, prevalenceNegativeWeight, targetShare, type BinaryCounts } from '../evaluate/prevalence.js';
 import type { EpochRecord, TrialData, TrialRequest, TrialResult } from '../learn/protocol.js';
@@ -140,7 +141,8 @@ export const searchStage: StageDef<SearchInput, SearchOutput, SearchMeta> = {
     const weighted = spec.objective.prevalence.kind !== 'sample';
     const valLabels = k === 1 && !weighted ? [] : await Promise.all(input.features.map(async (fold) => {
       const y = (await readTensor(fold.valY)).data;
-      return Uint8Array.from(y, (c) => (c === input.positive ? 1 : 0));
+      // NOTE: multi-class (no positive class): the class indices themselves.
+      return Uint8Array.from(y, (c) => (input.positive < 0 ? c : c === input.positive ? 1 : 0));
     }));
     if (weighted && input.classes.length !== 2) throw new Error(`objective.prevalence needs two classes; the data has ${input.classes.length}`);
     if (spec.objective.prevalence.kind === 'source' && input.sourceCounts === undefined) throw new Error('objective.prevalence: source needs the source class counts');
@@ -202,7 +204,7 @@ export const searchStage: StageDef<SearchInput, SearchOutput, SearchMeta> = {
           modelDir: k === 1 ? modelDir : path.join(modelDir, `fold-${f}`), backend: input.backend, deadline,
         }));
         const results = await executor.run(reqs);
-        const result = k === 1 ? results[0]! : aggregateFolds(results, valLabels, spec.objective, negativeWeights);
+        const result = k === 1 ? results[0]! : aggregateFolds(results, valLabels, spec.objective, negativeWeights, input.positive < 0 ? input.classes : undefined);
         // A trial cut short by the time budget is kept for this run but never cached: without
         // the deadline it would have trained longer.
         if (result.error === undefined && result.stoppedBy === undefined) {

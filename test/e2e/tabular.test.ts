@@ -179,15 +179,37 @@ describe('tabular csv pipelines (end to end)', () => {
     expect(run.metrics.holdout.metrics.f1).toBeGreaterThanOrEqual(0.9);
   });
 
-  it('refuses assay predict on a tabular run, saying it scores image files and where the model and transform are', async () => {
+  it('refuses image files for a tabular run, saying it takes a CSV file and where the model and transform are', async () => {
     await writeFile(path.join(cwd, 'new.png'), 'not really an image');
     const r = await assay(['predict', first.run, 'new.png'], { cwd });
     expect(r.exitCode).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('was trained on table rows (5 input columns: x1, x2, color=blue, color=green, color=red)');
-    expect(r.stderr).toContain('assay predict scores image files only');
+    expect(r.stderr).toContain(`give it one CSV file with those columns (assay predict ${first.run} table.csv), not image files`);
     expect(r.stderr).toContain(path.join(first.dir, 'model'));
     expect(r.stderr).not.toMatch(/unexpected error|\n\s+at /);
+  });
+
+  it('scores a CSV with assay predict exactly as the run scored its hold-out, locating bad rows and counting unseen categories', async () => {
+    const predictions = (await readFile(path.join(first.dir, 'predictions.csv'), 'utf8')).trim().split('\n').slice(1).map((l) => l.split(','));
+    const held = predictions.slice(0, 20).map(([ref]) => data.rows[Number(ref!.slice(4)) - 1]!);
+    // Columns in another order, an extra column, no label: the run's columns are found by name.
+    const lines = ['color,note,x2,x1', ...held.map((r) => `${r.color},-,${r.x2},${r.x1}`), 'purple,-,1,2', 'red,-,oops,2'];
+    await writeFile(path.join(cwd, 'new.csv'), `${lines.join('\n')}\n`);
+    const r = await assay(['predict', first.run, 'new.csv'], { cwd });
+    expect(r.exitCode, r.stderr).toBe(1);
+    const out = r.stdout.trim().split('\n');
+    expect(out[0]).toBe('path,probability,prediction,error');
+    expect(out).toHaveLength(1 + 22);
+    out.slice(1, 21).forEach((line, i) => expect(line).toBe(`new.csv:${i + 2},${predictions[i]![3]},${predictions[i]![4]},`));
+    expect(out[21]).toMatch(/^new\.csv:22,0\.\d+,(fraud|legit),$/);
+    expect(out[22]).toBe('new.csv:23,,,"line 23, column x2 (3): ""oops"" is not a number"');
+    expect(r.stderr).toContain('warning: column color: 1 row(s) hold categories the run never saw ("purple"); they are coded all-zero');
+    expect(r.stderr).toMatch(/21 scored with run \S+ \(\w+, threshold 0\.\d+\), 1 failed/);
+    await writeFile(path.join(cwd, 'short.csv'), 'x1,colour\n1,red\n');
+    const bad = await assay(['predict', first.run, 'short.csv'], { cwd });
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toContain("short.csv lacks column(s) x2, color that the run's model takes (the file has x1, colour)");
   });
 
   it('fails a run on a non-numeric value in a numeric column, naming the line and column', async () => {

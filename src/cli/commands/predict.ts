@@ -5,14 +5,23 @@ import type { Command } from './index.js';
 
 export const predictCommand: Command = {
   name: 'predict',
-  summary: 'score image files and folders with a run\'s model and transform',
+  summary: 'score image files and folders (or a table run\'s CSV rows) with a run\'s model and transform',
   help: `Usage: assay predict RUN PATH... [--out FILE.csv] [--runs-dir DIR]
+       assay predict RUN TABLE.csv [--out FILE.csv] [--runs-dir DIR]
 
 Scores each image file (folders are walked recursively, in sorted order, for .jpg, .jpeg, .png
 and .webp) with RUN's stored transform and model, exactly as the run scored its hold-out, and
 writes CSV: path,probability,prediction,error (probability of the positive class; the class
-at the run's threshold). A file that cannot be read gets a row with "error" filled and the rest
+at the run's threshold). For a multi-class run (no positive class) the prediction is the most
+probable class, probability is its probability, and one column per class follows:
+probability[<class>]. A file that cannot be read gets a row with "error" filled and the rest
 go on; the exit code is then 1.
+
+A run trained on table rows (source: csv without an image column) scores the rows of one CSV
+file instead: it must have the run's feature columns (other columns are ignored); each row's
+path is FILE:LINE. A value that is empty or not a number in a numeric column gives that row an
+error naming its line and column; a category the run never saw is coded all-zero and counted in
+a warning; a missing column is an error (exit 2).
 
 Options:
   --out FILE         write the CSV to FILE (default: stdout); progress goes to stderr
@@ -27,10 +36,10 @@ Options:
     });
     if (tty) process.stderr.write('\r\x1b[2K');
     for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
-    const csv = formatPredictCsv(result.rows);
+    const csv = formatPredictCsv(result.rows, result.positive === null ? result.classes : undefined);
     if (values.out) await writeFile(values.out, csv);
     else process.stdout.write(csv);
-    process.stderr.write(`${result.rows.length - result.failed} scored with run ${result.run.id} (${result.backend}, threshold ${result.threshold.toFixed(3)})${result.failed ? `, ${result.failed} failed` : ''}${values.out ? ` -> ${values.out}` : ''}\n`);
+    process.stderr.write(`${result.rows.length - result.failed} scored with run ${result.run.id} (${result.backend}, ${result.positive === null ? `arg-max over ${result.classes.length} classes` : `threshold ${result.threshold.toFixed(3)}`})${result.failed ? `, ${result.failed} failed` : ''}${values.out ? ` -> ${values.out}` : ''}\n`);
     return result.failed > 0 ? 1 : 0;
   },
 };

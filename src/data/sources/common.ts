@@ -1,6 +1,6 @@
 /** Shapes shared by the sources. */
 import { createHash } from 'node:crypto';
-import type { Inventory } from '../../core/data.js';
+import { NO_POSITIVE, type Inventory } from '../../core/data.js';
 import { DataError } from '../../core/errors.js';
 
 export interface ListOptions {
@@ -13,7 +13,12 @@ export interface ListOptions {
   readonly seed?: number;
 }
 
-export function classIndex(classes: readonly string[], name: string): number {
+/** Index of the positive class; NO_POSITIVE (-1) when none is named and there are more than two classes (multi-class). */
+export function classIndex(classes: readonly string[], name: string | undefined): number {
+  if (name === undefined) {
+    if (classes.length > 2) return NO_POSITIVE;
+    throw new DataError('data.positive', `data.positive is required for ${classes.length} class${classes.length === 1 ? '' : 'es'} (${classes.join(', ')}); only more than two classes may leave it out`);
+  }
   const i = classes.indexOf(name);
   if (i < 0) throw new DataError('data.positive', `positive class ${name} is not one of the classes (${classes.join(', ')})`);
   return i;

@@ -8,7 +8,7 @@
  */
 import { execa, type ResultPromise } from 'execa';
 import { AssayError } from '../../core/errors.js';
-import { MINIMIZED_METRICS } from '../../core/spec.js';
+import { MINIMIZED_METRICS } from '../../evaluate/metric-kinds/registry.js';
 import type { EpochRecord, ParentMessage, TrialRequest, TrialResult, WorkerMessage } from '../protocol.js';
 
 export interface WorkerPoolOptions {

@@ -5,7 +5,9 @@ import {
   BACKENDS, FEATURE_KINDS, OPTIMIZERS, PRUNERS, RESAMPLE_METHODS, RESIZE_FITS, SCHEDULES, SCHEMA, STRATEGIES, loadPipeline, validatePipelineText, withDefaults,
 } from '../../../src/config/index.js';
 import { FAMILY_PARAMS } from '../../../src/learn/families/params.js';
-import { FAMILY_NAMES, METRIC_NAMES, type PipelineSpec } from '../../../src/core/spec.js';
+import { STEP_KINDS } from '../../../src/features/kinds/registry.js';
+import { FAMILY_NAMES, type PipelineSpec } from '../../../src/core/spec.js';
+import { ALL_METRIC_NAMES } from '../../../src/evaluate/metric-kinds/registry.js';
 
 type Node = Record<string, any>;
 const S = SCHEMA as Node;
@@ -77,10 +79,17 @@ const FLAGSHIP_SPEC: PipelineSpec = {
 describe('schema and spec.ts agree', () => {
   it('lists the same feature kinds, metrics, families, resample methods and backends', () => {
     expect(Object.keys(defs['featureStep'].properties)).toEqual([...FEATURE_KINDS]);
-    expect(defs['metric'].enum).toEqual([...METRIC_NAMES]);
+    expect(defs['metric'].enum).toEqual([...ALL_METRIC_NAMES]);
     expect(defs['familyName'].enum).toEqual([...FAMILY_NAMES]);
     expect(defs['resample'].properties.method.enum).toEqual([...RESAMPLE_METHODS]);
     expect(S['properties'].backend.enum).toEqual([...BACKENDS]);
+  });
+
+  it('holds each feature-step kind\'s schema fragment and $defs exactly as its module declares them', () => {
+    for (const [kind, def] of Object.entries(STEP_KINDS)) {
+      expect(defs['featureStep'].properties[kind], kind).toEqual(def.schema);
+      for (const [name, node] of Object.entries(('defs' in def ? def.defs : undefined) ?? {})) expect(defs[name], `${kind}: $defs.${name}`).toEqual(node);
+    }
   });
 
   it('lists the same optimizers, schedules, strategies, pruners and resize fits', () => {

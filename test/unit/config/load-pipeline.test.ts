@@ -130,7 +130,7 @@ model:
 
   it('reports a misspelled key of a key-constrained map at that key', () => {
     expect(problems(`${HEAD}objective: { threshold: { maximize: recall, subject-to: { prcision: ">= 0.9" } } }\n`)).toEqual([
-      '5:59 schema.enum "prcision" is not allowed as a key of objective.threshold.subject-to: expected one of accuracy, precision, recall, specificity, f1, fbeta, mcc, balanced-accuracy, fnr, fpr, pr-auc, roc-auc, log-loss (did you mean "precision"?)',
+      '5:59 schema.enum "prcision" is not allowed as a key of objective.threshold.subject-to: expected one of accuracy, precision, recall, specificity, f1, fbeta, mcc, balanced-accuracy, fnr, fpr, pr-auc, roc-auc, log-loss, macro-precision, macro-recall, macro-f1, weighted-f1 (did you mean "precision"?)',
     ]);
   });
 

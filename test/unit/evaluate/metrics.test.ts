@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { METRIC_NAMES } from '../../../src/core/spec.js';
+import { METRIC_NAMES } from '../../../src/evaluate/metric-kinds/registry.js';
 import { Rng } from '../../../src/core/rng.js';
 import {
   allMetrics, averagePrecision, confusionAt, isMinimized, logLoss, metricValue, metricsFromConfusion,

@@ -129,3 +129,27 @@ describe('meanProbabilities', () => {
     expect(() => meanProbabilities([])).toThrow(RangeError);
   });
 });
+
+describe('aggregateFolds for a multi-class problem', () => {
+  const MACRO: ObjectiveSpec = { metric: 'macro-f1', beta: 1, threshold: { kind: 'tune' }, prevalence: { kind: 'sample' } };
+  // Two folds of 3 classes; fold 0: items of class 0 and 1 (right), fold 1: class 2 (right), class 0 (called 1).
+  const folds = [
+    fold({ valProbabilities: [0.8, 0.1, 0.1, 0.2, 0.7, 0.1], metric: 'macro-f1' }),
+    fold({ valProbabilities: [0.1, 0.2, 0.7, 0.3, 0.6, 0.1], metric: 'macro-f1' }),
+  ];
+
+  it('scores the pooled n x k out-of-fold probabilities against the class indices', () => {
+    const r = aggregateFolds(folds, [[0, 1], [2, 0]], MACRO, undefined, ['a', 'b', 'c']);
+    // Pooled matrix: class 0 -> 0 once and 1 once; class 1 -> 1; class 2 -> 2. F1: 2/3, 2/3, 1.
+    expect(r.score).toBeCloseTo((2 / 3 + 2 / 3 + 1) / 3, 12);
+    expect(r.threshold).toBe(0);
+    expect(r.valProbabilities).toEqual([...folds[0]!.valProbabilities, ...folds[1]!.valProbabilities]);
+  });
+
+  it('treats a fold without k probabilities per item as incomplete: the worst score, no predictions', () => {
+    const short = [folds[0]!, fold({ valProbabilities: [0.1, 0.2], metric: 'macro-f1' })];
+    const r = aggregateFolds(short, [[0, 1], [2, 0]], MACRO, undefined, ['a', 'b', 'c']);
+    expect(r.score).toBe(-Number.MAX_VALUE);
+    expect(r.valProbabilities).toEqual([]);
+  });
+});

@@ -65,6 +65,19 @@ describe('compareRuns', () => {
     expect(c.differences).toEqual([{ file: 'predictions.csv', message: `predictions.csv: 1 row differ (first: ${cells[0]} ${showPair(old, '0.123456789')})` }]);
   });
 
+  it('compares the per-class probability columns of a multi-class predictions.csv', async () => {
+    const a = await writeRun(base(tmp, '20250101-000000-000-aaaa'));
+    const b = await writeRun(base(tmp, '20250101-000001-000-bbbb'));
+    const multi = 'ref,id,label,probability,prediction,probability[a],probability[b],probability[c]\n'
+      + 'x.png,1111,a,0.600000000,a,0.600000000,0.300000000,0.100000000\n';
+    await writeFile(path.join(a, 'predictions.csv'), multi);
+    await writeFile(path.join(b, 'predictions.csv'), multi);
+    expect((await compareRuns(a, b)).identical).toBe(true);
+    await writeFile(path.join(b, 'predictions.csv'), multi.replace('0.300000000,0.100000000', '0.299999999,0.100000001'));
+    const c = await compareRuns(a, b);
+    expect(c.differences).toEqual([{ file: 'predictions.csv', message: 'predictions.csv: 1 row differ (first: x.png [0.600000000, 0.300000000, 0.100000000] -> [0.600000000, 0.299999999, 0.100000001])' }]);
+  });
+
   it('reports one changed byte of weights.bin with its position, and a changed topology', async () => {
     const a = await writeRun(base(tmp, '20250101-000000-000-aaaa'));
     const w = new Uint8Array(16).map((_, i) => i * 7);
