@@ -1,7 +1,7 @@
 /**
- * Conv2D gradients for the wasm backend on XNNPACK's fast kernels instead of a scalar loop:
- * the input gradient is one forward convolution (flipped, channel-swapped filter over the zero-
- * dilated, padded dy); the filter gradient is im2col patches times dy on XNNPACK's matmul.
+ * Conv2D gradients for the wasm backend: the input gradient is one forward convolution on
+ * XNNPACK (flipped, channel-swapped filter over the zero-dilated, padded dy); the filter gradient
+ * is assay's SIMD kernel (wasm/assembly/conv.ts), which reads the input in place.
  */
 import * as tf from '@tensorflow/tfjs';
 import { withScope, type Info, type KernelScope } from './kernel-scope.js';
@@ -69,59 +69,32 @@ export function conv2DBackpropInput(args: { inputs: tf.NamedTensorInfoMap; backe
 }
 
 /**
- * Writes the transposed im2col matrix of x from its channel-major copy `xt` ([ci, b, h, w]):
- * row (kr * kw + kc) * ci + c, column (b * oh + y) * ow + x holds x[b, y*sh + kr - top, x*sw + kc - left, c]
- * (0 outside x). Source and destination both live in `heap` (float offsets `src`, `dst`).
- * NOTE: rows are written sequentially from sequential reads; at stride 1 each image row is one
- * native copy (copyWithin), so this costs about one memory pass over the patches.
- */
-function im2colTransposed(heap: Float32Array, src: number, dst: number, info: tf.backend_util.Conv2DInfo): void {
-  const { batchSize: nb, inHeight: h, inWidth: w, inChannels: ci, outHeight: oh, outWidth: ow } = info;
-  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
-  const { top, left } = info.padInfo;
-  let p = dst;
-  for (let kr = 0; kr < kh; kr++) {
-    for (let kc = 0; kc < kw; kc++) {
-      // Output columns x whose input column x*sw + kc - left lies inside [0, w).
-      const x0 = Math.min(ow, Math.max(0, Math.ceil((left - kc) / sw)));
-      const x1 = Math.max(x0, Math.min(ow, Math.floor((w - 1 + left - kc) / sw) + 1));
-      for (let c = 0; c < ci; c++) {
-        const plane = src + c * nb * h * w;
-        for (let b = 0; b < nb; b++) {
-          for (let y = 0; y < oh; y++, p += ow) {
-            const xr = y * sh + kr - top;
-            if (xr < 0 || xr >= h) {
-              heap.fill(0, p, p + ow);
-              continue;
-            }
-            const rowSrc = plane + (b * h + xr) * w + kc - left;
-            if (x0 > 0) heap.fill(0, p, p + x0);
-            if (sw === 1) heap.copyWithin(p + x0, rowSrc + x0, rowSrc + x1);
-            else for (let x = x0; x < x1; x++) heap[p + x] = heap[rowSrc + x * sw];
-            if (x1 < ow) heap.fill(0, p + x1, p + ow);
-          }
-        }
-      }
-    }
-  }
-}
-
-/**
- * dW[kh, kw, ci, co] = patches^T x dy: the transposed im2col matrix of x ([kh*kw*ci, n], written in
- * one pass) times dy viewed as [n, co], on XNNPACK's matrix multiply (dy is already row-major).
+ * dW[kh, kw, ci, co] = sum over output positions of the input patch times dy, on the SIMD kernel:
+ * x is zero-padded once (when the convolution pads), then each filter tap reads it at a fixed
+ * offset from the position, so no patch matrix is written.
  */
 export function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): Info {
   const { x, dy } = args.inputs as { x: Info; dy: Info };
   const attrs = args.attrs as unknown as ConvAttrs & { filterShape: number[] };
   const info = convInfo(x.shape, attrs.filterShape, attrs);
   return withScope(args.backend, (s) => {
-    const { filterHeight: kh, filterWidth: kw, inChannels: ci, outChannels: co } = info;
-    const n = info.batchSize * info.outHeight * info.outWidth;
-    const xt = s.run('Transpose', { x }, { perm: [3, 0, 1, 2] });
-    const patches = s.output([kh * kw * ci, n]);
-    im2colTransposed(s.heap(), s.offset(xt), s.offset(patches), info);
-    const dy2 = s.run('Reshape', { x: dy }, { shape: [n, co] });
-    const dw = s.run('BatchMatMul', { a: patches, b: dy2 }, { transposeA: false, transposeB: false });
-    return s.run('Reshape', { x: dw }, { shape: [kh, kw, ci, co] });
+    const { batchSize: b, inHeight: h, inWidth: w, inChannels: ci, outChannels: co, outHeight: oh, outWidth: ow } = info;
+    const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
+    const { top, left } = info.padInfo;
+    // Rows and columns the kernel reads: (o - 1) * s + k, of which `top`/`left` come before x.
+    const hp = Math.max(h + top, (oh - 1) * sh + kh), wp = Math.max(w + left, (ow - 1) * sw + kw);
+    const bottom = hp - h - top, right = wp - w - left;
+    const k = kh * kw * ci;
+    const out = s.output([kh, kw, ci, co]);
+    const offsets = s.output([k]);
+    let xp = x;
+    if (top > 0 || bottom > 0 || left > 0 || right > 0) {
+      xp = s.output([b, hp, wp, ci]);
+      s.simd.padSpatial(s.ptr(x), s.ptr(xp), b, h, w, ci, top, bottom, left, right);
+    }
+    const off = new Int32Array(s.heap().buffer, s.ptr(offsets), k);
+    for (let kr = 0, t = 0; kr < kh; kr++) for (let kc = 0; kc < kw; kc++) for (let c = 0; c < ci; c++) off[t++] = (kr * wp + kc) * ci + c;
+    s.simd.convFilterGrad(s.ptr(xp), s.ptr(dy), s.ptr(out), s.ptr(offsets), k, b, hp, wp, ci, oh, ow, co, sh, sw);
+    return out;
   });
 }

@@ -1,0 +1,112 @@
+/**
+ * assay's SIMD kernels (wasm/kernels.wasm): the binary is its source, it touches nothing of the
+ * backend's memory but what it is given, and each kernel agrees with the tfjs cpu backend on
+ * random shapes (odd sizes, stride 2, same/valid padding, batch 1, 1 and 3 channels).
+ */
+import { readFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Rng } from '../../../../src/core/rng.js';
+import { initBackend } from '../../../../src/learn/backend/backend.js';
+import { KERNELS_WASM } from '../../../../src/learn/backend/simd.js';
+// @ts-expect-error: a plain .mjs build script without type declarations
+import { buildKernels } from '../../../../wasm/build.mjs';
+
+function randomData(n: number, rng: Rng): Float32Array {
+  return Float32Array.from({ length: n }, () => rng.uniform(-1, 1));
+}
+
+/** Runs `make` on wasm, then on cpu, with inputs built inside `make` (so on that backend). */
+async function onBoth(make: () => tf.Tensor): Promise<{ wasm: Float32Array; cpu: Float32Array; shape: number[] }> {
+  await tf.setBackend('wasm');
+  const w = tf.tidy(make);
+  const wasm = w.dataSync().slice() as Float32Array;
+  const shape = w.shape;
+  w.dispose();
+  await tf.setBackend('cpu');
+  const c = tf.tidy(make);
+  const cpu = c.dataSync().slice() as Float32Array;
+  expect(c.shape).toEqual(shape);
+  c.dispose();
+  await tf.setBackend('wasm');
+  return { wasm, cpu, shape };
+}
+
+function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+  expect(a.length).toBe(b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+beforeAll(async () => {
+  await initBackend('wasm');
+});
+
+describe('wasm/kernels.wasm', () => {
+  it('is what wasm/assembly/ compiles to (npm run build:wasm)', async () => {
+    const built = (await buildKernels()) as Buffer;
+    expect(built.equals(readFileSync(KERNELS_WASM))).toBe(true);
+  }, 60_000);
+
+  it('imports only the backend memory and has no data segments to write into it', () => {
+    const { WebAssembly: W } = globalThis as unknown as { WebAssembly: { Module: { new (b: Uint8Array): object; imports(m: object): { module: string; name: string; kind: string }[] } } };
+    const bytes = readFileSync(KERNELS_WASM);
+    const imports = W.Module.imports(new W.Module(bytes));
+    expect(imports).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
+    // Walk the sections: id 11 is the data section.
+    const ids: number[] = [];
+    for (let p = 8; p < bytes.length;) {
+      const id = bytes[p++];
+      let size = 0, shift = 0, byte: number;
+      do { byte = bytes[p++]; size |= (byte & 0x7f) << shift; shift += 7; } while (byte & 0x80);
+      ids.push(id);
+      p += size;
+    }
+    expect(ids).not.toContain(11);
+  });
+});
+
+type Pad = 'same' | 'valid';
+
+/** Random conv cases from a seeded stream: odd sizes, stride 1-2, kernel 1-5, either padding. */
+function convCases(n: number): Array<{ b: number; h: number; w: number; ci: number; co: number; k: number; s: number; pad: Pad }> {
+  const rng = new Rng(9, 'conv-cases');
+  const fixed = [
+    { b: 1, h: 9, w: 7, ci: 1, co: 16, k: 3, s: 1, pad: 'same' as Pad },
+    { b: 1, h: 11, w: 13, ci: 3, co: 16, k: 3, s: 2, pad: 'same' as Pad },
+    { b: 2, h: 10, w: 9, ci: 3, co: 9, k: 3, s: 2, pad: 'valid' as Pad },
+    { b: 3, h: 15, w: 17, ci: 16, co: 32, k: 3, s: 1, pad: 'same' as Pad },
+  ];
+  const random = Array.from({ length: n }, () => ({
+    b: 1 + rng.int(3), h: 4 + rng.int(12), w: 4 + rng.int(12), ci: 1 + rng.int(6), co: 1 + rng.int(20),
+    k: 1 + rng.int(4), s: 1 + rng.int(2), pad: (rng.int(2) === 0 ? 'same' : 'valid') as Pad,
+  }));
+  return [...fixed, ...random];
+}
+
+describe('Conv2DBackpropFilter agrees with cpu', () => {
+  for (const { b, h, w, ci, co, k, s, pad } of convCases(12)) {
+    it(`x [${b},${h},${w},${ci}] filter ${k}x${k}x${ci}x${co} stride ${s} ${pad}`, async () => {
+      const rng = new Rng(1, `${b},${h},${w},${ci},${co},${k},${s},${pad}`);
+      const outShape = tf.backend_util.computeConv2DInfo([b, h, w, ci], [k, k, ci, co], s, 1, pad).outShape;
+      const xData = randomData(b * h * w * ci, rng), dyData = randomData(outShape.reduce((a, c) => a * c, 1), rng);
+      const r = await onBoth(() => tf.engine().runKernel('Conv2DBackpropFilter',
+        { x: tf.tensor4d(xData, [b, h, w, ci]), dy: tf.tensor(dyData, outShape) },
+        { strides: s, pad, dataFormat: 'NHWC', filterShape: [k, k, ci, co] } as unknown as tf.NamedAttrMap) as tf.Tensor);
+      expect(r.shape).toEqual([k, k, ci, co]);
+      // Sums of at most 32 * 16 * 16 products of values in [-1, 1], in another order than cpu's.
+      expect(maxAbsDiff(r.wasm, r.cpu)).toBeLessThan(2e-5 * Math.sqrt(b * outShape[1] * outShape[2]) + 1e-6);
+    });
+  }
+
+  it('gives the same bytes on every call', async () => {
+    const rng = new Rng(2, 'repeat');
+    const x = tf.tensor4d(randomData(2 * 12 * 12 * 3, rng), [2, 12, 12, 3]);
+    const dy = tf.tensor4d(randomData(2 * 12 * 12 * 8, rng), [2, 12, 12, 8]);
+    const run = () => Buffer.from((tf.engine().runKernel('Conv2DBackpropFilter', { x, dy },
+      { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 3, 8] } as unknown as tf.NamedAttrMap) as tf.Tensor).dataSync().buffer);
+    expect(run().equals(run())).toBe(true);
+    tf.dispose([x, dy]);
+  });
+});
