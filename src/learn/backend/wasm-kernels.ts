@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { conv2DBackpropFilter, conv2DBackpropInput } from './conv-grads.js';
+import { addBias, castShared, identityShared } from './elementwise.js';
 import { maxPoolGrad } from './pool-grads.js';
 import { blockReduction } from './reductions.js';
 
@@ -19,6 +20,11 @@ const KERNELS: ReadonlyArray<readonly [string, KernelMaker]> = [
   // Bias gradients and global average pooling reduce non-innermost axes.
   ['Sum', (own) => blockReduction(false, required(own, 'Sum').kernelFunc)],
   ['Mean', (own) => blockReduction(true, required(own, 'Mean').kernelFunc)],
+  // wasm copies the data; tensors are immutable, so sharing it is enough.
+  ['Identity', (own) => identityShared(required(own, 'Identity').kernelFunc)],
+  ['Cast', (own) => castShared(required(own, 'Cast').kernelFunc)],
+  // A convolution's bias add: wasm broadcasts it element by element.
+  ['Add', (own) => addBias(required(own, 'Add').kernelFunc)],
 ];
 
 function required(own: tf.KernelConfig | undefined, name: string): tf.KernelConfig {

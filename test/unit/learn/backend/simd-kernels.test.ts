@@ -110,3 +110,61 @@ describe('Conv2DBackpropFilter agrees with cpu', () => {
     tf.dispose([x, dy]);
   });
 });
+
+describe('MaxPoolGrad 2x2 stride 2 agrees with cpu exactly', () => {
+  const rng = new Rng(3, 'pool-cases');
+  const cases = [[1, 4, 4, 4], [2, 9, 7, 5], [1, 8, 11, 8], [3, 6, 6, 1], [2, 5, 5, 3], [1, 16, 16, 16]];
+  for (const shape of cases) {
+    it(`x [${shape}] with ties, -Infinity and NaN`, async () => {
+      const n = shape.reduce((a, b) => a * b, 1);
+      // Few distinct values (ties everywhere) and some -Infinity and NaN entries.
+      const data = Float32Array.from({ length: n }, () => {
+        const u = rng.int(10);
+        return u === 0 ? Number.NaN : u === 1 ? -Infinity : rng.int(3) - 1;
+      });
+      const r = await onBoth(() => {
+        const x = tf.tensor(data, shape) as tf.Tensor4D;
+        const y = tf.maxPool(x, 2, 2, 'valid');
+        const dy = tf.range(1, 1 + y.size).reshape(y.shape);
+        return tf.engine().runKernel('MaxPoolGrad', { dy, input: x, output: y }, { filterSize: 2, strides: 2, pad: 'valid' }) as tf.Tensor;
+      });
+      expect(maxAbsDiff(r.wasm, r.cpu)).toBe(0);
+    });
+  }
+});
+
+describe('bias Add, Identity and Cast', () => {
+  it('adds a [n] or [1,1,1,n] bias like cpu, in either operand order, with n not a multiple of 4', async () => {
+    const rng = new Rng(4, 'bias');
+    for (const [shape, biasShape, biasFirst] of [[[2, 5, 3, 7], [7], false], [[3, 4, 16], [1, 1, 16], true], [[1, 2, 2, 1], [1], false]] as const) {
+      const x = randomData(shape.reduce((a, b) => a * b, 1), rng), bias = randomData(shape[shape.length - 1], rng);
+      const r = await onBoth(() => {
+        const a = tf.tensor(x, [...shape]), b = tf.tensor(bias, [...biasShape]);
+        return biasFirst ? tf.add(b, a) : tf.add(a, b);
+      });
+      expect(r.shape).toEqual([...shape]);
+      expect(maxAbsDiff(r.wasm, r.cpu)).toBe(0);
+    }
+  });
+
+  it('leaves other adds (same shape, int32, scalar) to wasm and gets them right', () => {
+    expect(Array.from(tf.add(tf.tensor([1, 2, 3]), tf.tensor([10, 20, 30])).dataSync())).toEqual([11, 22, 33]);
+    expect(Array.from(tf.add(tf.tensor2d([1, 2, 3, 4], [2, 2], 'int32'), tf.tensor1d([5, 6], 'int32')).dataSync())).toEqual([6, 8, 8, 10]);
+    expect(Array.from(tf.add(tf.tensor2d([1, 2, 3, 4], [2, 2]), tf.scalar(1)).dataSync())).toEqual([2, 3, 4, 5]);
+  });
+
+  it('Identity and a same-dtype Cast share data; freeing one keeps the other readable', () => {
+    const before = (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
+    const x = tf.tensor([1, 2, 3]);
+    const c = tf.clone(x), k = tf.cast(x, 'float32'), i = tf.cast(x, 'int32');
+    // Only the int32 cast made new data.
+    expect((tf.backend() as unknown as { numDataIds(): number }).numDataIds()).toBe(before + 2);
+    x.dispose();
+    expect(Array.from(c.dataSync())).toEqual([1, 2, 3]);
+    c.dispose();
+    expect(Array.from(k.dataSync())).toEqual([1, 2, 3]);
+    expect(i.dtype).toBe('int32');
+    tf.dispose([k, i]);
+    expect((tf.backend() as unknown as { numDataIds(): number }).numDataIds()).toBe(before);
+  });
+});
