@@ -123,7 +123,7 @@ describe('MaxPoolGrad 2x2 stride 2 agrees with cpu exactly', () => {
         return u === 0 ? Number.NaN : u === 1 ? -Infinity : rng.int(3) - 1;
       });
       const r = await onBoth(() => {
-        const x = tf.tensor(data, shape) as tf.Tensor4D;
+        const x = tf.tensor4d(data, shape as [number, number, number, number]);
         const y = tf.maxPool(x, 2, 2, 'valid');
         const dy = tf.range(1, 1 + y.size).reshape(y.shape);
         return tf.engine().runKernel('MaxPoolGrad', { dy, input: x, output: y }, { filterSize: 2, strides: 2, pad: 'valid' }) as tf.Tensor;
@@ -137,7 +137,7 @@ describe('bias Add, Identity and Cast', () => {
   it('adds a [n] or [1,1,1,n] bias like cpu, in either operand order, with n not a multiple of 4', async () => {
     const rng = new Rng(4, 'bias');
     for (const [shape, biasShape, biasFirst] of [[[2, 5, 3, 7], [7], false], [[3, 4, 16], [1, 1, 16], true], [[1, 2, 2, 1], [1], false]] as const) {
-      const x = randomData(shape.reduce((a, b) => a * b, 1), rng), bias = randomData(shape[shape.length - 1], rng);
+      const x = randomData(shape.reduce((a: number, b: number) => a * b, 1), rng), bias = randomData(shape[shape.length - 1], rng);
       const r = await onBoth(() => {
         const a = tf.tensor(x, [...shape]), b = tf.tensor(bias, [...biasShape]);
         return biasFirst ? tf.add(b, a) : tf.add(a, b);
