@@ -73,19 +73,23 @@ async function benchCnn() {
   const parallel = await benchParallel('128x128x3', 6);
   log(`\n## reference CNN (conv16-pool-conv32-pool-conv64-gap-dense1, batch 32; load average ${load.toFixed(1)} at start)`);
   const rate = (v: number) => v.toFixed(v < 10 ? 1 : 0).padStart(6);
-  for (const r of rows) log(`  ${r.backend.padEnd(14)} ${r.input.padEnd(10)} train ${rate(r.trainImagesPerSecond)} images/s   infer ${rate(r.inferImagesPerSecond)} images/s`);
+  log(`  ${'images/s'.padEnd(25)}  train  (per CPU s)   infer  (per CPU s)`);
+  const line = (name: string, r: { input: string; trainImagesPerSecond: number; trainImagesPerCpuSecond: number; inferImagesPerSecond: number; inferImagesPerCpuSecond: number }, extra = '') =>
+    log(`  ${name.padEnd(14)} ${r.input.padEnd(10)} ${rate(r.trainImagesPerSecond)} (${rate(r.trainImagesPerCpuSecond)})   ${rate(r.inferImagesPerSecond)} (${rate(r.inferImagesPerCpuSecond)})${extra}`);
+  for (const r of rows) line(r.backend, r);
   if (torch.available) {
     for (const t of torch.rows) {
       const wasm = rows.find((r) => r.backend === 'wasm' && r.input === t.input);
-      const vs = wasm ? `   wasm/torch: train ${(wasm.trainImagesPerSecond / t.trainImagesPerSecond).toFixed(2)}x, infer ${(wasm.inferImagesPerSecond / t.inferImagesPerSecond).toFixed(2)}x` : '';
-      log(`  ${`torch ${torch.torch}`.padEnd(14)} ${t.input.padEnd(10)} train ${rate(t.trainImagesPerSecond)} images/s   infer ${rate(t.inferImagesPerSecond)} images/s${vs}`);
+      const x = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
+      const vs = wasm ? `   wasm/torch train ${x(wasm.trainImagesPerSecond, t.trainImagesPerSecond)} (CPU ${x(wasm.trainImagesPerCpuSecond, t.trainImagesPerCpuSecond)}), infer ${x(wasm.inferImagesPerSecond, t.inferImagesPerSecond)} (CPU ${x(wasm.inferImagesPerCpuSecond, t.inferImagesPerCpuSecond)})` : '';
+      line(`torch ${torch.torch}`, t, vs);
     }
   } else {
     log(`  ${torch.reason}`);
   }
   for (const r of rows) {
     if (r.kernels === undefined) continue;
-    log(`\n  wasm kernels of one training step at ${r.input} (fastest of 5 steps; ${r.kernels.totalMs} ms in all kernels)`);
+    log(`\n  wasm kernels of one training step at ${r.input} (CPU ms, fastest of 5 steps; ${r.kernels.totalMs} ms in all kernels)`);
     for (const k of r.kernels.rows) log(`    ${k.ms.toFixed(2).padStart(8)} ms  ${String(k.calls).padStart(2)}x ${k.kernel.padEnd(22)} ${k.inputs}`);
   }
   const [one, two] = parallel.rows;

@@ -22,6 +22,9 @@ export interface ReferenceCnnRow {
   readonly input: string;
   readonly trainImagesPerSecond: number;
   readonly inferImagesPerSecond: number;
+  /** The same rates per second of the process's CPU time (less disturbed by other work on the machine). */
+  readonly trainImagesPerCpuSecond: number;
+  readonly inferImagesPerCpuSecond: number;
   /** Images per batch actually used (smaller on the pure-JS cpu backend). */
   readonly batchSize: number;
   /** Timed training steps. */
@@ -55,15 +58,21 @@ export function referenceCnn(h: number, w: number, c: number): tf.LayersModel {
   return m;
 }
 
-/** Runs `step` repeatedly until `seconds` have passed (at least `minSteps` times); steps per second. */
-export async function rate(seconds: number, minSteps: number, step: () => Promise<void>): Promise<{ perSecond: number; steps: number }> {
+/**
+ * Runs `step` repeatedly until `seconds` have passed (at least `minSteps` times): steps per second
+ * of wall time and per second of this process's CPU time (what the steps cost when other work
+ * shares the cores).
+ */
+export async function rate(seconds: number, minSteps: number, step: () => Promise<void>): Promise<{ perSecond: number; perCpuSecond: number; steps: number }> {
   const start = performance.now();
+  const cpu = process.cpuUsage();
   let steps = 0;
   while (steps < minSteps || performance.now() - start < seconds * 1000) {
     await step();
     steps++;
   }
-  return { perSecond: steps / ((performance.now() - start) / 1000), steps };
+  const used = process.cpuUsage(cpu);
+  return { perSecond: steps / ((performance.now() - start) / 1000), perCpuSecond: steps / ((used.user + used.system) / 1e6), steps };
 }
 
 async function measure(backend: string, [h, w, c]: readonly [number, number, number], seconds: number): Promise<ReferenceCnnRow> {
@@ -84,7 +93,7 @@ async function measure(backend: string, [h, w, c]: readonly [number, number, num
     await infer();
     const t = await rate(isCpu ? 0 : seconds, 1, train);
     const i = await rate(isCpu ? 0 : seconds / 2, 1, infer);
-    const row = { backend, input: `${h}x${w}x${c}`, trainImagesPerSecond: t.perSecond * batch, inferImagesPerSecond: i.perSecond * batch, batchSize: batch, trainSteps: t.steps };
+    const row = { backend, input: `${h}x${w}x${c}`, trainImagesPerSecond: t.perSecond * batch, inferImagesPerSecond: i.perSecond * batch, trainImagesPerCpuSecond: t.perCpuSecond * batch, inferImagesPerCpuSecond: i.perCpuSecond * batch, batchSize: batch, trainSteps: t.steps };
     if (backend !== 'wasm') return row;
     const profile = await profileKernels(train);
     return { ...row, kernels: { totalMs: profile.totalMs, rows: profile.rows.slice(0, PROFILE_ROWS) } };

@@ -10,7 +10,7 @@ const SCRIPT = fileURLToPath(new URL('./torch_reference_cnn.py', import.meta.url
 
 /** PyTorch's rows, or why there are none. */
 export type TorchResult =
-  | { readonly available: true; readonly torch: string; readonly threads: number; readonly rows: ReadonlyArray<{ input: string; trainImagesPerSecond: number; inferImagesPerSecond: number; trainSteps: number }> }
+  | { readonly available: true; readonly torch: string; readonly threads: number; readonly rows: ReadonlyArray<{ input: string; trainImagesPerSecond: number; inferImagesPerSecond: number; trainImagesPerCpuSecond: number; inferImagesPerCpuSecond: number; trainSteps: number }> }
   | { readonly available: false; readonly reason: string };
 
 function run(args: string[], timeoutMs: number): Promise<{ ok: boolean; stdout: string; stderr: string }> {

@@ -2,7 +2,8 @@
 
 conv16-pool-conv32-pool-conv64-GAP-dense1 (3x3 'same' convolutions with ReLU, 2x2 max pools,
 sigmoid output with binary cross-entropy), batch 32, Adam 1e-3. Prints one JSON object:
-{"torch": version, "threads": 1, "rows": [{"input": "HxWxC", "trainImagesPerSecond", "inferImagesPerSecond", "trainSteps"}]}.
+{"torch": version, "threads": 1, "rows": [{"input": "HxWxC", "trainImagesPerSecond", "inferImagesPerSecond",
+"trainImagesPerCpuSecond", "inferImagesPerCpuSecond", "trainSteps"}]} (rates per second of wall and of CPU time).
 Usage: python3 bench/torch_reference_cnn.py [seconds] [HxWxC ...]
 """
 import json
@@ -24,12 +25,13 @@ def reference_cnn(c):
 
 
 def rate(seconds, step):
-    start = time.perf_counter()
+    """Steps per second of wall time and per second of this process's CPU time."""
+    start, cpu = time.perf_counter(), time.process_time()
     steps = 0
     while steps < 2 or time.perf_counter() - start < seconds:
         step()
         steps += 1
-    return steps / (time.perf_counter() - start), steps
+    return steps / (time.perf_counter() - start), steps / (time.process_time() - cpu), steps
 
 
 def measure(h, w, c, seconds):
@@ -53,9 +55,10 @@ def measure(h, w, c, seconds):
 
     train()
     infer()
-    t, steps = rate(seconds, train)
-    i, _ = rate(seconds / 2, infer)
-    return {"input": f"{h}x{w}x{c}", "trainImagesPerSecond": t * BATCH, "inferImagesPerSecond": i * BATCH, "trainSteps": steps}
+    t, t_cpu, steps = rate(seconds, train)
+    i, i_cpu, _ = rate(seconds / 2, infer)
+    return {"input": f"{h}x{w}x{c}", "trainImagesPerSecond": t * BATCH, "inferImagesPerSecond": i * BATCH,
+            "trainImagesPerCpuSecond": t_cpu * BATCH, "inferImagesPerCpuSecond": i_cpu * BATCH, "trainSteps": steps}
 
 
 def main():
