@@ -164,3 +164,91 @@ function tile1x1(
   }
   store<f32>(out, load<f32>(out) + a);
 }
+
+/**
+ * Forward convolution out [b, oh, ow, co] = sum over taps t of xp[position + off[t]] * w[t, :],
+ * w [k, co] (the filter [kh, kw, ci, co] flattened), xp the zero-padded input [b, hp, wp, ci].
+ * A 4-position x 8-channel tile stays in registers over all k taps; taps are summed in order.
+ */
+export function convForward(
+  xp: usize, w: usize, out: usize, off: usize, k: i32,
+  b: i32, hp: i32, wp: i32, ci: i32, oh: i32, ow: i32, co: i32, sh: i32, sw: i32,
+): void {
+  const xStep = <usize>(sw * ci) << 2;
+  const wRow = <usize>co << 2;
+  const co8 = co & ~7;
+  const ow4 = ow & ~3;
+  let o = out;
+  for (let i = 0; i < b; i++) {
+    for (let y = 0; y < oh; y++) {
+      const xRowStart = xp + ((<usize>((i * hp + y * sh) * wp * ci)) << 2);
+      let x = 0;
+      for (; x < ow4; x += 4) {
+        const p = xRowStart + <usize>x * xStep;
+        for (let c = 0; c < co8; c += 8) {
+          let a00 = f32x4.splat(0), a01 = f32x4.splat(0);
+          let a10 = f32x4.splat(0), a11 = f32x4.splat(0);
+          let a20 = f32x4.splat(0), a21 = f32x4.splat(0);
+          let a30 = f32x4.splat(0), a31 = f32x4.splat(0);
+          let wp0 = w + (<usize>c << 2);
+          for (let t = 0; t < k; t++) {
+            const q = p + (<usize>load<i32>(off + (<usize>t << 2)) << 2);
+            const w0 = v128.load(wp0), w1 = v128.load(wp0, 16);
+            const s0 = v128.load32_splat(q);
+            a00 = f32x4.add(a00, f32x4.mul(s0, w0));
+            a01 = f32x4.add(a01, f32x4.mul(s0, w1));
+            const s1 = v128.load32_splat(q + xStep);
+            a10 = f32x4.add(a10, f32x4.mul(s1, w0));
+            a11 = f32x4.add(a11, f32x4.mul(s1, w1));
+            const s2 = v128.load32_splat(q + 2 * xStep);
+            a20 = f32x4.add(a20, f32x4.mul(s2, w0));
+            a21 = f32x4.add(a21, f32x4.mul(s2, w1));
+            const s3 = v128.load32_splat(q + 3 * xStep);
+            a30 = f32x4.add(a30, f32x4.mul(s3, w0));
+            a31 = f32x4.add(a31, f32x4.mul(s3, w1));
+            wp0 += wRow;
+          }
+          const oc = o + (<usize>c << 2);
+          v128.store(oc, a00);
+          v128.store(oc, a01, 16);
+          v128.store(oc + wRow, a10);
+          v128.store(oc + wRow, a11, 16);
+          v128.store(oc + 2 * wRow, a20);
+          v128.store(oc + 2 * wRow, a21, 16);
+          v128.store(oc + 3 * wRow, a30);
+          v128.store(oc + 3 * wRow, a31, 16);
+        }
+        for (let j = 0; j < 4; j++) convTail(p + <usize>j * xStep, w, o + <usize>j * wRow, off, k, co, co8);
+        o += 4 * wRow;
+      }
+      for (; x < ow; x++) {
+        const p = xRowStart + <usize>x * xStep;
+        for (let c = 0; c < co8; c += 8) {
+          let a0 = f32x4.splat(0), a1 = f32x4.splat(0);
+          let wp0 = w + (<usize>c << 2);
+          for (let t = 0; t < k; t++) {
+            const s0 = v128.load32_splat(p + (<usize>load<i32>(off + (<usize>t << 2)) << 2));
+            a0 = f32x4.add(a0, f32x4.mul(s0, v128.load(wp0)));
+            a1 = f32x4.add(a1, f32x4.mul(s0, v128.load(wp0, 16)));
+            wp0 += wRow;
+          }
+          v128.store(o + (<usize>c << 2), a0);
+          v128.store(o + (<usize>c << 2), a1, 16);
+        }
+        convTail(p, w, o, off, k, co, co8);
+        o += wRow;
+      }
+    }
+  }
+}
+
+/** Output channels co8..co-1 of one position, one at a time. */
+function convTail(p: usize, w: usize, o: usize, off: usize, k: i32, co: i32, co8: i32): void {
+  for (let c = co8; c < co; c++) {
+    let a: f32 = 0;
+    for (let t = 0; t < k; t++) {
+      a += load<f32>(p + (<usize>load<i32>(off + (<usize>t << 2)) << 2)) * load<f32>(w + (<usize>(t * co + c) << 2));
+    }
+    store<f32>(o + (<usize>c << 2), a);
+  }
+}

@@ -5,6 +5,6 @@
 // src/learn/backend/simd.ts, which also allocates any scratch space through the backend.
 // Build: `npm run build:wasm` (wasm/build.mjs); the test suite proves kernels.wasm is this source.
 
-export { convFilterGrad, padSpatial } from './conv';
+export { convFilterGrad, convForward, padSpatial } from './conv';
 export { maxPoolGrad2x2 } from './pool';
 export { biasAdd, reluGrad } from './elementwise';

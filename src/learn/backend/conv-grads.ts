@@ -1,26 +1,11 @@
 /**
- * Conv2D gradients for the wasm backend: the input gradient is one forward convolution on
- * XNNPACK (flipped, channel-swapped filter over the zero-dilated, padded dy); the filter gradient
- * is assay's SIMD kernel (wasm/assembly/conv.ts), which reads the input in place.
+ * Conv2D gradients for the wasm backend on assay's SIMD kernels (wasm/assembly/conv.ts): the input
+ * gradient is one forward convolution (flipped, channel-swapped filter over the zero-dilated,
+ * padded dy); the filter gradient reads the (padded) input in place at one offset per filter tap.
  */
 import * as tf from '@tensorflow/tfjs';
+import { convInfo, directConv, paddedInput, tapOffsets, type ConvAttrs } from './conv-forward.js';
 import { withScope, type Info, type KernelScope } from './kernel-scope.js';
-
-type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-
-interface ConvAttrs {
-  readonly strides: number | [number, number];
-  readonly pad: Pad;
-  readonly dataFormat: 'NHWC' | 'NCHW';
-  readonly dimRoundingMode?: 'floor' | 'round' | 'ceil';
-}
-
-function convInfo(xShape: readonly number[], filterShape: readonly number[], attrs: ConvAttrs): tf.backend_util.Conv2DInfo {
-  if (attrs.dataFormat === 'NCHW') throw new Error('assay wasm conv gradients support NHWC only');
-  return tf.backend_util.computeConv2DInfo(
-    xShape as [number, number, number, number], filterShape as [number, number, number, number],
-    attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
-}
 
 /**
  * Pads (positive) or crops (negative) the two spatial axes of an NHWC tensor.
@@ -63,8 +48,16 @@ export function conv2DBackpropInput(args: { inputs: tf.NamedTensorInfoMap; backe
     const flipped = s.run('Reverse', { x: filter }, { dims: [0, 1] });
     const swapped = s.run('Transpose', { x: flipped }, { perm: [0, 1, 3, 2] });
     const dyd = dilateWithZeros(s, dy, sh, sw);
-    const padded = padOrCrop(s, dyd, kh - 1 - top, h - dyd.shape[1] + top, kw - 1 - left, w - dyd.shape[2] + left);
-    return s.run('Conv2D', { x: padded, filter: swapped }, { strides: 1, pad: 'valid', dilations: 1, dataFormat: 'NHWC', dimRoundingMode: undefined } as unknown as tf.NamedAttrMap);
+    const [pt, pb, pl, pr] = [kh - 1 - top, h - dyd.shape[1] + top, kw - 1 - left, w - dyd.shape[2] + left];
+    let padded: Info;
+    if (pt >= 0 && pb >= 0 && pl >= 0 && pr >= 0) {
+      const [b, hd, wd, co] = dyd.shape;
+      padded = s.output([b, hd + pt + pb, wd + pl + pr, co]);
+      s.simd.padSpatial(s.ptr(dyd), s.ptr(padded), b, hd, wd, co, pt, pb, pl, pr);
+    } else {
+      padded = padOrCrop(s, dyd, pt, pb, pl, pr);
+    }
+    return directConv(s, padded, swapped, convInfo(padded.shape, swapped.shape, { strides: 1, pad: 'valid', dataFormat: 'NHWC' }));
   });
 }
 
@@ -78,23 +71,12 @@ export function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; back
   const attrs = args.attrs as unknown as ConvAttrs & { filterShape: number[] };
   const info = convInfo(x.shape, attrs.filterShape, attrs);
   return withScope(args.backend, (s) => {
-    const { batchSize: b, inHeight: h, inWidth: w, inChannels: ci, outChannels: co, outHeight: oh, outWidth: ow } = info;
+    const { batchSize: b, inChannels: ci, outChannels: co, outHeight: oh, outWidth: ow } = info;
     const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
-    const { top, left } = info.padInfo;
-    // Rows and columns the kernel reads: (o - 1) * s + k, of which `top`/`left` come before x.
-    const hp = Math.max(h + top, (oh - 1) * sh + kh), wp = Math.max(w + left, (ow - 1) * sw + kw);
-    const bottom = hp - h - top, right = wp - w - left;
-    const k = kh * kw * ci;
     const out = s.output([kh, kw, ci, co]);
-    const offsets = s.output([k]);
-    let xp = x;
-    if (top > 0 || bottom > 0 || left > 0 || right > 0) {
-      xp = s.output([b, hp, wp, ci]);
-      s.simd.padSpatial(s.ptr(x), s.ptr(xp), b, h, w, ci, top, bottom, left, right);
-    }
-    const off = new Int32Array(s.heap().buffer, s.ptr(offsets), k);
-    for (let kr = 0, t = 0; kr < kh; kr++) for (let kc = 0; kc < kw; kc++) for (let c = 0; c < ci; c++) off[t++] = (kr * wp + kc) * ci + c;
-    s.simd.convFilterGrad(s.ptr(xp), s.ptr(dy), s.ptr(out), s.ptr(offsets), k, b, hp, wp, ci, oh, ow, co, sh, sw);
+    const { xp, hp, wp } = paddedInput(s, x, info);
+    const off = tapOffsets(s, info, wp);
+    s.simd.convFilterGrad(s.ptr(xp), s.ptr(dy), s.ptr(out), s.ptr(off), kh * kw * ci, b, hp, wp, ci, oh, ow, co, sh, sw);
     return out;
   });
 }

@@ -111,6 +111,38 @@ describe('Conv2DBackpropFilter agrees with cpu', () => {
   });
 });
 
+describe('Conv2D and Conv2DBackpropInput agree with cpu', () => {
+  for (const { b, h, w, ci, co, k, s, pad } of convCases(12)) {
+    const label = `x [${b},${h},${w},${ci}] filter ${k}x${k}x${ci}x${co} stride ${s} ${pad}`;
+    const rng = new Rng(5, label);
+    const outShape = tf.backend_util.computeConv2DInfo([b, h, w, ci], [k, k, ci, co], s, 1, pad).outShape;
+    const xData = randomData(b * h * w * ci, rng), wData = randomData(k * k * ci * co, rng);
+    const dyData = randomData(outShape.reduce((a, c) => a * c, 1), rng);
+
+    it(`Conv2D: ${label}`, async () => {
+      const r = await onBoth(() => tf.conv2d(tf.tensor4d(xData, [b, h, w, ci]), tf.tensor4d(wData, [k, k, ci, co]), s, pad));
+      expect(r.shape).toEqual(outShape);
+      // Sums of k * k * ci products of values in [-1, 1].
+      expect(maxAbsDiff(r.wasm, r.cpu)).toBeLessThan(1e-5 * Math.sqrt(k * k * ci) + 1e-6);
+    });
+
+    it(`Conv2DBackpropInput: ${label}`, async () => {
+      const r = await onBoth(() => tf.engine().runKernel('Conv2DBackpropInput',
+        { dy: tf.tensor(dyData, outShape), filter: tf.tensor4d(wData, [k, k, ci, co]) },
+        { strides: s, pad, dataFormat: 'NHWC', inputShape: [b, h, w, ci] } as unknown as tf.NamedAttrMap) as tf.Tensor);
+      expect(r.shape).toEqual([b, h, w, ci]);
+      expect(maxAbsDiff(r.wasm, r.cpu)).toBeLessThan(1e-5 * Math.sqrt(k * k * co) + 1e-6);
+    });
+  }
+
+  it('leaves dilated convolutions to wasm\'s own kernel, which agrees with cpu', async () => {
+    const rng = new Rng(6, 'dilated');
+    const xData = randomData(2 * 9 * 9 * 3, rng), wData = randomData(3 * 3 * 3 * 4, rng);
+    const r = await onBoth(() => tf.conv2d(tf.tensor4d(xData, [2, 9, 9, 3]), tf.tensor4d(wData, [3, 3, 3, 4]), 1, 'same', 'NHWC', 2));
+    expect(maxAbsDiff(r.wasm, r.cpu)).toBeLessThan(1e-5);
+  });
+});
+
 describe('MaxPoolGrad 2x2 stride 2 agrees with cpu exactly', () => {
   const rng = new Rng(3, 'pool-cases');
   const cases = [[1, 4, 4, 4], [2, 9, 7, 5], [1, 8, 11, 8], [3, 6, 6, 1], [2, 5, 5, 3], [1, 16, 16, 16]];
