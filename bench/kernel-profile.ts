@@ -42,6 +42,8 @@ async function profileOnce(step: () => Promise<void>, best: Map<string, { kernel
     const info = await tf.profile(step);
     const thisStep = new Map<string, { kernel: string; inputs: string; ms: number; calls: number }>();
     for (const k of info.kernels) {
+      // NOTE: tfjs also lists the ops that wrap kernels ("fusedConv2d__op"); their time is the kernel's.
+      if (k.name.endsWith('__op')) continue;
       const inputs = k.inputShapes.map((sh) => `[${sh}]`).join(' ');
       const key = `${k.name} ${inputs}`;
       const row = thisStep.get(key) ?? { kernel: k.name, inputs, ms: 0, calls: 0 };

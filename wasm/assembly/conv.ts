@@ -166,13 +166,16 @@ function tile1x1(
 }
 
 /**
- * Forward convolution out [b, oh, ow, co] = sum over taps t of xp[position + off[t]] * w[t, :],
- * w [k, co] (the filter [kh, kw, ci, co] flattened), xp the zero-padded input [b, hp, wp, ci].
- * A 4-position x 8-channel tile stays in registers over all k taps; taps are summed in order.
+ * Forward convolution out [b, oh, ow, co] = bias + sum over taps t of xp[position + off[t]] * w[t, :],
+ * w [k, co] (the filter [kh, kw, ci, co] flattened), xp the zero-padded input [b, hp, wp, ci],
+ * bias [co] or 0 for none; `relu` != 0 clamps the result at 0 (max(v, 0), NaN kept).
+ * A 4-position x 8-channel tile stays in registers over all k taps; taps are summed in order,
+ * starting from the bias.
  */
 export function convForward(
   xp: usize, w: usize, out: usize, off: usize, k: i32,
   b: i32, hp: i32, wp: i32, ci: i32, oh: i32, ow: i32, co: i32, sh: i32, sw: i32,
+  bias: usize, relu: i32,
 ): void {
   const xStep = <usize>(sw * ci) << 2;
   const wRow = <usize>co << 2;
@@ -186,10 +189,9 @@ export function convForward(
       for (; x < ow4; x += 4) {
         const p = xRowStart + <usize>x * xStep;
         for (let c = 0; c < co8; c += 8) {
-          let a00 = f32x4.splat(0), a01 = f32x4.splat(0);
-          let a10 = f32x4.splat(0), a11 = f32x4.splat(0);
-          let a20 = f32x4.splat(0), a21 = f32x4.splat(0);
-          let a30 = f32x4.splat(0), a31 = f32x4.splat(0);
+          const b0 = bias == 0 ? f32x4.splat(0) : v128.load(bias + (<usize>c << 2));
+          const b1 = bias == 0 ? f32x4.splat(0) : v128.load(bias + (<usize>c << 2), 16);
+          let a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1, a30 = b0, a31 = b1;
           let wp0 = w + (<usize>c << 2);
           for (let t = 0; t < k; t++) {
             const q = p + (<usize>load<i32>(off + (<usize>t << 2)) << 2);
@@ -209,22 +211,23 @@ export function convForward(
             wp0 += wRow;
           }
           const oc = o + (<usize>c << 2);
-          v128.store(oc, a00);
-          v128.store(oc, a01, 16);
-          v128.store(oc + wRow, a10);
-          v128.store(oc + wRow, a11, 16);
-          v128.store(oc + 2 * wRow, a20);
-          v128.store(oc + 2 * wRow, a21, 16);
-          v128.store(oc + 3 * wRow, a30);
-          v128.store(oc + 3 * wRow, a31, 16);
+          v128.store(oc, act(a00, relu));
+          v128.store(oc, act(a01, relu), 16);
+          v128.store(oc + wRow, act(a10, relu));
+          v128.store(oc + wRow, act(a11, relu), 16);
+          v128.store(oc + 2 * wRow, act(a20, relu));
+          v128.store(oc + 2 * wRow, act(a21, relu), 16);
+          v128.store(oc + 3 * wRow, act(a30, relu));
+          v128.store(oc + 3 * wRow, act(a31, relu), 16);
         }
-        for (let j = 0; j < 4; j++) convTail(p + <usize>j * xStep, w, o + <usize>j * wRow, off, k, co, co8);
+        for (let j = 0; j < 4; j++) convTail(p + <usize>j * xStep, w, o + <usize>j * wRow, off, k, co, co8, bias, relu);
         o += 4 * wRow;
       }
       for (; x < ow; x++) {
         const p = xRowStart + <usize>x * xStep;
         for (let c = 0; c < co8; c += 8) {
-          let a0 = f32x4.splat(0), a1 = f32x4.splat(0);
+          let a0 = bias == 0 ? f32x4.splat(0) : v128.load(bias + (<usize>c << 2));
+          let a1 = bias == 0 ? f32x4.splat(0) : v128.load(bias + (<usize>c << 2), 16);
           let wp0 = w + (<usize>c << 2);
           for (let t = 0; t < k; t++) {
             const s0 = v128.load32_splat(p + (<usize>load<i32>(off + (<usize>t << 2)) << 2));
@@ -232,23 +235,30 @@ export function convForward(
             a1 = f32x4.add(a1, f32x4.mul(s0, v128.load(wp0, 16)));
             wp0 += wRow;
           }
-          v128.store(o + (<usize>c << 2), a0);
-          v128.store(o + (<usize>c << 2), a1, 16);
+          v128.store(o + (<usize>c << 2), act(a0, relu));
+          v128.store(o + (<usize>c << 2), act(a1, relu), 16);
         }
-        convTail(p, w, o, off, k, co, co8);
+        convTail(p, w, o, off, k, co, co8, bias, relu);
         o += wRow;
       }
     }
   }
 }
 
+// @ts-ignore: decorator
+@inline
+function act(v: v128, relu: i32): v128 {
+  // Lanes that are not > 0 become 0, except NaN, which stays (tfjs's relu keeps NaN).
+  return relu == 0 ? v : v128.bitselect(f32x4.splat(0), v, f32x4.le(v, f32x4.splat(0)));
+}
+
 /** Output channels co8..co-1 of one position, one at a time. */
-function convTail(p: usize, w: usize, o: usize, off: usize, k: i32, co: i32, co8: i32): void {
+function convTail(p: usize, w: usize, o: usize, off: usize, k: i32, co: i32, co8: i32, bias: usize, relu: i32): void {
   for (let c = co8; c < co; c++) {
-    let a: f32 = 0;
+    let a: f32 = bias == 0 ? 0 : load<f32>(bias + (<usize>c << 2));
     for (let t = 0; t < k; t++) {
       a += load<f32>(p + (<usize>load<i32>(off + (<usize>t << 2)) << 2)) * load<f32>(w + (<usize>(t * co + c) << 2));
     }
-    store<f32>(o + (<usize>c << 2), a);
+    store<f32>(o + (<usize>c << 2), relu != 0 && a <= 0 ? 0 : a);
   }
 }

@@ -49,25 +49,52 @@ export function tapOffsets(s: KernelScope, info: tf.backend_util.Conv2DInfo, wp:
   return offsets;
 }
 
-/** out [b, oh, ow, co] = the convolution of x with filter [kh, kw, ci, co] described by `info`. */
-export function directConv(s: KernelScope, x: Info, filter: Info, info: tf.backend_util.Conv2DInfo): Info {
+/**
+ * out [b, oh, ow, co] = the convolution of x with filter [kh, kw, ci, co] described by `info`,
+ * plus `bias` ([co] values) and through ReLU when asked.
+ */
+export function directConv(s: KernelScope, x: Info, filter: Info, info: tf.backend_util.Conv2DInfo, bias?: Info, relu = false): Info {
   const { batchSize: b, inChannels: ci, outChannels: co, outHeight: oh, outWidth: ow } = info;
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
   const out = s.output([b, oh, ow, co]);
   const { xp, hp, wp } = paddedInput(s, x, info);
   const off = tapOffsets(s, info, wp);
-  s.simd.convForward(s.ptr(xp), s.ptr(filter), s.ptr(out), s.ptr(off), kh * kw * ci, b, hp, wp, ci, oh, ow, co, sh, sw);
+  s.simd.convForward(s.ptr(xp), s.ptr(filter), s.ptr(out), s.ptr(off), kh * kw * ci, b, hp, wp, ci, oh, ow, co, sh, sw, bias ? s.ptr(bias) : 0, relu ? 1 : 0);
   return out;
+}
+
+type DirectAttrs = ConvAttrs & { dilations?: number | [number, number] };
+
+/** A float32 NHWC convolution without dilation: what the direct kernel runs. */
+function direct(x: Info, filter: Info, attrs: DirectAttrs): boolean {
+  const d = attrs.dilations ?? 1;
+  const dilated = Array.isArray(d) ? d.some((v) => v !== 1) : d !== 1;
+  return attrs.dataFormat === 'NHWC' && !dilated && x.dtype === 'float32' && filter.dtype === 'float32';
 }
 
 /** A Conv2D kernel that runs float32 NHWC convolutions without dilation directly, the rest on `fallback`. */
 export function conv2DDirect(fallback: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
     const { x, filter } = args.inputs as { x: Info; filter: Info };
-    const attrs = args.attrs as unknown as ConvAttrs & { dilations?: number | [number, number] };
-    const d = attrs.dilations ?? 1;
-    const dilated = Array.isArray(d) ? d.some((v) => v !== 1) : d !== 1;
-    if (attrs.dataFormat !== 'NHWC' || dilated || x.dtype !== 'float32' || filter.dtype !== 'float32') return fallback(args);
+    const attrs = args.attrs as unknown as DirectAttrs;
+    if (!direct(x, filter, attrs)) return fallback(args);
     return withScope(args.backend, (s) => directConv(s, x, filter, convInfo(x.shape, filter.shape, attrs)));
+  };
+}
+
+/**
+ * FusedConv2D (inference: convolution, bias, activation in one kernel) on the direct kernel when
+ * the activation is linear or ReLU and the bias is one value per output channel; the rest on
+ * `fallback`.
+ */
+export function fusedConv2DDirect(fallback: tf.KernelFunc): tf.KernelFunc {
+  return (args) => {
+    const { x, filter, bias, preluActivationWeights } = args.inputs as { x: Info; filter: Info; bias?: Info; preluActivationWeights?: Info };
+    const attrs = args.attrs as unknown as DirectAttrs & { activation?: string };
+    const activation = attrs.activation ?? 'linear';
+    const co = filter.shape[3];
+    const biasOk = bias === undefined || bias === null || (bias.dtype === 'float32' && tf.util.sizeFromShape(bias.shape) === co && bias.shape[bias.shape.length - 1] === co);
+    if (!direct(x, filter, attrs) || !biasOk || (preluActivationWeights !== undefined && preluActivationWeights !== null) || (activation !== 'linear' && activation !== 'relu')) return fallback(args);
+    return withScope(args.backend, (s) => directConv(s, x, filter, convInfo(x.shape, filter.shape, attrs), bias ?? undefined, activation === 'relu'));
   };
 }

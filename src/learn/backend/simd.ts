@@ -10,7 +10,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 export interface SimdKernels {
   padSpatial(x: number, xp: number, b: number, h: number, w: number, c: number, top: number, bottom: number, left: number, right: number): void;
   convFilterGrad(xp: number, dy: number, dw: number, off: number, k: number, b: number, hp: number, wp: number, ci: number, oh: number, ow: number, co: number, sh: number, sw: number): void;
-  convForward(xp: number, w: number, out: number, off: number, k: number, b: number, hp: number, wp: number, ci: number, oh: number, ow: number, co: number, sh: number, sw: number): void;
+  convForward(xp: number, w: number, out: number, off: number, k: number, b: number, hp: number, wp: number, ci: number, oh: number, ow: number, co: number, sh: number, sw: number, bias: number, relu: number): void;
   maxPoolGrad2x2(x: number, dy: number, dx: number, b: number, h: number, w: number, c: number, oh: number, ow: number): void;
   biasAdd(x: number, bias: number, out: number, rows: number, n: number): void;
 }

@@ -3,7 +3,7 @@
  * the ones it runs slowly, so a CNN trains at a useful speed on two CPU cores.
  */
 import * as tf from '@tensorflow/tfjs';
-import { conv2DDirect } from './conv-forward.js';
+import { conv2DDirect, fusedConv2DDirect } from './conv-forward.js';
 import { conv2DBackpropFilter, conv2DBackpropInput } from './conv-grads.js';
 import { addBias, castShared, identityShared } from './elementwise.js';
 import { maxPoolGrad } from './pool-grads.js';
@@ -20,6 +20,7 @@ const KERNELS: ReadonlyArray<readonly [string, KernelMaker]> = [
   ['MaxPoolGrad', () => maxPoolGrad as tf.KernelFunc],
   // XNNPACK's GEMM is slower than the direct SIMD kernel, twice so on few input channels.
   ['Conv2D', (own) => conv2DDirect(required(own, 'Conv2D').kernelFunc)],
+  ['FusedConv2D', (own) => fusedConv2DDirect(required(own, 'FusedConv2D').kernelFunc)],
   // Bias gradients and global average pooling reduce non-innermost axes.
   ['Sum', (own) => blockReduction(false, required(own, 'Sum').kernelFunc)],
   ['Mean', (own) => blockReduction(true, required(own, 'Mean').kernelFunc)],

@@ -135,6 +135,19 @@ describe('Conv2D and Conv2DBackpropInput agree with cpu', () => {
     });
   }
 
+  it('FusedConv2D with a bias and ReLU or linear agrees with cpu, and prelu stays on wasm\'s own', async () => {
+    const rng = new Rng(7, 'fused');
+    for (const [activation, ci, co, s, pad] of [['relu', 3, 16, 1, 'same'], ['linear', 1, 9, 2, 'valid'], ['relu', 5, 13, 2, 'same'], ['prelu', 3, 4, 1, 'same']] as const) {
+      const xData = randomData(2 * 11 * 9 * ci, rng), wData = randomData(3 * 3 * ci * co, rng), bData = randomData(co, rng);
+      const r = await onBoth(() => tf.fused.conv2d({
+        x: tf.tensor4d(xData, [2, 11, 9, ci]), filter: tf.tensor4d(wData, [3, 3, ci, co]), strides: s, pad, bias: tf.tensor1d(bData), activation,
+        ...(activation === 'prelu' ? { preluActivationWeights: tf.scalar(0.1) } : {}),
+      }));
+      if (activation === 'relu') expect(Math.min(...r.wasm)).toBe(0);
+      expect(maxAbsDiff(r.wasm, r.cpu)).toBeLessThan(1e-5);
+    }
+  });
+
   it('leaves dilated convolutions to wasm\'s own kernel, which agrees with cpu', async () => {
     const rng = new Rng(6, 'dilated');
     const xData = randomData(2 * 9 * 9 * 3, rng), wData = randomData(3 * 3 * 3 * 4, rng);
