@@ -1,5 +1,6 @@
 // Element-wise kernels that tfjs wasm runs slowly: the bias add of a convolution (a [.., n]
-// tensor plus a [n] vector, which wasm broadcasts element by element) and nothing else yet.
+// tensor plus a [n] vector, which wasm broadcasts element by element) and a broadcast over
+// size-1 axes (wasm's Tile walks every output element).
 
 /** out[i, j] = x[i, j] + bias[j] for i < rows, j < n. */
 export function biasAdd(x: usize, bias: usize, out: usize, rows: i32, n: i32): void {
@@ -20,17 +21,14 @@ export function biasAdd(x: usize, bias: usize, out: usize, rows: i32, n: i32): v
   }
 }
 
-/** dx[i] = y[i] > 0 ? dy[i] : 0 for i < n (ReLU's gradient from its input or output). */
-export function reluGrad(dy: usize, y: usize, dx: usize, n: i32): void {
-  const n4 = n & ~3;
-  const zero = f32x4.splat(0);
-  let i = 0;
-  for (; i < n4; i += 4) {
-    const o = <usize>i << 2;
-    v128.store(dx + o, v128.and(v128.load(dy + o), f32x4.gt(v128.load(y + o), zero)));
-  }
-  for (; i < n; i++) {
-    const o = <usize>i << 2;
-    store<f32>(dx + o, load<f32>(y + o) > 0 ? load<f32>(dy + o) : 0);
+/** dst [outer, reps, inner] = src [outer, inner] repeated: a broadcast over a block of size-1 axes. */
+export function repeatRows(src: usize, dst: usize, outer: i32, reps: i32, innerBytes: i32): void {
+  const n = <usize>innerBytes;
+  for (let i = 0; i < outer; i++) {
+    for (let r = 0; r < reps; r++) {
+      memory.copy(dst, src, n);
+      dst += n;
+    }
+    src += n;
   }
 }

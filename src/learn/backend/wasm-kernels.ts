@@ -5,7 +5,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { conv2DDirect, fusedConv2DDirect } from './conv-forward.js';
 import { conv2DBackpropFilter, conv2DBackpropInput } from './conv-grads.js';
-import { addBias, castShared, identityShared } from './elementwise.js';
+import { addBias, BROADCAST_KERNEL, broadcastTo, castShared, identityShared, tileBroadcast } from './elementwise.js';
+import { installWasmGradients } from './gradients.js';
 import { maxPoolGrad } from './pool-grads.js';
 import { blockReduction } from './reductions.js';
 
@@ -29,6 +30,10 @@ const KERNELS: ReadonlyArray<readonly [string, KernelMaker]> = [
   ['Cast', (own) => castShared(required(own, 'Cast').kernelFunc)],
   // A convolution's bias add: wasm broadcasts it element by element.
   ['Add', (own) => addBias(required(own, 'Add').kernelFunc)],
+  // wasm's Tile walks every output element; a broadcast of size-1 axes is block copies.
+  ['Tile', (own) => tileBroadcast(required(own, 'Tile').kernelFunc)],
+  // assay's own: the Mean gradient's broadcast (gradients.ts).
+  [BROADCAST_KERNEL, () => broadcastTo as tf.KernelFunc],
 ];
 
 function required(own: tf.KernelConfig | undefined, name: string): tf.KernelConfig {
@@ -42,12 +47,14 @@ export const ASSAY_WASM_KERNELS: readonly string[] = KERNELS.map(([name]) => nam
 let registered = false;
 
 /**
- * Registers assay's wasm kernels once per process; later calls do nothing. A replaced wasm kernel
- * keeps its `setupFunc`, so the backend still binds its wasm function when it initialises.
+ * Registers assay's wasm kernels (and gradients that avoid full-size temporaries on wasm) once per
+ * process; later calls do nothing. A replaced wasm kernel keeps its `setupFunc`, so the backend
+ * still binds its wasm function when it initialises.
  */
 export function registerWasmKernels(): void {
   if (registered) return;
   registered = true;
+  installWasmGradients();
   for (const [kernelName, make] of KERNELS) {
     const own = tf.getKernel(kernelName, 'wasm');
     const kernelFunc = make(own);

@@ -198,6 +198,33 @@ describe('bias Add, Identity and Cast', () => {
     expect(Array.from(tf.add(tf.tensor2d([1, 2, 3, 4], [2, 2]), tf.scalar(1)).dataSync())).toEqual([2, 3, 4, 5]);
   });
 
+  it('broadcasts size-1 axes (Tile) like cpu, for float32, int32 and bool, and leaves real tiling to wasm', async () => {
+    const rng = new Rng(8, 'tile');
+    const cases: Array<[number[], number[]]> = [[[3, 1, 1, 5], [1, 4, 2, 1]], [[2, 1, 3], [1, 7, 1]], [[1, 6], [4, 1]], [[2, 3], [2, 2]], [[2, 1, 3], [3, 2, 1]]];
+    for (const [shape, reps] of cases) {
+      const data = randomData(shape.reduce((a, b) => a * b, 1), rng);
+      const r = await onBoth(() => tf.tile(tf.tensor(data, shape), reps));
+      expect(maxAbsDiff(r.wasm, r.cpu)).toBe(0);
+      const ints = await onBoth(() => tf.tile(tf.tensor(Array.from(data, (v) => Math.round(v * 9)), shape, 'int32'), reps));
+      expect(maxAbsDiff(ints.wasm, ints.cpu)).toBe(0);
+    }
+    expect(Array.from(tf.tile(tf.tensor2d([true, false], [2, 1], 'bool'), [1, 3]).dataSync())).toEqual([1, 1, 1, 0, 0, 0]);
+  });
+
+  it('the Mean gradient equals cpu\'s exactly: global average pooling, other axes, size-1 axes', async () => {
+    const rng = new Rng(9, 'mean-grad');
+    const shape = [2, 5, 1, 7];
+    const data = randomData(2 * 5 * 7, rng);
+    for (const axes of [[1, 2], [1], [2], [0, 2], [0, 3], [0, 1, 2, 3]]) {
+      const r = await onBoth(() => tf.grad((x: tf.Tensor) => {
+        const m = tf.mean(x, axes);
+        return m.mul(tf.range(1, 1 + m.size).reshape(m.shape)).sum();
+      })(tf.tensor4d(data, shape as [number, number, number, number])));
+      expect(r.shape).toEqual(shape);
+      expect(maxAbsDiff(r.wasm, r.cpu)).toBe(0);
+    }
+  });
+
   it('Identity and a same-dtype Cast share data; freeing one keeps the other readable', () => {
     const before = (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
     const x = tf.tensor([1, 2, 3]);
