@@ -32,3 +32,25 @@ export function repeatRows(src: usize, dst: usize, outer: i32, reps: i32, innerB
     src += n;
   }
 }
+
+/**
+ * ReLU's gradient as tfjs-core defines it, dx = dy * step(x) with step(x) = x > 0 ? 1 : 0 (NaN
+ * for NaN x), in one pass: the same IEEE products, without the step tensor.
+ */
+export function reluGrad(dy: usize, x: usize, dx: usize, n: i32): void {
+  const n4 = n & ~3;
+  const zero = f32x4.splat(0), one = f32x4.splat(1);
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const o = <usize>i << 2;
+    const v = v128.load(x + o);
+    const step = v128.bitselect(v, v128.bitselect(one, zero, f32x4.gt(v, zero)), f32x4.ne(v, v));
+    v128.store(dx + o, f32x4.mul(v128.load(dy + o), step));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const v = load<f32>(x + o);
+    const step: f32 = v != v ? v : v > 0 ? 1 : 0;
+    store<f32>(dx + o, load<f32>(dy + o) * step);
+  }
+}

@@ -7,4 +7,4 @@
 
 export { convFilterGrad, convForward, padSpatial } from './conv';
 export { maxPoolGrad2x2 } from './pool';
-export { biasAdd, repeatRows } from './elementwise';
+export { biasAdd, reluGrad, repeatRows } from './elementwise';

@@ -99,3 +99,19 @@ function broadcastBlock(backend: unknown, x: Info, reps: readonly number[]): Inf
     return out;
   });
 }
+
+/** Name of assay's ReLU-gradient kernel on wasm (used by its Relu gradient). */
+export const RELU_GRAD_KERNEL = 'AssayReluGrad';
+
+/** `RELU_GRAD_KERNEL`: dx = dy * step(x) for float32 dy and x of one shape, in one pass. */
+export function reluGrad(args: { inputs: tf.NamedTensorInfoMap; backend: unknown }): Info {
+  const { dy, x } = args.inputs as { dy: Info; x: Info };
+  if (dy.dtype !== 'float32' || x.dtype !== 'float32' || !tf.util.arraysEqual(dy.shape, x.shape)) {
+    throw new Error(`${RELU_GRAD_KERNEL}: float32 dy and x of one shape, got ${dy.dtype} [${dy.shape}] and ${x.dtype} [${x.shape}]`);
+  }
+  return withScope(args.backend, (s) => {
+    const out = s.output(x.shape);
+    s.simd.reluGrad(s.ptr(dy), s.ptr(x), s.ptr(out), tf.util.sizeFromShape(x.shape));
+    return out;
+  });
+}

@@ -1,10 +1,10 @@
 /**
  * Gradients assay installs with its wasm kernels: the same values as tfjs-core's, without the
- * full-size temporaries that cost more than the arithmetic on wasm. On any other backend each
+ * full-size temporaries and extra passes that cost more than the arithmetic on wasm. On any other backend each
  * runs tfjs-core's own formula, op for op, so the native backends compute what they always did.
  */
 import * as tf from '@tensorflow/tfjs';
-import { BROADCAST_KERNEL } from './elementwise.js';
+import { BROADCAST_KERNEL, RELU_GRAD_KERNEL } from './elementwise.js';
 
 /**
  * Mean (global average pooling): tfjs-core computes dy * ones(x.shape) / n, building the ones in
@@ -30,6 +30,25 @@ const meanGrad: tf.GradConfig = {
   },
 };
 
+/**
+ * Relu: tfjs-core computes dy * cast(step(x)), two full passes and a full-size temporary; on wasm
+ * one kernel computes the same products (RELU_GRAD_KERNEL).
+ */
+const reluGrad: tf.GradConfig = {
+  kernelName: 'Relu',
+  inputsToSave: ['x'],
+  gradFunc: (dy, saved) => {
+    const [x] = saved as tf.Tensor[];
+    const g = dy as tf.Tensor;
+    return {
+      x: () => {
+        if (tf.getBackend() !== 'wasm' || g.dtype !== 'float32' || x.dtype !== 'float32') return tf.mul(g, tf.cast(tf.step(x), 'float32'));
+        return tf.engine().runKernel(RELU_GRAD_KERNEL, { dy: g, x }) as tf.Tensor;
+      },
+    };
+  },
+};
+
 /** The reduced axes longer than 1 are contiguous (and there is at least one). */
 function oneBlock(axes: readonly number[], shape: readonly number[]): boolean {
   const long = axes.filter((a) => shape[a] > 1).sort((a, b) => a - b);
@@ -43,4 +62,5 @@ export function installWasmGradients(): void {
   if (installed) return;
   installed = true;
   tf.registerGradient(meanGrad);
+  tf.registerGradient(reluGrad);
 }

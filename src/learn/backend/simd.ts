@@ -13,6 +13,7 @@ export interface SimdKernels {
   convForward(xp: number, w: number, out: number, off: number, k: number, b: number, hp: number, wp: number, ci: number, oh: number, ow: number, co: number, sh: number, sw: number, bias: number, relu: number): void;
   maxPoolGrad2x2(x: number, dy: number, dx: number, b: number, h: number, w: number, c: number, oh: number, ow: number): void;
   biasAdd(x: number, bias: number, out: number, rows: number, n: number): void;
+  reluGrad(dy: number, x: number, dx: number, n: number): void;
   repeatRows(src: number, dst: number, outer: number, reps: number, innerBytes: number): void;
 }
 

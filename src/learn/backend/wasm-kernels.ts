@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { conv2DDirect, fusedConv2DDirect } from './conv-forward.js';
 import { conv2DBackpropFilter, conv2DBackpropInput } from './conv-grads.js';
-import { addBias, BROADCAST_KERNEL, broadcastTo, castShared, identityShared, tileBroadcast } from './elementwise.js';
+import { addBias, BROADCAST_KERNEL, broadcastTo, castShared, identityShared, RELU_GRAD_KERNEL, reluGrad, tileBroadcast } from './elementwise.js';
 import { installWasmGradients } from './gradients.js';
 import { maxPoolGrad } from './pool-grads.js';
 import { blockReduction } from './reductions.js';
@@ -34,6 +34,8 @@ const KERNELS: ReadonlyArray<readonly [string, KernelMaker]> = [
   ['Tile', (own) => tileBroadcast(required(own, 'Tile').kernelFunc)],
   // assay's own: the Mean gradient's broadcast (gradients.ts).
   [BROADCAST_KERNEL, () => broadcastTo as tf.KernelFunc],
+  // assay's own: ReLU's gradient in one pass (gradients.ts).
+  [RELU_GRAD_KERNEL, () => reluGrad as tf.KernelFunc],
 ];
 
 function required(own: tf.KernelConfig | undefined, name: string): tf.KernelConfig {

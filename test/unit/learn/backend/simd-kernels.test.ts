@@ -223,6 +223,29 @@ describe('bias Add, Identity and Cast', () => {
       expect(r.shape).toEqual(shape);
       expect(maxAbsDiff(r.wasm, r.cpu)).toBe(0);
     }
+    const x = tf.tensor4d(data, shape as [number, number, number, number]);
+    const names = (await tf.profile(() => tf.grad((v: tf.Tensor) => tf.mean(v, [1, 2]).sum())(x))).kernels.map((k) => k.name);
+    expect(names).toContain('AssayBroadcastTo');
+    x.dispose();
+  });
+
+  it('the ReLU gradient equals cpu\'s bit for bit, with zeros, -0, NaN and Infinity in x and dy', async () => {
+    const rng = new Rng(10, 'relu-grad');
+    const special = [0, -0, Number.NaN, Infinity, -Infinity];
+    const pick = () => (rng.int(4) === 0 ? special[rng.int(special.length)] : rng.uniform(-2, 2));
+    const shape = [3, 5, 7];
+    const xData = Float32Array.from({ length: 105 }, pick), dyData = Float32Array.from({ length: 105 }, pick);
+    const r = await onBoth(() => {
+      const dy = tf.tensor(dyData, shape);
+      return tf.grad((x: tf.Tensor) => tf.relu(x).mul(dy).sum())(tf.tensor(xData, shape));
+    });
+    expect(Buffer.from(r.wasm.buffer).equals(Buffer.from(r.cpu.buffer))).toBe(true);
+    // On wasm the one-pass kernel ran, not Step and Multiply.
+    const x = tf.tensor(xData, shape), dy = tf.tensor(dyData, shape);
+    const names = (await tf.profile(() => tf.grad((v: tf.Tensor) => tf.relu(v).mul(dy).sum())(x))).kernels.map((k) => k.name);
+    expect(names).toContain('AssayReluGrad');
+    expect(names).not.toContain('Step');
+    tf.dispose([x, dy]);
   });
 
   it('Identity and a same-dtype Cast share data; freeing one keeps the other readable', () => {
