@@ -1,10 +1,11 @@
 /**
- * assay's SIMD kernels (wasm/kernels.wasm, built from wasm/assembly/ by `npm run build:wasm`),
- * instantiated on the tfjs wasm backend's own memory, so they read and write tensors in place.
- * The module owns no memory: scratch space is allocated as backend tensors by the caller.
+ * assay's SIMD kernels (wasm/kernels.wasm, built from wasm/assembly/ by `npm run build:wasm` and
+ * embedded in simd-binary.ts), instantiated on the tfjs wasm backend's own memory, so they read
+ * and write tensors in place. The module owns no memory: scratch space is allocated as backend
+ * tensors by the caller.
  */
-import { readFileSync } from 'node:fs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { KERNELS_WASM_BASE64 } from './simd-binary.js';
 
 /** The kernels' signatures; every pointer is a byte offset into the backend's memory. */
 export interface SimdKernels {
@@ -17,8 +18,10 @@ export interface SimdKernels {
   repeatRows(src: number, dst: number, outer: number, reps: number, innerBytes: number): void;
 }
 
-/** Where the checked-in binary lies, from src/learn/backend/ and from dist/learn/backend/ alike. */
-export const KERNELS_WASM = new URL('../../../wasm/kernels.wasm', import.meta.url);
+/** The kernels' wasm binary. */
+export function kernelsBinary(): Uint8Array {
+  return Buffer.from(KERNELS_WASM_BASE64, 'base64');
+}
 
 /**
  * The part of the WebAssembly JS API used here (the project's `lib` has no DOM typings, and
@@ -47,7 +50,7 @@ export function simdKernels(backend: BackendWasm): SimdKernels {
   const memory = backendMemory(backend);
   let k = instances.get(memory);
   if (k === undefined) {
-    compiled ??= new wasmApi.Module(readFileSync(KERNELS_WASM));
+    compiled ??= new wasmApi.Module(kernelsBinary());
     k = new wasmApi.Instance(compiled, { env: { memory } }).exports as unknown as SimdKernels;
     instances.set(memory, k);
   }

@@ -8,9 +8,9 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../../../src/core/rng.js';
 import { initBackend } from '../../../../src/learn/backend/backend.js';
-import { KERNELS_WASM } from '../../../../src/learn/backend/simd.js';
+import { kernelsBinary } from '../../../../src/learn/backend/simd.js';
 // @ts-expect-error: a plain .mjs build script without type declarations
-import { buildKernels } from '../../../../wasm/build.mjs';
+import { buildKernels, embedModule, EMBED_PATH, WASM_PATH } from '../../../../wasm/build.mjs';
 
 function randomData(n: number, rng: Rng): Float32Array {
   return Float32Array.from({ length: n }, () => rng.uniform(-1, 1));
@@ -44,14 +44,16 @@ beforeAll(async () => {
 });
 
 describe('wasm/kernels.wasm', () => {
-  it('is what wasm/assembly/ compiles to (npm run build:wasm)', async () => {
+  it('is what wasm/assembly/ compiles to (npm run build:wasm), and is what the backend loads', async () => {
     const built = (await buildKernels()) as Buffer;
-    expect(built.equals(readFileSync(KERNELS_WASM))).toBe(true);
+    expect(built.equals(readFileSync(WASM_PATH as string))).toBe(true);
+    expect(readFileSync(EMBED_PATH as string, 'utf8')).toBe((embedModule as (b: Buffer) => string)(built));
+    expect(Buffer.from(kernelsBinary()).equals(built)).toBe(true);
   }, 60_000);
 
   it('imports only the backend memory and has no data segments to write into it', () => {
     const { WebAssembly: W } = globalThis as unknown as { WebAssembly: { Module: { new (b: Uint8Array): object; imports(m: object): { module: string; name: string; kind: string }[] } } };
-    const bytes = readFileSync(KERNELS_WASM);
+    const bytes = kernelsBinary();
     const imports = W.Module.imports(new W.Module(bytes));
     expect(imports).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
     // Walk the sections: id 11 is the data section.
