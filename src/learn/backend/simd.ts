@@ -4,6 +4,7 @@
  * and write tensors in place. The module owns no memory: scratch space is allocated as backend
  * tensors by the caller.
  */
+import { createHash } from 'node:crypto';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { KERNELS_WASM_BASE64 } from './simd-binary.js';
 
@@ -16,6 +17,14 @@ export interface SimdKernels {
   biasAdd(x: number, bias: number, out: number, rows: number, n: number): void;
   reluGrad(dy: number, x: number, dx: number, n: number): void;
   repeatRows(src: number, dst: number, outer: number, reps: number, innerBytes: number): void;
+}
+
+/**
+ * The first 12 hex digits of the binary's SHA-256: recorded with the backend's package versions,
+ * so a run can tell that its wasm numbers came from other kernels.
+ */
+export function kernelsDigest(): string {
+  return createHash('sha256').update(kernelsBinary()).digest('hex').slice(0, 12);
 }
 
 /** The kernels' wasm binary. */
