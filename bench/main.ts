@@ -3,7 +3,9 @@
  *
  * - ingest: decode + resize throughput on ../shared/data/concrete-crack (bench/ingest.ts);
  * - cache:  cold decode stage vs the cached re-read of the same stage;
- * - cnn:    training and inference images/s of the reference CNN per backend (bench/reference-cnn.ts);
+ * - cnn:    training and inference images/s of the reference CNN per backend (bench/reference-cnn.ts),
+ *           PyTorch one thread on the same network in the same run (skipped without python3-torch),
+ *           the per-kernel time of a wasm training step, and two training processes against one;
  * - ui:     `assay ui` over 1,000 generated runs: reading the runs folder, and the runs table in
  *           Chromium from navigation to shown (bench/ui.ts);
  * - queue:  per-trial overhead of the job queue against this process, and one search on 1 and 2
@@ -42,12 +44,7 @@ if (only.has('cache') && existsSync(DATA)) {
 }
 
 if (only.has('cnn')) {
-  const { benchReferenceCnn } = await import('./reference-cnn.js');
-  const rows = await benchReferenceCnn();
-  results.referenceCnn = rows;
-  log('\n## reference CNN (conv16-pool-conv32-pool-conv64-gap-dense1, batch 32)');
-  const rate = (v: number) => v.toFixed(v < 10 ? 1 : 0).padStart(6);
-  for (const r of rows) log(`  ${r.backend.padEnd(8)} ${r.input.padEnd(10)} train ${rate(r.trainImagesPerSecond)} images/s   infer ${rate(r.inferImagesPerSecond)} images/s`);
+  results.referenceCnn = await benchCnn();
 }
 
 if (only.has('ui')) {
@@ -70,6 +67,42 @@ if (only.has('seed') && existsSync(DATA)) {
 }
 
 if (values.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+
+/** The reference CNN on every backend, PyTorch beside it, the wasm kernel table, two processes. */
+async function benchCnn() {
+  const { benchReferenceCnn, INPUTS } = await import('./reference-cnn.js');
+  const { benchTorch } = await import('./torch-cnn.js');
+  const { benchParallel } = await import('./parallel-training.js');
+  const inputs = INPUTS.map((i) => i.join('x'));
+  const load = os.loadavg()[0];
+  const rows = await benchReferenceCnn();
+  const torch = await benchTorch(inputs, 3);
+  const parallel = await benchParallel('128x128x3', 6);
+  log(`\n## reference CNN (conv16-pool-conv32-pool-conv64-gap-dense1, batch 32; load average ${load.toFixed(1)} at start)`);
+  const rate = (v: number) => v.toFixed(v < 10 ? 1 : 0).padStart(6);
+  log(`  ${'images/s'.padEnd(25)}  train  (per CPU s)   infer  (per CPU s)`);
+  const line = (name: string, r: { input: string; trainImagesPerSecond: number; trainImagesPerCpuSecond: number; inferImagesPerSecond: number; inferImagesPerCpuSecond: number }, extra = '') =>
+    log(`  ${name.padEnd(14)} ${r.input.padEnd(10)} ${rate(r.trainImagesPerSecond)} (${rate(r.trainImagesPerCpuSecond)})   ${rate(r.inferImagesPerSecond)} (${rate(r.inferImagesPerCpuSecond)})${extra}`);
+  for (const r of rows) line(r.backend, r);
+  if (torch.available) {
+    for (const t of torch.rows) {
+      const wasm = rows.find((r) => r.backend === 'wasm' && r.input === t.input);
+      const x = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
+      const vs = wasm ? `   wasm/torch train ${x(wasm.trainImagesPerSecond, t.trainImagesPerSecond)} (CPU ${x(wasm.trainImagesPerCpuSecond, t.trainImagesPerCpuSecond)}), infer ${x(wasm.inferImagesPerSecond, t.inferImagesPerSecond)} (CPU ${x(wasm.inferImagesPerCpuSecond, t.inferImagesPerCpuSecond)})` : '';
+      line(`torch ${torch.torch}`, t, vs);
+    }
+  } else {
+    log(`  ${torch.reason}`);
+  }
+  for (const r of rows) {
+    if (r.kernels === undefined) continue;
+    log(`\n  wasm kernels of one training step at ${r.input} (CPU ms, fastest of 5 steps; ${r.kernels.totalMs} ms in all kernels)`);
+    for (const k of r.kernels.rows) log(`    ${k.ms.toFixed(2).padStart(8)} ms  ${String(k.calls).padStart(2)}x ${k.kernel.padEnd(22)} ${k.inputs}`);
+  }
+  const [one, two] = parallel.rows;
+  log(`\n  two training processes at ${parallel.input} (a 2-worker search): ${rate(two.imagesPerSecond)} images/s vs ${rate(one.imagesPerSecond).trim()} for one (${parallel.speedup.toFixed(2)}x); peak RSS ${two.maxRssMiB.join(' + ')} MiB (one alone: ${one.maxRssMiB[0]} MiB)`);
+  return { rows, torch, parallel, loadAverageAtStart: load };
+}
 
 /** Cold decode of all photos through the real decode stage, then the cached re-read. */
 async function benchCache() {

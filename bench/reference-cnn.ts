@@ -1,8 +1,11 @@
 /**
  * Training and inference throughput of the reference CNN (conv16 -> pool -> conv32 -> pool ->
- * conv64 -> global average pool -> dense 1, batch 32) at 64x64x1 and 128x128x3 per backend.
- * Measured, not asserted. `node --import tsx bench/reference-cnn.ts [--seconds 3] [--backends wasm,cpu]`
- * prints a table; nothing else is written to stdout.
+ * conv64 -> global average pool -> dense 1, batch 32) at 64x64x1 and 128x128x3 per backend, with
+ * the per-kernel time of a wasm training step, PyTorch's one-thread rate on the same network
+ * (bench/torch_reference_cnn.py, when /usr/bin/python3 imports torch), and two training processes
+ * at once against one. Measured, not asserted.
+ * `node --import tsx bench/reference-cnn.ts [--seconds 3] [--backends wasm,cpu]` prints a table;
+ * nothing else is written to stdout.
  */
 import os from 'node:os';
 import { pathToFileURL } from 'node:url';
@@ -10,6 +13,7 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendChoice } from '../src/core/spec.js';
 import { describeBackends, initBackend, seedTfRandom } from '../src/learn/backend/backend.js';
+import { profileKernels, type KernelRow } from './kernel-profile.js';
 
 /** One measured (backend, input) pair. */
 export interface ReferenceCnnRow {
@@ -18,21 +22,30 @@ export interface ReferenceCnnRow {
   readonly input: string;
   readonly trainImagesPerSecond: number;
   readonly inferImagesPerSecond: number;
+  /** The same rates per second of the process's CPU time (less disturbed by other work on the machine). */
+  readonly trainImagesPerCpuSecond: number;
+  readonly inferImagesPerCpuSecond: number;
   /** Images per batch actually used (smaller on the pure-JS cpu backend). */
   readonly batchSize: number;
   /** Timed training steps. */
   readonly trainSteps: number;
+  /** wasm only: the slowest kernels of one training step (fastest of 5 profiled steps each). */
+  readonly kernels?: { readonly totalMs: number; readonly rows: readonly KernelRow[] };
 }
 
-const INPUTS: ReadonlyArray<readonly [number, number, number]> = [[64, 64, 1], [128, 128, 3]];
-const BATCH = 32;
+/** Kernel rows kept per input size. */
+const PROFILE_ROWS = 16;
+
+export const INPUTS: ReadonlyArray<readonly [number, number, number]> = [[64, 64, 1], [128, 128, 3]];
+export const BATCH = 32;
 /**
  * The pure-JS cpu backend needs ~5 s per image per training step at 64x64x1: one timed step on one
  * image, without a training warm-up, is enough to rank it.
  */
 const CPU_BATCH = 1;
 
-function referenceCnn(h: number, w: number, c: number): tf.LayersModel {
+/** The reference CNN, compiled with Adam 1e-3 and binary cross-entropy. */
+export function referenceCnn(h: number, w: number, c: number): tf.LayersModel {
   const m = tf.sequential();
   m.add(tf.layers.conv2d({ inputShape: [h, w, c], filters: 16, kernelSize: 3, padding: 'same', activation: 'relu' }));
   m.add(tf.layers.maxPooling2d({ poolSize: 2 }));
@@ -45,15 +58,21 @@ function referenceCnn(h: number, w: number, c: number): tf.LayersModel {
   return m;
 }
 
-/** Runs `step` repeatedly until `seconds` have passed (at least `minSteps` times); steps per second. */
-async function rate(seconds: number, minSteps: number, step: () => Promise<void>): Promise<{ perSecond: number; steps: number }> {
+/**
+ * Runs `step` repeatedly until `seconds` have passed (at least `minSteps` times): steps per second
+ * of wall time and per second of this process's CPU time (what the steps cost when other work
+ * shares the cores).
+ */
+export async function rate(seconds: number, minSteps: number, step: () => Promise<void>): Promise<{ perSecond: number; perCpuSecond: number; steps: number }> {
   const start = performance.now();
+  const cpu = process.cpuUsage();
   let steps = 0;
   while (steps < minSteps || performance.now() - start < seconds * 1000) {
     await step();
     steps++;
   }
-  return { perSecond: steps / ((performance.now() - start) / 1000), steps };
+  const used = process.cpuUsage(cpu);
+  return { perSecond: steps / ((performance.now() - start) / 1000), perCpuSecond: steps / ((used.user + used.system) / 1e6), steps };
 }
 
 async function measure(backend: string, [h, w, c]: readonly [number, number, number], seconds: number): Promise<ReferenceCnnRow> {
@@ -74,7 +93,10 @@ async function measure(backend: string, [h, w, c]: readonly [number, number, num
     await infer();
     const t = await rate(isCpu ? 0 : seconds, 1, train);
     const i = await rate(isCpu ? 0 : seconds / 2, 1, infer);
-    return { backend, input: `${h}x${w}x${c}`, trainImagesPerSecond: t.perSecond * batch, inferImagesPerSecond: i.perSecond * batch, batchSize: batch, trainSteps: t.steps };
+    const row = { backend, input: `${h}x${w}x${c}`, trainImagesPerSecond: t.perSecond * batch, inferImagesPerSecond: i.perSecond * batch, trainImagesPerCpuSecond: t.perCpuSecond * batch, inferImagesPerCpuSecond: i.perCpuSecond * batch, batchSize: batch, trainSteps: t.steps };
+    if (backend !== 'wasm') return row;
+    const profile = await profileKernels(train);
+    return { ...row, kernels: { totalMs: profile.totalMs, rows: profile.rows.slice(0, PROFILE_ROWS) } };
   } finally {
     model.optimizer.dispose();
     model.dispose();

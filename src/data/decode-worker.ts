@@ -1,4 +1,7 @@
-/** Worker entry of the decode pool: receives DecodeTask messages, answers with BatchResult[] (pixel buffers transferred). */
+/**
+ * Worker entry of the decode pool: says `{ ready: true }` once loaded, then receives DecodeTask
+ * messages and answers each with BatchResult[] (pixel buffers transferred).
+ */
 import { parentPort } from 'node:worker_threads';
 import { decodeBatch, type DecodeTask } from './decode-batch.js';
 
@@ -10,3 +13,4 @@ port.on('message', (msg: { id: number; task: DecodeTask }) => {
     (err: unknown) => port.postMessage({ id: msg.id, error: String(err) }),
   );
 });
+port.postMessage({ ready: true });

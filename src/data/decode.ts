@@ -3,7 +3,8 @@
  * composed into one decode plan (see geometry.ts), into one NHWC uint8 block in item order.
  *
  * Speed: JPEGs go through the scaled-IDCT decoder (decode-jpeg.ts), and batches of items are spread
- * over worker threads (one per core by default), each reading and decoding its own files. Results
+ * over this thread and worker threads (one thread per core by default), each reading and decoding
+ * its own files. Results
  * do not depend on the number of workers: every image is decoded by the same code.
  * A file that cannot be read or decoded becomes a BadItem and its slot stays zero; the caller
  * applies the `on-error` policy.
@@ -41,53 +42,95 @@ function batchSource(data: DataSpec, root: string, seed: number): BatchSource {
   }
 }
 
-function workerEntry(): { url: URL; execArgv: string[] } | null {
+/** Tasks each worker holds at once: it starts the next while the main thread handles a result. */
+const IN_FLIGHT = 2;
+
+/**
+ * How to start a worker: the compiled decode-worker.js, or from TypeScript sources (tests, tsx) a
+ * bootstrap that registers tsx's loader in the worker itself (an inherited `--import tsx` does not
+ * reach worker threads on Node 20).
+ */
+function workerEntry(): { code: URL | string; eval: boolean } | null {
   const js = new URL('./decode-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(js))) return { url: js, execArgv: [] };
-  // Running from TypeScript sources (tests, tsx): the worker needs the same loader.
+  if (existsSync(fileURLToPath(js))) return { code: js, eval: false };
   const ts = new URL('./decode-worker.ts', import.meta.url);
-  if (existsSync(fileURLToPath(ts))) return { url: ts, execArgv: process.execArgv.some((a) => a.includes('tsx')) ? process.execArgv : ['--import', import.meta.resolve('tsx')] };
-  return null;
+  if (!existsSync(fileURLToPath(ts))) return null;
+  let api: string;
+  try {
+    api = import.meta.resolve('tsx/esm/api');
+  } catch {
+    return null;
+  }
+  return { code: `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(ts.href)}); })`, eval: true };
 }
 
-/** Run tasks on `n` workers; a task whose worker fails is run in this thread instead. */
+/**
+ * Runs `tasks` on `n` threads: this one and n - 1 workers. This thread decodes from the start, so
+ * the workers' start-up is not waited for: a worker takes tasks once it has loaded (its `ready`
+ * message), up to IN_FLIGHT at once, and is stopped if this thread ran out of tasks first. A task
+ * whose worker fails is run in this thread instead.
+ */
 async function runPool(tasks: readonly DecodeTask[], n: number, onResult: (i: number, r: BatchResult[]) => void): Promise<void> {
-  const entry = workerEntry();
+  const entry = n > 1 ? workerEntry() : null;
   let next = 0;
+  const redo: number[] = [];
+  const take = (): number => (redo.length > 0 ? redo.pop()! : next < tasks.length ? next++ : -1);
   const local = async (): Promise<void> => {
-    while (next < tasks.length) { const i = next++; onResult(i, await decodeBatch(tasks[i]!)); }
+    for (let i = take(); i >= 0; i = take()) {
+      onResult(i, await decodeBatch(tasks[i]!));
+      // NOTE: decoding is synchronous work; yielding lets worker results and requests through.
+      if (entry) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
   };
-  if (!entry || n <= 1) return local();
+  if (!entry) return local();
+  // Workers still loading when this thread has run out of tasks are stopped.
+  const starting = new Set<() => void>();
   const lane = (): Promise<void> => new Promise<void>((resolve) => {
-    let current = -1;
+    const held = new Set<number>();
     let worker: Worker;
     try {
-      worker = new Worker(entry.url, { execArgv: entry.execArgv });
+      worker = new Worker(entry.code, { eval: entry.eval, execArgv: [] });
     } catch {
-      void local().then(resolve);
+      resolve();
       return;
     }
-    const finish = (fallback: boolean): void => {
+    let ended = false;
+    const end = (failed: boolean): void => {
+      if (ended) return;
+      ended = true;
+      starting.delete(stop);
       void worker.terminate();
-      if (!fallback) { resolve(); return; }
-      const redo = current >= 0 ? decodeBatch(tasks[current]!).then((r) => onResult(current, r)) : Promise.resolve();
-      void redo.then(local).then(resolve);
+      // The tasks it held go back to the queue; this thread (or another worker) runs them.
+      if (failed) redo.push(...held);
+      resolve();
     };
-    const send = (): void => {
-      if (next >= tasks.length) { finish(false); return; }
-      current = next++;
-      worker.postMessage({ id: current, task: tasks[current] });
+    const fill = (): void => {
+      while (held.size < IN_FLIGHT) {
+        const i = take();
+        if (i < 0) break;
+        held.add(i);
+        worker.postMessage({ id: i, task: tasks[i] });
+      }
+      if (held.size === 0) end(false);
     };
-    worker.on('message', (msg: { id: number; results?: BatchResult[]; error?: string }) => {
-      if (!msg.results) { finish(true); return; }
+    const stop = (): void => end(false);
+    starting.add(stop);
+    worker.on('message', (msg: { ready?: true; id: number; results?: BatchResult[]; error?: string }) => {
+      if (msg.ready) { starting.delete(stop); fill(); return; }
+      if (!msg.results) { end(true); return; }
+      held.delete(msg.id);
       onResult(msg.id, msg.results);
-      current = -1;
-      send();
+      fill();
     });
-    worker.on('error', () => finish(true));
-    worker.once('online', send);
+    worker.on('error', () => end(true));
+    worker.on('exit', () => end(held.size > 0));
   });
-  await Promise.all(Array.from({ length: n }, lane));
+  const lanes = Array.from({ length: n - 1 }, lane);
+  await local();
+  for (const stop of [...starting]) stop();
+  await Promise.all(lanes);
+  // Tasks handed back by a failed worker after this thread had finished.
+  await local();
 }
 
 /**

@@ -8,6 +8,7 @@ import { AssayError } from '../core/errors.js';
 import type { TrialData, TrialRequest, TrialResult } from '../learn/protocol.js';
 import { isHash } from '../store/artifact-store.js';
 import { assayVersion, packageVersion } from '../store/environment.js';
+import { KERNELS_PACKAGE, kernelsDigest } from '../learn/backend/simd.js';
 
 /** Bumped when the job or result layout changes; a worker refuses any other. */
 export const JOB_FORMAT = 1;
@@ -53,23 +54,28 @@ export interface TrialJobResult {
 
 /** Packages whose versions shape a trial's numbers on `backend`. */
 const BACKEND_PACKAGES: Readonly<Record<string, readonly string[]>> = {
-  wasm: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-backend-wasm'],
+  wasm: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-backend-wasm', KERNELS_PACKAGE],
   cpu: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-backend-cpu'],
   tensorflow: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-node'],
   'tensorflow-gpu': ['@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-node-gpu'],
 };
 
+/** A package's installed version here; assay's wasm kernels by their binary's digest. */
+function versionHere(name: string): string | null {
+  return name === KERNELS_PACKAGE ? kernelsDigest() : packageVersion(name);
+}
+
 /** This process's requirements for running trials on `backend`. */
 export function requirementsHere(backend: string): Requirements {
   const names = BACKEND_PACKAGES[backend] ?? ['@tensorflow/tfjs-core'];
-  return { assay: assayVersion(), backend, packages: Object.fromEntries(names.map((n) => [n, packageVersion(n)])) };
+  return { assay: assayVersion(), backend, packages: Object.fromEntries(names.map((n) => [n, versionHere(n)])) };
 }
 
 /**
  * How `here` differs from `required`, one phrase each (empty when they match). A required
  * package `here` does not list is looked up with `lookup`.
  */
-export function requirementDifferences(required: Requirements, here: Requirements, lookup: (name: string) => string | null = packageVersion): string[] {
+export function requirementDifferences(required: Requirements, here: Requirements, lookup: (name: string) => string | null = versionHere): string[] {
   const out: string[] = [];
   if (required.assay !== here.assay) out.push(`assay ${required.assay} required, ${here.assay} here`);
   if (required.backend !== here.backend) out.push(`backend ${required.backend} required, ${here.backend} here`);

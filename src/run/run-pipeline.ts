@@ -35,6 +35,7 @@ import { searchStage } from '../stages/search.js';
 import { evaluateStage, isMulticlassEvaluation } from '../stages/evaluate.js';
 import { writeRunFolder, writeFailedLock, type RunRecord } from './write-run.js';
 import { recordProgress } from './progress-record.js';
+import { KERNELS_PACKAGE, kernelsDigest } from '../learn/backend/simd.js';
 
 export interface RunOptions {
   /** Pipeline file (YAML). */
@@ -78,7 +79,7 @@ function versionLookup(pinned: Readonly<Record<string, string>> = {}): (name: st
   const seen = new Map<string, string>();
   return (name) => {
     if (pinned[name] !== undefined) return pinned[name];
-    if (!seen.has(name)) seen.set(name, name === 'assay' ? assayVersion() : packageVersion(name) ?? 'absent');
+    if (!seen.has(name)) seen.set(name, name === 'assay' ? assayVersion() : name === KERNELS_PACKAGE ? kernelsDigest() : packageVersion(name) ?? 'absent');
     return seen.get(name)!;
   };
 }

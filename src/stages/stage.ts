@@ -9,6 +9,7 @@ import type { StageCache } from '../store/cache.js';
 import { cacheKey, fingerprintRecord, type CacheKey, type FingerprintRecord } from '../store/fingerprint.js';
 import { StageError } from '../core/errors.js';
 import type { Progress } from './progress.js';
+import { KERNELS_PACKAGE } from '../learn/backend/simd.js';
 
 export type StageName = 'ingest' | 'decode' | 'holdout' | 'sample' | 'split' | 'features' | 'resample' | 'search' | 'evaluate';
 
@@ -58,13 +59,16 @@ export function keyVersions(ctx: Pick<StageContext, 'packageVersion'>, packages:
   return Object.fromEntries(['assay', ...packages].map((p) => [p, ctx.packageVersion(p)]));
 }
 
-/** The packages that compute on tensors with `backend`: tfjs-core and the backend's own package. */
+/**
+ * The packages that compute on tensors with `backend`: tfjs-core and the backend's own package;
+ * on wasm also assay's SIMD kernels, by the digest of their binary.
+ */
 export function tensorPackages(backend: string): string[] {
-  const own: Record<string, string> = {
-    wasm: '@tensorflow/tfjs-backend-wasm', cpu: '@tensorflow/tfjs-backend-cpu',
-    tensorflow: '@tensorflow/tfjs-node', 'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
+  const own: Record<string, readonly string[]> = {
+    wasm: ['@tensorflow/tfjs-backend-wasm', KERNELS_PACKAGE], cpu: ['@tensorflow/tfjs-backend-cpu'],
+    tensorflow: ['@tensorflow/tfjs-node'], 'tensorflow-gpu': ['@tensorflow/tfjs-node-gpu'],
   };
-  return ['@tensorflow/tfjs-core', ...(own[backend] ? [own[backend]] : [])];
+  return ['@tensorflow/tfjs-core', ...(own[backend] ?? [])];
 }
 
 export interface StageRecord {

@@ -11,6 +11,7 @@ import { version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import seedrandom from 'seedrandom';
 import type { BackendChoice } from '../../core/spec.js';
 import { AssayError } from '../../core/errors.js';
+import { KERNELS_PACKAGE, kernelsDigest } from './simd.js';
 import { registerWasmKernels } from './wasm-kernels.js';
 
 /** The backend a process computes on, why it was chosen, and the package versions behind it. */
@@ -122,7 +123,8 @@ async function useWasm(): Promise<BackendInfo> {
   return {
     name: 'wasm',
     reason: `using wasm (${wasmSimd ? 'SIMD' : 'no SIMD'})`,
-    versions: { ...coreVersions(), '@tensorflow/tfjs-backend-wasm': version_wasm },
+    // NOTE: assay's kernels shape wasm's numbers as much as the package does.
+    versions: { ...coreVersions(), '@tensorflow/tfjs-backend-wasm': version_wasm, [KERNELS_PACKAGE]: kernelsDigest() },
   };
 }
 

@@ -1,26 +1,11 @@
 /**
- * Conv2D gradients for the wasm backend on XNNPACK's fast kernels instead of a scalar loop:
- * the input gradient is one forward convolution (flipped, channel-swapped filter over the zero-
- * dilated, padded dy); the filter gradient is im2col patches times dy on XNNPACK's matmul.
+ * Conv2D gradients for the wasm backend on assay's SIMD kernels (wasm/assembly/conv.ts): the input
+ * gradient is one forward convolution (flipped, channel-swapped filter over the zero-dilated,
+ * padded dy); the filter gradient reads the (padded) input in place at one offset per filter tap.
  */
 import * as tf from '@tensorflow/tfjs';
+import { convInfo, directConv, paddedInput, tapOffsets, type ConvAttrs } from './conv-forward.js';
 import { withScope, type Info, type KernelScope } from './kernel-scope.js';
-
-type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-
-interface ConvAttrs {
-  readonly strides: number | [number, number];
-  readonly pad: Pad;
-  readonly dataFormat: 'NHWC' | 'NCHW';
-  readonly dimRoundingMode?: 'floor' | 'round' | 'ceil';
-}
-
-function convInfo(xShape: readonly number[], filterShape: readonly number[], attrs: ConvAttrs): tf.backend_util.Conv2DInfo {
-  if (attrs.dataFormat === 'NCHW') throw new Error('assay wasm conv gradients support NHWC only');
-  return tf.backend_util.computeConv2DInfo(
-    xShape as [number, number, number, number], filterShape as [number, number, number, number],
-    attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
-}
 
 /**
  * Pads (positive) or crops (negative) the two spatial axes of an NHWC tensor.
@@ -63,65 +48,35 @@ export function conv2DBackpropInput(args: { inputs: tf.NamedTensorInfoMap; backe
     const flipped = s.run('Reverse', { x: filter }, { dims: [0, 1] });
     const swapped = s.run('Transpose', { x: flipped }, { perm: [0, 1, 3, 2] });
     const dyd = dilateWithZeros(s, dy, sh, sw);
-    const padded = padOrCrop(s, dyd, kh - 1 - top, h - dyd.shape[1] + top, kw - 1 - left, w - dyd.shape[2] + left);
-    return s.run('Conv2D', { x: padded, filter: swapped }, { strides: 1, pad: 'valid', dilations: 1, dataFormat: 'NHWC', dimRoundingMode: undefined } as unknown as tf.NamedAttrMap);
+    const [pt, pb, pl, pr] = [kh - 1 - top, h - dyd.shape[1] + top, kw - 1 - left, w - dyd.shape[2] + left];
+    let padded: Info;
+    if (pt >= 0 && pb >= 0 && pl >= 0 && pr >= 0) {
+      const [b, hd, wd, co] = dyd.shape;
+      padded = s.output([b, hd + pt + pb, wd + pl + pr, co]);
+      s.simd.padSpatial(s.ptr(dyd), s.ptr(padded), b, hd, wd, co, pt, pb, pl, pr);
+    } else {
+      padded = padOrCrop(s, dyd, pt, pb, pl, pr);
+    }
+    return directConv(s, padded, swapped, convInfo(padded.shape, swapped.shape, { strides: 1, pad: 'valid', dataFormat: 'NHWC' }));
   });
 }
 
 /**
- * Writes the transposed im2col matrix of x from its channel-major copy `xt` ([ci, b, h, w]):
- * row (kr * kw + kc) * ci + c, column (b * oh + y) * ow + x holds x[b, y*sh + kr - top, x*sw + kc - left, c]
- * (0 outside x). Source and destination both live in `heap` (float offsets `src`, `dst`).
- * NOTE: rows are written sequentially from sequential reads; at stride 1 each image row is one
- * native copy (copyWithin), so this costs about one memory pass over the patches.
- */
-function im2colTransposed(heap: Float32Array, src: number, dst: number, info: tf.backend_util.Conv2DInfo): void {
-  const { batchSize: nb, inHeight: h, inWidth: w, inChannels: ci, outHeight: oh, outWidth: ow } = info;
-  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
-  const { top, left } = info.padInfo;
-  let p = dst;
-  for (let kr = 0; kr < kh; kr++) {
-    for (let kc = 0; kc < kw; kc++) {
-      // Output columns x whose input column x*sw + kc - left lies inside [0, w).
-      const x0 = Math.min(ow, Math.max(0, Math.ceil((left - kc) / sw)));
-      const x1 = Math.max(x0, Math.min(ow, Math.floor((w - 1 + left - kc) / sw) + 1));
-      for (let c = 0; c < ci; c++) {
-        const plane = src + c * nb * h * w;
-        for (let b = 0; b < nb; b++) {
-          for (let y = 0; y < oh; y++, p += ow) {
-            const xr = y * sh + kr - top;
-            if (xr < 0 || xr >= h) {
-              heap.fill(0, p, p + ow);
-              continue;
-            }
-            const rowSrc = plane + (b * h + xr) * w + kc - left;
-            if (x0 > 0) heap.fill(0, p, p + x0);
-            if (sw === 1) heap.copyWithin(p + x0, rowSrc + x0, rowSrc + x1);
-            else for (let x = x0; x < x1; x++) heap[p + x] = heap[rowSrc + x * sw];
-            if (x1 < ow) heap.fill(0, p + x1, p + ow);
-          }
-        }
-      }
-    }
-  }
-}
-
-/**
- * dW[kh, kw, ci, co] = patches^T x dy: the transposed im2col matrix of x ([kh*kw*ci, n], written in
- * one pass) times dy viewed as [n, co], on XNNPACK's matrix multiply (dy is already row-major).
+ * dW[kh, kw, ci, co] = sum over output positions of the input patch times dy, on the SIMD kernel:
+ * x is zero-padded once (when the convolution pads), then each filter tap reads it at a fixed
+ * offset from the position, so no patch matrix is written.
  */
 export function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): Info {
   const { x, dy } = args.inputs as { x: Info; dy: Info };
   const attrs = args.attrs as unknown as ConvAttrs & { filterShape: number[] };
   const info = convInfo(x.shape, attrs.filterShape, attrs);
   return withScope(args.backend, (s) => {
-    const { filterHeight: kh, filterWidth: kw, inChannels: ci, outChannels: co } = info;
-    const n = info.batchSize * info.outHeight * info.outWidth;
-    const xt = s.run('Transpose', { x }, { perm: [3, 0, 1, 2] });
-    const patches = s.output([kh * kw * ci, n]);
-    im2colTransposed(s.heap(), s.offset(xt), s.offset(patches), info);
-    const dy2 = s.run('Reshape', { x: dy }, { shape: [n, co] });
-    const dw = s.run('BatchMatMul', { a: patches, b: dy2 }, { transposeA: false, transposeB: false });
-    return s.run('Reshape', { x: dw }, { shape: [kh, kw, ci, co] });
+    const { batchSize: b, inChannels: ci, outChannels: co, outHeight: oh, outWidth: ow } = info;
+    const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
+    const out = s.output([kh, kw, ci, co]);
+    const { xp, hp, wp } = paddedInput(s, x, info);
+    const off = tapOffsets(s, info, wp);
+    s.simd.convFilterGrad(s.ptr(xp), s.ptr(dy), s.ptr(out), s.ptr(off), kh * kw * ci, b, hp, wp, ci, oh, ow, co, sh, sw);
+    return out;
   });
 }

@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { simdKernels, type SimdKernels } from './simd.js';
 
 /** A tensor handle as kernels see it. */
 export type Info = tf.TensorInfo;
@@ -34,6 +35,16 @@ export class KernelScope {
   /** The whole wasm heap as floats (valid until the next allocation). */
   heap(): Float32Array {
     return (this.backend.wasm as unknown as { HEAPF32: Float32Array }).HEAPF32;
+  }
+
+  /** Byte offset of a tensor's data in the backend's memory (stable until the tensor is freed). */
+  ptr(t: Info): number {
+    return (this.backend.dataIdMap.get(t.dataId) as { memoryOffset: number }).memoryOffset;
+  }
+
+  /** assay's SIMD kernels, bound to this backend's memory. */
+  get simd(): SimdKernels {
+    return simdKernels(this.backend);
   }
 
   /** Float offset of a tensor's data in `heap()`. */

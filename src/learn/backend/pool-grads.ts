@@ -1,6 +1,7 @@
 /**
  * MaxPoolGrad for the wasm backend. wasm's own kernel is the largest cost of a CNN training
- * step (tens of ms per layer); routing dy to each window's first maximum is one linear pass.
+ * step (tens of ms per layer); routing dy to each window's first maximum is one linear pass,
+ * on assay's SIMD kernel (wasm/assembly/pool.ts) for the common 2x2 stride-2 pool.
  */
 import * as tf from '@tensorflow/tfjs';
 import { withScope, type Info } from './kernel-scope.js';
@@ -23,16 +24,16 @@ export function maxPoolGrad(args: { inputs: tf.NamedTensorInfoMap; backend: unkn
     input.shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
   return withScope(args.backend, (s) => {
     const out = s.output(input.shape);
-    // NOTE: views are taken after the last allocation; an allocation may grow (and detach) the heap.
-    const x = s.view(input), g = s.view(dy), dx = s.view(out);
-    dx.fill(0);
     const { batchSize, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw } = info;
     const { effectiveFilterHeight: fh, effectiveFilterWidth: fw, dilationHeight: dh, dilationWidth: dw } = info;
     const top = info.padInfo.top, left = info.padInfo.left;
     if (fh === 2 && fw === 2 && sh === 2 && sw === 2 && dh === 1 && dw === 1 && top === 0 && left === 0 && oh * 2 <= h && ow * 2 <= w) {
-      routeTwoByTwo(x, g, dx, batchSize * oh, h, w, c, oh, ow);
+      s.simd.maxPoolGrad2x2(s.ptr(input), s.ptr(dy), s.ptr(out), batchSize, h, w, c, oh, ow);
       return out;
     }
+    // NOTE: views are taken after the last allocation; an allocation may grow (and detach) the heap.
+    const x = s.view(input), g = s.view(dy), dx = s.view(out);
+    dx.fill(0);
     const best = new Float32Array(c);
     const at = new Int32Array(c);
     let o = 0;
@@ -62,34 +63,4 @@ export function maxPoolGrad(args: { inputs: tf.NamedTensorInfoMap; backend: unkn
     }
     return out;
   });
-}
-
-/**
- * The common 2x2, stride-2 pool without padding: each window's four inputs are compared in scan
- * order with strict `>` from -Infinity (the cpu backend's rule), and dy goes to the winner.
- */
-function routeTwoByTwo(x: Float32Array, g: Float32Array, dx: Float32Array, rows: number, h: number, w: number, c: number, oh: number, ow: number): void {
-  const rowStride = w * c;
-  let o = 0;
-  for (let r = 0; r < rows; r++) {
-    const b = Math.floor(r / oh), yr = r - b * oh;
-    const rowBase = (b * h + 2 * yr) * rowStride;
-    for (let yc = 0; yc < ow; yc++) {
-      const i00 = rowBase + 2 * yc * c, i01 = i00 + c, i10 = i00 + rowStride, i11 = i10 + c;
-      for (let k = 0; k < c; k++, o++) {
-        const v00 = x[i00 + k], v01 = x[i01 + k], v10 = x[i10 + k], v11 = x[i11 + k];
-        let m = -Infinity, p = -1;
-        if (v00 > m) { m = v00; p = 0; }
-        if (v01 > m) { m = v01; p = 1; }
-        if (v10 > m) { m = v10; p = 2; }
-        if (v11 > m) { p = 3; }
-        if (p < 0) continue;
-        const gv = g[o];
-        if (p === 0) dx[i00 + k] += gv;
-        else if (p === 1) dx[i01 + k] += gv;
-        else if (p === 2) dx[i10 + k] += gv;
-        else dx[i11 + k] += gv;
-      }
-    }
-  }
 }

@@ -69,8 +69,8 @@ describe('search stage', () => {
     expect(searchStage.complete!(meta('time'))).toBe(false);
   });
 
-  it('keys on tfjs-core and the backend\'s own package', () => {
-    expect(tensorPackages('wasm')).toEqual(['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm']);
+  it('keys on tfjs-core and the backend\'s own package, and on wasm on assay\'s kernels too', () => {
+    expect(tensorPackages('wasm')).toEqual(['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', 'assay-wasm-kernels']);
     expect(tensorPackages('tensorflow-gpu')).toEqual(['@tensorflow/tfjs-core', '@tensorflow/tfjs-node-gpu']);
   });
 });

@@ -40,6 +40,8 @@ describe('initBackend', () => {
       '@tensorflow/tfjs-core': tf.version['tfjs-core'],
       '@tensorflow/tfjs-backend-wasm': tf.version.tfjs,
     });
+    // assay's SIMD kernels, by the digest of their binary.
+    expect(info.versions['assay-wasm-kernels']).toMatch(/^[0-9a-f]{12}$/);
     expect(await initBackend('wasm')).toBe(info);
     expect(tf.getBackend()).toBe('wasm');
   });
