@@ -12,11 +12,13 @@ export { removeRuns, pruneIncomplete, type RemoveResult } from './store/run-remo
 export { RUN_FILES, writeRunNote, type RunFile } from './store/run-folder.js';
 export { runsTable, renderRunsText, renderRunsMarkdown, ledgerCounts, type RunsTable, type RunsTableOptions } from './results/runs-table.js';
 export { ledgerSentence } from './report/ledger.js';
+export { schemaProperties, settablePathsNamed } from './config/schema-paths.js';
 export { StageCache, defaultCacheDir } from './store/cache.js';
 export { explainRun } from './run/explain.js';
 export { cacheStatus, cacheGc, type CacheGcOptions } from './run/cache-commands.js';
 export { parseDuration, type GcResult } from './store/cache-gc.js';
 export type { RunOptions, RunResult } from './run/run-pipeline.js';
+export { consoleProgress, silentProgress, type Progress, type Verbosity } from './stages/progress.js';
 
 import type { RunOptions, RunResult } from './run/run-pipeline.js';
 

@@ -175,7 +175,7 @@ export function stageCounts(run: RunRecord): StageCounts[] {
 }
 
 export async function writeReports(run: RunRecord, _metrics: unknown, progress: Progress): Promise<void> {
-  progress.line('writing report');
+  progress.line('writing report', 'detail');
   if (isMulticlassEvaluation(run.evaluation)) {
     const decoded = run.decode.decoded;
     const mc = await buildMulticlassReportInput(run, run.evaluation, {
