@@ -42,6 +42,8 @@ export { diffRuns, DIFF_RESAMPLES, type DiffOptions, type RunDiff, type MetricDi
 export { renderDiffText, renderDiffMarkdown } from './results/diff-render.js';
 export { compareRuns, type RunComparison, type RunDifference } from './results/compare-runs.js';
 export { rerunRun, type RerunOptions, type RerunResult } from './results/rerun.js';
+export { showRunText } from './results/show-run.js';
+export { bestTrialNumber } from './results/trial-number.js';
 export { formatPredictCsv, type PredictRow } from './results/predict-csv.js';
 export type { PredictOptions, PredictResult } from './results/predict.js';
 

@@ -168,7 +168,9 @@ export async function writeRunFolder(run: RunRecord, progress: Progress): Promis
       seconds: round(search.used.seconds, 1),
       budgetSeconds: search.planned.seconds,
       stoppedBy: search.stoppedBy,
-      best: search.best.index,
+      // NOTE: trials are numbered from 1 for people, as the console and the report say; folders
+      // written before this have `best`, the index from 0 (results/trial-number.ts reads both).
+      bestTrial: search.best.index + 1,
       family: search.best.family,
       params: search.best.params,
       pruned: search.trials.filter((t) => t.pruned).length,

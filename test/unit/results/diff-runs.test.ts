@@ -76,8 +76,9 @@ describe('diffRuns across git revisions', () => {
     expect(roc.change).toBeGreaterThan(0);
     expect(roc.better).toBe(true);
     expect(roc.noise).toMatchObject({ kind: 'paired', within: true });
-    // every metric present in both runs is listed, in the canonical order
-    expect(d.metrics.map((m) => m.metric)).toEqual(['accuracy', 'precision', 'recall', 'specificity', 'f1', 'fbeta', 'mcc', 'balanced-accuracy', 'fnr', 'fpr', 'pr-auc', 'roc-auc', 'log-loss']);
+    // every metric present in both runs is listed, in the canonical order; fbeta is f1 again
+    // with beta 1 (the default, as here), so it has no row
+    expect(d.metrics.map((m) => m.metric)).toEqual(['accuracy', 'precision', 'recall', 'specificity', 'f1', 'mcc', 'balanced-accuracy', 'fnr', 'fpr', 'pr-auc', 'roc-auc', 'log-loss']);
     // the same call gives the same intervals (seeded)
     const again = await diffRuns({ a: 'pipelines/p.yaml@HEAD~2', b: 'pipelines/p.yaml@HEAD~1', cwd: repo, resamples: 500 });
     expect(again.metrics).toEqual(d.metrics);
@@ -123,6 +124,14 @@ describe('diffRuns across git revisions', () => {
     expect(d.metrics.find((m) => m.metric === 'f1')!.noise?.kind).toBe('intervals');
     expect(d.metrics.find((m) => m.metric === 'roc-auc')!.noise).toBeNull();
     expect(d.stages.map((s) => s.status)).toEqual(['removed', 'removed', 'removed']);
+  });
+
+  it('keeps the fbeta row when beta is not 1', async () => {
+    const withBeta = { ...resolved(32, 'edges'), objective: { metric: 'f1', beta: 2 } };
+    await writeRun({ runsDir, id: '20250118-000000-000-abab', name: 'b', pipelineText: V2, resolved: withBeta, stages: [], items: items1 });
+    await writeRun({ runsDir, id: '20250119-000000-000-abab', name: 'b', pipelineText: V2, resolved: withBeta, stages: [], items: items2 });
+    const d = await diffRuns({ a: '20250118', b: '20250119', cwd: repo, resamples: 50 });
+    expect(d.metrics.map((m) => m.metric)).toContain('fbeta');
   });
 
   it('rejects one argument that is not a pipeline file, and an unknown revision', async () => {
