@@ -19,3 +19,13 @@ export function sig(v: number, digits = 3): string {
   const decimals = Math.max(0, digits - 1 - Math.floor(Math.log10(abs)));
   return String(Number(v.toFixed(Math.min(decimals, 20))));
 }
+
+/** Seconds in a narrow column: `4.2s`, `31s`, `2m06s`, `1h12m`. */
+export function shortDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return 'n/a';
+  if (seconds < 10) return `${seconds.toFixed(1)}s`;
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}

@@ -13,6 +13,7 @@ import { planSteps } from '../features/steps.js';
 import { csvCell } from '../data/sources/csv-table.js';
 import { environment, gitState } from '../store/environment.js';
 import { clearRunningMark, NOTE_FILE, writeFileAtomic, type RunId } from '../store/run-folder.js';
+import { withWilsonAtBounds } from '../evaluate/wilson.js';
 import type { DecodeOutput } from '../stages/decode.js';
 import { isMulticlassEvaluation, type EvaluateOutput } from '../stages/evaluate.js';
 import { multiclassHoldoutRecord, multiclassPredictionRows } from './multiclass-run.js';
@@ -150,7 +151,8 @@ export async function writeRunFolder(run: RunRecord, progress: Progress): Promis
       n: evaluation.predictions.indices.length,
       positives: evaluation.predictions.labels01.reduce((a, b) => a + b, 0),
       metrics: evaluation.metrics,
-      intervals: evaluation.intervals,
+      // NOTE: a proportion at 0 or 1 gets a Wilson interval (the bootstrap cannot vary there).
+      intervals: withWilsonAtBounds(evaluation.intervals, evaluation.confusion),
       confusion: evaluation.confusion,
     },
     validation: {
