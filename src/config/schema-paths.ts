@@ -10,8 +10,10 @@ type Node = Readonly<Record<string, unknown>>;
 export interface SchemaProperty {
   /** Dotted path; `[]` stands for any array index. */
   readonly path: string;
-  /** The property's own schema node ($ref not followed, so its description and examples are its own). */
+  /** The property's own schema node ($ref not followed). */
   readonly node: Node;
+  /** The node with its $ref target's keywords filled in: what an editor shows on hover. */
+  readonly resolved: Node;
 }
 
 function resolve(root: Node, node: Node): Node {
@@ -22,9 +24,14 @@ function resolve(root: Node, node: Node): Node {
   return target ? { ...target, ...node } : node;
 }
 
-/** Each property of `schema` (default: the published pipeline schema), once per path, in schema order. */
+/**
+ * Each property of `schema` (default: the published pipeline schema) in schema order: every
+ * declaration once, so a path declared by several variants (`data.path` of image-folder and of
+ * csv) appears once per variant. Boolean guards (`{ counts: true }` in a oneOf branch) are not
+ * properties.
+ */
 export function schemaProperties(schema: Node = SCHEMA): readonly SchemaProperty[] {
-  const out = new Map<string, SchemaProperty>();
+  const out = new Map<Node, SchemaProperty>();
   const walk = (raw: Node, prefix: string, depth: number, seen: ReadonlySet<string>) => {
     if (depth > 12) return;
     const ref = typeof raw.$ref === 'string' ? raw.$ref : null;
@@ -33,8 +40,9 @@ export function schemaProperties(schema: Node = SCHEMA): readonly SchemaProperty
     const node = resolve(schema, raw);
     const props = node.properties as Readonly<Record<string, Node>> | undefined;
     for (const [name, child] of Object.entries(props ?? {})) {
+      if (typeof child !== 'object' || child === null) continue;
       const p = prefix ? `${prefix}.${name}` : name;
-      if (!out.has(p)) out.set(p, { path: p, node: child });
+      if (!out.has(child)) out.set(child, { path: p, node: child, resolved: resolve(schema, child) });
       walk(child, p, depth + 1, inner);
     }
     if (node.items && typeof node.items === 'object') walk(node.items as Node, `${prefix}[]`, depth + 1, inner);
@@ -53,5 +61,6 @@ export function schemaProperties(schema: Node = SCHEMA): readonly SchemaProperty
  */
 export function settablePathsNamed(name: string): readonly string[] {
   const kebab = name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-  return schemaProperties().map((p) => p.path).filter((p) => !p.includes('[]') && !p.includes('<name>') && (p === kebab || p.endsWith(`.${kebab}`)));
+  const paths = schemaProperties().map((p) => p.path).filter((p) => !p.includes('[]') && !p.includes('<name>') && (p === kebab || p.endsWith(`.${kebab}`)));
+  return [...new Set(paths)];
 }
