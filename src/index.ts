@@ -13,6 +13,7 @@ export { RUN_FILES, writeRunNote, type RunFile } from './store/run-folder.js';
 export { runsTable, renderRunsText, renderRunsMarkdown, ledgerCounts, type RunsTable, type RunsTableOptions } from './results/runs-table.js';
 export { ledgerSentence } from './report/ledger.js';
 export { schemaProperties, settablePathsNamed } from './config/schema-paths.js';
+export { SCHEMA_URL } from './config/schema.js';
 export { StageCache, defaultCacheDir } from './store/cache.js';
 export { explainRun } from './run/explain.js';
 export { cacheStatus, cacheGc, type CacheGcOptions } from './run/cache-commands.js';

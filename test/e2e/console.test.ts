@@ -54,3 +54,28 @@ describe('assay run, stderr piped', () => {
     expect(quiet.stderr).toMatch(/warning\[semantic\.early-stopping\]/);
   }, 300_000);
 });
+
+describe('command-line help for people', () => {
+  let cwd: string;
+  beforeAll(async () => { cwd = await tempProject({ 'tiny.yaml': TINY_PIPELINE }); });
+  afterAll(async () => rm(cwd, { recursive: true, force: true }));
+
+  it('suggests a close command and --set for an option that names a setting', async () => {
+    const typo = await assay(['rn', 'tiny.yaml'], { cwd });
+    expect(typo.exitCode).toBe(2);
+    expect(typo.stderr).toContain('unknown command "rn" (did you mean "run"?)');
+    const trials = await assay(['run', 'tiny.yaml', '--trials', '3'], { cwd });
+    expect(trials.exitCode).toBe(2);
+    expect(trials.stderr).toContain("Unknown option '--trials' (did you mean --set search.trials=3?)");
+  });
+
+  it('lists --json in doctor --help, and prints the schema path for editors', async () => {
+    expect((await assay(['doctor', '--help'], { cwd })).stdout).toMatch(/^ {2}--json /m);
+    const p = await assay(['schema', '--path', '--from', 'pipelines'], { cwd });
+    expect(p.exitCode).toBe(0);
+    expect(p.stdout.trim()).toMatch(/\/schemas\/pipeline\.v1\.schema\.json$/);
+    expect(p.stdout).not.toContain('\\');
+    const schema = JSON.parse((await assay(['schema'], { cwd })).stdout) as { $id: string };
+    expect(schema.$id).toBe('urn:assay:schema:pipeline:v1');
+  });
+});
