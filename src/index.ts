@@ -41,6 +41,7 @@ export async function writeSyntheticFolder(...args: Parameters<typeof import('./
 // What users do with finished runs: diff, rerun, predict (src/results/).
 export { diffRuns, DIFF_RESAMPLES, type DiffOptions, type RunDiff, type MetricDiff, type MetricNoise, type StageDiff } from './results/diff-runs.js';
 export { renderDiffText, renderDiffMarkdown } from './results/diff-render.js';
+export { renderDiffHtml } from './results/diff-html.js';
 export { compareRuns, type RunComparison, type RunDifference } from './results/compare-runs.js';
 export { rerunRun, type RerunOptions, type RerunResult } from './results/rerun.js';
 export { showRunText } from './results/show-run.js';

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotFoundError, UsageError } from '../../../src/core/errors.js';
 import { diffRuns } from '../../../src/results/diff-runs.js';
 import { renderDiffMarkdown, renderDiffText } from '../../../src/results/diff-render.js';
+import { renderDiffHtml } from '../../../src/results/diff-html.js';
 import { makeItems, writeRun, type FixtureItem } from './run-fixture.js';
 
 // A git repository with three commits of pipelines/p.yaml (v1 -> v2 -> v3) and a working-tree
@@ -124,6 +125,20 @@ describe('diffRuns across git revisions', () => {
     expect(d.metrics.find((m) => m.metric === 'f1')!.noise?.kind).toBe('intervals');
     expect(d.metrics.find((m) => m.metric === 'roc-auc')!.noise).toBeNull();
     expect(d.stages.map((s) => s.status)).toEqual(['removed', 'removed', 'removed']);
+  });
+
+  it('renders one self-contained HTML page with both runs\' PR and ROC curves overlaid', async () => {
+    const d = await diffRuns({ a: 'pipelines/p.yaml@HEAD~1', b: 'pipelines/p.yaml', cwd: repo, resamples: 100 });
+    const html = await renderDiffHtml(d);
+    expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3)/);
+    expect(html).toMatch(/<td>f1<\/td><td class="n">0\.\d{4}<\/td><td class="n">1\.0000<\/td>/);
+    expect(html).toContain('<code>features[0].width</code>');
+    const charts = html.split('<svg ').slice(1);
+    expect(charts).toHaveLength(2);
+    // a's and b's curve in each chart (ROC adds the random diagonal)
+    expect(charts.map((c) => c.match(/<polyline/g)?.length)).toEqual([2, 3]);
+    expect(charts[0]).toContain(d.a.run);
+    expect(charts[0]).toContain(d.b.run);
   });
 
   it('keeps the fbeta row when beta is not 1', async () => {
