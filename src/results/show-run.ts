@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sig, utcMinute } from '../report/format.js';
 import { bestTrialNumber } from './trial-number.js';
+import { currentMetricsShape } from './metrics-compat.js';
 
 interface Interval { readonly low: number; readonly high: number }
 interface Metrics {
@@ -40,7 +41,8 @@ const HEADLINE = ['f1', 'mcc', 'fnr', 'recall', 'precision'] as const;
 export async function showRunText(run: { readonly id: string; readonly dir: string; readonly status?: string; readonly detail?: string | null }, cwd = process.cwd()): Promise<{ text: string; ok: boolean }> {
   const rel = (p: string) => path.relative(cwd, p) || '.';
   const lock = await readJson<Lock>(path.join(run.dir, 'lock.json'));
-  const metrics = await readJson<Metrics>(path.join(run.dir, 'metrics.json'));
+  const raw = await readJson<Record<string, unknown>>(path.join(run.dir, 'metrics.json'));
+  const metrics = raw === null ? null : (currentMetricsShape(raw) as Metrics);
   // NOTE: the run folder reader's status (finished, failed, interrupted, running, incomplete) wins over the lock's word.
   const status = run.status ?? lock?.status ?? 'unknown';
   const finished = status === 'finished';

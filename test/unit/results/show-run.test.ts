@@ -45,3 +45,17 @@ describe('trial numbers', () => {
     expect(bestTrialNumber({})).toBeNull();
   });
 });
+
+describe('older metrics.json read in the current shape', () => {
+  it('renumbers the best trial from 1 and gives a proportion at 1 its Wilson interval', async () => {
+    const { currentMetricsShape } = await import('../../../src/results/metrics-compat.js');
+    const old = { search: { best: 2, family: 'cnn' }, holdout: { confusion: { tp: 75, fp: 0, tn: 750, fn: 5 }, intervals: { precision: { estimate: 1, low: 1, high: 1 }, f1: { estimate: 0.9, low: 0.8, high: 0.95 } } } };
+    const now = currentMetricsShape(old) as { search: Record<string, unknown>; holdout: { intervals: Record<string, { low: number; method?: string }> } };
+    expect(now.search).toEqual({ bestTrial: 3, family: 'cnn' });
+    expect(now.holdout.intervals.precision!.method).toBe('wilson');
+    expect(now.holdout.intervals.precision!.low).toBeLessThan(1);
+    expect(now.holdout.intervals.f1).toEqual({ estimate: 0.9, low: 0.8, high: 0.95 });
+    // the current shape stays as it is
+    expect(currentMetricsShape(now as never)).toEqual(now);
+  });
+});
