@@ -172,7 +172,7 @@ export const searchStage: StageDef<SearchInput, SearchOutput, SearchMeta> = {
     // NOTE: wall clock, for the time budget only (the documented exception to determinism).
     const deadline = spec.search.timeSeconds === null ? null : Date.now() + spec.search.timeSeconds * 1000;
     // Console only: trials finished (the counter never goes backwards with parallel trials),
-    // the seconds of those trained in this run, and which were reused from the cache.
+    // the seconds of those trained in this run (failed ones took no time), and which were reused.
     let finished = 0;
     const trainedSeconds: number[] = [];
     const reusedIndices = new Set<number>();
@@ -247,7 +247,7 @@ export const searchStage: StageDef<SearchInput, SearchOutput, SearchMeta> = {
           finished = Math.max(finished, e.done);
           const r = e.result;
           const wasReused = reusedIndices.has(r.index);
-          if (!wasReused) trainedSeconds.push(r.seconds);
+          if (!wasReused && r.error === undefined) trainedSeconds.push(r.seconds);
           const status = r.error !== undefined ? `failed: ${r.error}` : `${spec.objective.metric} ${r.score.toFixed(4)}${r.pruned ? ' (pruned)' : ''}`;
           ctx.progress.trial?.({ index: r.index, planned: e.planned, score: r.score, best: e.best?.score ?? null });
           const took = wasReused ? 'reused' : `epochs ${r.epochs}  ${formatSeconds(r.seconds)}`;
