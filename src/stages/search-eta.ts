@@ -16,6 +16,8 @@ export interface EtaInput {
   readonly parallel: number;
   /** Seconds left of the time budget; null when there is none. */
   readonly timeLeft: number | null;
+  /** Seconds since the last trial finished (the estimate counts down between finishes). */
+  readonly sinceLastFinish?: number;
 }
 
 export interface Eta {
@@ -30,7 +32,8 @@ export function estimateSearchEnd(e: EtaInput): Eta {
   if (e.trainedSeconds.length === 0) return e.timeLeft === null ? { seconds: null, bound: 'trials' } : { seconds: e.timeLeft, bound: 'time' };
   const mean = e.trainedSeconds.reduce((a, b) => a + b, 0) / e.trainedSeconds.length;
   const lanes = Math.max(1, Math.min(e.parallel, left));
-  const byTrials = (left * mean) / lanes;
+  // NOTE: counted down between finishes, but never to 0 while trials are left.
+  const byTrials = left === 0 ? 0 : Math.max(1, (left * mean) / lanes - (e.sinceLastFinish ?? 0));
   if (e.timeLeft !== null && e.timeLeft < byTrials) return { seconds: e.timeLeft, bound: 'time' };
   return { seconds: byTrials, bound: 'trials' };
 }

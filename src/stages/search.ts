@@ -176,9 +176,11 @@ export const searchStage: StageDef<SearchInput, SearchOutput, SearchMeta> = {
     let finished = 0;
     const trainedSeconds: number[] = [];
     const reusedIndices = new Set<number>();
+    let lastFinish = Date.now();
     const eta = () => formatEta(estimateSearchEnd({
       planned, done: finished, trainedSeconds, parallel: spec.search.parallel,
       timeLeft: deadline === null ? null : Math.max(0, (deadline - Date.now()) / 1000),
+      sinceLastFinish: (Date.now() - lastFinish) / 1000,
     }), planned);
     const onEpoch = (index: number, r: EpochRecord, of: number, fold?: number) => {
       const shown = fold === undefined || k === 1 ? '' : ` fold ${fold + 1}/${k}`;
@@ -245,6 +247,7 @@ export const searchStage: StageDef<SearchInput, SearchOutput, SearchMeta> = {
           if (e.kind !== 'trial') return;
           best = e.best;
           finished = Math.max(finished, e.done);
+          lastFinish = Date.now();
           const r = e.result;
           const wasReused = reusedIndices.has(r.index);
           if (!wasReused && r.error === undefined) trainedSeconds.push(r.seconds);

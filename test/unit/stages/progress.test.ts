@@ -116,6 +116,12 @@ describe('search ETA', () => {
     expect(formatEta(estimateSearchEnd({ planned: 4, done: 3, trainedSeconds: [], parallel: 1, timeLeft: null }), 4)).toBe('');
   });
 
+  it('counts down between finishes, never to 0 while trials are left', () => {
+    const base = { planned: 12, done: 2, trainedSeconds: [150, 150], parallel: 2, timeLeft: null };
+    expect(estimateSearchEnd({ ...base, sinceLastFinish: 50 }).seconds).toBe(700);
+    expect(estimateSearchEnd({ ...base, sinceLastFinish: 5000 }).seconds).toBe(1);
+  });
+
   it('does not count more lanes than trials left', () => {
     expect(estimateSearchEnd({ planned: 5, done: 4, trainedSeconds: [100], parallel: 4, timeLeft: null }).seconds).toBe(100);
   });
