@@ -3,6 +3,7 @@
  * path, status, dates, headline hold-out metrics with intervals, the best trial. Reads the run
  * folder's JSON files as written (older folders too); no tfjs.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sig, utcMinute } from '../report/format.js';
@@ -49,7 +50,9 @@ export async function showRunText(run: { readonly id: string; readonly dir: stri
   const out: string[] = [];
   out.push(`run      ${run.id}${lock?.file ? `  (${lock.file})` : ''}`);
   out.push(`folder   ${rel(run.dir)}`);
-  if (metrics && finished) out.push(`report   ${rel(path.join(run.dir, 'report.html'))} (and report.md)`);
+  // NOTE: report.html is kept out of git; a clone has report.md only.
+  const reports = ['report.html', 'report.md'].filter((f) => existsSync(path.join(run.dir, f)));
+  if (finished && reports.length > 0) out.push(`report   ${rel(path.join(run.dir, reports[0]!))}${reports.length > 1 ? ' (and report.md)' : ''}`);
   const when = lock?.createdAt ? `, started ${utcMinute(lock.createdAt)}` : '';
   const why = run.detail ? ` (${run.detail})` : lock?.error ? ` (stage ${lock.error.stage ?? '?'}: ${lock.error.message ?? ''})` : '';
   out.push(`status   ${status}${when}${why}`);

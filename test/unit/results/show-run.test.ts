@@ -13,6 +13,7 @@ afterAll(async () => rm(root, { recursive: true, force: true }));
 describe('assay show', () => {
   it('starts with the folder, the report path and the status, then the headline metrics and the best trial', async () => {
     const dir = await writeRun({ runsDir: path.join(root, 'runs'), id: '20250101-000000-000-aaaa', pipelineText: 'name: p\n', resolved: {}, stages: [], items: makeItems(40, 10, 0.3, 's') });
+    for (const f of ['report.md', 'report.html']) await writeFile(path.join(dir, f), 'report');
     const { text, ok } = await showRunText({ id: '20250101-000000-000-aaaa', dir }, root);
     expect(ok).toBe(true);
     const lines = text.split('\n');
@@ -25,6 +26,9 @@ describe('assay show', () => {
     expect(text).toMatch(/^ {2}f1 +0\.\d{4} {2}\(95% CI 0\.\d{4}\.\.[01]\.\d{4}\)$/m);
     // the fixture writes the older metrics.json (`best`: the index from 0): shown as #1
     expect(text).toContain('best trial #1 of 2 (cnn)');
+    // a clone has report.md only (report.html is not committed): the summary names what is there
+    await rm(path.join(dir, 'report.html'));
+    expect((await showRunText({ id: '20250101-000000-000-aaaa', dir }, root)).text).toContain('report   runs/p/20250101-000000-000-aaaa/report.md\n');
   });
 
   it('says why a failed run has no metrics', async () => {
