@@ -12,11 +12,14 @@ export { removeRuns, pruneIncomplete, type RemoveResult } from './store/run-remo
 export { RUN_FILES, writeRunNote, type RunFile } from './store/run-folder.js';
 export { runsTable, renderRunsText, renderRunsMarkdown, ledgerCounts, type RunsTable, type RunsTableOptions } from './results/runs-table.js';
 export { ledgerSentence } from './report/ledger.js';
+export { schemaProperties, settablePathsNamed } from './config/schema-paths.js';
+export { SCHEMA_URL } from './config/schema.js';
 export { StageCache, defaultCacheDir } from './store/cache.js';
 export { explainRun } from './run/explain.js';
 export { cacheStatus, cacheGc, type CacheGcOptions } from './run/cache-commands.js';
 export { parseDuration, type GcResult } from './store/cache-gc.js';
 export type { RunOptions, RunResult } from './run/run-pipeline.js';
+export { consoleProgress, silentProgress, type Progress, type Verbosity } from './stages/progress.js';
 
 import type { RunOptions, RunResult } from './run/run-pipeline.js';
 
@@ -38,8 +41,11 @@ export async function writeSyntheticFolder(...args: Parameters<typeof import('./
 // What users do with finished runs: diff, rerun, predict (src/results/).
 export { diffRuns, DIFF_RESAMPLES, type DiffOptions, type RunDiff, type MetricDiff, type MetricNoise, type StageDiff } from './results/diff-runs.js';
 export { renderDiffText, renderDiffMarkdown } from './results/diff-render.js';
+export { renderDiffHtml } from './results/diff-html.js';
 export { compareRuns, type RunComparison, type RunDifference } from './results/compare-runs.js';
 export { rerunRun, type RerunOptions, type RerunResult } from './results/rerun.js';
+export { showRunText } from './results/show-run.js';
+export { bestTrialNumber } from './results/trial-number.js';
 export { formatPredictCsv, type PredictRow } from './results/predict-csv.js';
 export type { PredictOptions, PredictResult } from './results/predict.js';
 

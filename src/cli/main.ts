@@ -6,6 +6,7 @@ import { AssayError, InvalidPipelineError, DataError } from '../core/errors.js';
 import { formatDiagnostic } from '../core/diagnostics.js';
 import { COMMANDS, type Command } from './commands/index.js';
 import { assayVersion } from '../store/environment.js';
+import { closest } from './args.js';
 
 const GENERAL_HELP = `assay ${assayVersion()}: declarative experiments for image and tabular classification
 
@@ -71,8 +72,7 @@ export function reportError(err: unknown): number {
 }
 
 function suggest(name: string): string {
-  const names = Object.keys(COMMANDS);
-  const close = names.find((n) => n.startsWith(name.slice(0, 3)));
+  const close = closest(name, Object.keys(COMMANDS));
   return close ? ` (did you mean "${close}"?)` : '';
 }
 

@@ -11,6 +11,7 @@ import { createLocator, locatePath } from './locator.js';
 import { applyOverrides, OVERRIDE_FILE } from './overrides.js';
 import { schemaDiagnostics } from './schema-diagnostics.js';
 import { semanticDiagnostics } from './semantic.js';
+import { semanticOnValidParts } from './semantic-partial.js';
 import { specFromResolved } from './to-spec.js';
 import { parseYamlSource, type Position } from './yaml-source.js';
 
@@ -68,7 +69,8 @@ export function validatePipelineText(text: string, file: string, overrides: read
   const locator = createLocator(source, applied.applied);
   const schema = schemaDiagnostics(applied.document, locator);
   const early = [...source.diagnostics, ...applied.diagnostics, ...schema];
-  if (early.some(isError)) return { ok: false, diagnostics: sortDiagnostics(early, file, overrides) };
+  // NOTE: the parts that passed the schema are still checked, so one pass reports all it can.
+  if (early.some(isError)) return { ok: false, diagnostics: sortDiagnostics([...early, ...semanticOnValidParts(applied.document, locator)], file, overrides) };
   const resolved = withDefaults(applied.document);
   const spec = specFromResolved(resolved);
   const all = [...early, ...semanticDiagnostics(spec, applied.document, locator)];

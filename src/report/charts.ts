@@ -7,6 +7,7 @@ import { metricCurve } from '../evaluate/threshold.js';
 import type { ReportInput } from './model.js';
 import { barChart, confusionHeatmap, lineChart } from './svg.js';
 import { num, summarize, type ReportSummary } from './summary.js';
+import { sig } from './format.js';
 
 export type ChartName = 'confusion' | 'pr' | 'roc' | 'threshold' | 'learning-loss' | 'learning-objective' | 'trials' | 'counts';
 
@@ -55,7 +56,7 @@ export function buildCharts(input: ReportInput, standalone: boolean, summary: Re
       svg: lineChart(metrics.map((m) => {
         const curve = metricCurve(probs, labels, m, objective.beta);
         return { name: m, points: curve.thresholds.map((t, i) => [t, curve.values[i]!] as const).filter(([t]) => t >= 0 && t <= 1).reverse() };
-      }), { title: 'Metric vs threshold (hold-out)', xLabel: 'threshold', yLabel: 'value', xDomain: [0, 1], yDomain: [0, 1], legend: 'bottom-right', standalone, markers: [{ x: objective.threshold, label: `t = ${num(objective.threshold)}` }] }),
+      }), { title: 'Metric vs threshold (hold-out)', xLabel: 'threshold', yLabel: 'value', xDomain: [0, 1], yDomain: [0, 1], legend: 'bottom-right', standalone, markers: [{ x: objective.threshold, label: `threshold ${sig(objective.threshold)}` }] }),
     });
   }
   const best = summary.best;
@@ -94,10 +95,13 @@ export function buildCharts(input: ReportInput, standalone: boolean, summary: Re
     });
   }
   if (input.counts.length > 0) {
+    const values = input.counts.flatMap((r) => Object.values(r.counts)).filter((v) => v > 0);
+    // NOTE: at 1:160 the rare class's bars vanish on a linear axis; a log axis keeps them visible.
+    const log = values.length > 0 && Math.max(...values) / Math.min(...values) > 20;
     out.push({
-      name: 'counts', caption: 'Items per class at every stage.',
+      name: 'counts', caption: `Items per class at every stage${log ? ' (logarithmic axis: the classes differ by more than 20 times; each bar is labelled with its count)' : ''}.`,
       svg: barChart({ categories: input.counts.map((r) => r.stage), series: input.classes.map((cls) => ({ name: cls, values: input.counts.map((r) => r.counts[cls] ?? 0) })) },
-        { title: 'Class counts per stage', yLabel: 'items', standalone, width: 640 }),
+        { title: 'Class counts per stage', yLabel: log ? 'items (log scale)' : 'items', standalone, width: 640, log }),
     });
   }
   return out;

@@ -8,7 +8,7 @@ import { buildCharts, type Chart } from './charts.js';
 import { num, summarize } from './summary.js';
 import { ledgerSentence } from './ledger.js';
 import {
-  allMetricsTable, confusionTable, countsTable, duplicatesTable, environmentTable, headlineTable, skippedTable,
+  confusionTable, countsTable, duplicatesTable, environmentTable, headerFacts, metricsTable, skippedTable,
   stagesSentence, stagesTable, trialsTable, type TextTable,
 } from './tables.js';
 
@@ -26,18 +26,29 @@ export interface GalleryEntry {
   readonly modelViewPath: string;
 }
 
-/** Gallery entries numbered 1.. over the false negatives, then the false positives. */
+/**
+ * Gallery entries numbered 1.. over the false negatives, then the false positives, each group
+ * most confident mistake first (a missed positive with the lowest p(positive), a false alarm with
+ * the highest).
+ */
 export function galleryEntries(input: ReportInput): GalleryEntry[] {
   const all = [
-    ...input.gallery.falseNegatives.map((image) => ({ kind: 'false negative' as const, image })),
-    ...input.gallery.falsePositives.map((image) => ({ kind: 'false positive' as const, image })),
+    ...[...input.gallery.falseNegatives].sort((a, b) => a.probability - b.probability).map((image) => ({ kind: 'false negative' as const, image })),
+    ...[...input.gallery.falsePositives].sort((a, b) => b.probability - a.probability).map((image) => ({ kind: 'false positive' as const, image })),
   ];
   return all.map((e, i) => ({ ...e, originalPath: `gallery/${i + 1}-original.png`, modelViewPath: `gallery/${i + 1}-model.png` }));
 }
 
+/** `(none)`, `(all 3)` or `(12 of 40, a seeded sample)`: how many of the errors a gallery group shows. */
+export function shownOf(shown: number, of: number): string {
+  if (of === 0) return '(none)';
+  return shown >= of ? `(all ${of})` : `(${shown} of ${of}, a seeded sample)`;
+}
+
 /** Every file report.md links to: `charts/<name>.svg` (small text, committed with the report). */
 export function reportAssets(input: ReportInput): ReportFile[] {
-  return buildCharts(input, true).map((c) => ({ path: chartPath(c), data: c.svg }));
+  // NOTE: the Markdown report shows the confusion matrix as a table, so it has no confusion chart.
+  return buildCharts(input, true).filter((c) => c.name !== 'confusion').map((c) => ({ path: chartPath(c), data: c.svg }));
 }
 
 function chartPath(c: Chart): string {
@@ -78,12 +89,14 @@ export function renderMarkdown(input: ReportInput): string {
   const { run } = input;
   const out: string[] = [];
   out.push(`# ${mdText(run.name)} (version ${run.version})\n`);
-  out.push(`Run \`${run.id.replace(/`/g, '')}\`, started ${mdText(run.createdAt)}.${run.description ? ` ${mdText(run.description)}` : ''}\n`);
-  out.push('## Hold-out result\n', mdTable(headlineTable(s)), mdText(s.accuracySentence) + '\n', mdText(s.uncertaintySentence) + '\n', mdText(s.objectiveSentence) + '\n');
+  if (run.description) out.push(`${mdText(run.description)}\n`);
+  out.push(headerFacts(input).map(([k, v]) => `- ${k}: ${k === 'run' || k === 'overrides' ? `\`${v.replace(/`/g, '')}\`` : mdText(v)}`).join('\n') + '\n');
+  out.push('## Hold-out result\n', mdTable(metricsTable(input, s)));
+  for (const sentence of [s.prevalenceSentence, s.wilsonSentence, s.accuracySentence, s.uncertaintySentence, s.objectiveSentence]) if (sentence) out.push(`${mdText(sentence)}\n`);
   if (input.holdout.scoredBy !== undefined) out.push(mdText(ledgerSentence(input.holdout.scoredBy)) + '\n');
-  out.push('### Confusion matrix\n', mdTable(confusionTable(input, s)), chart('confusion'));
-  out.push('### All hold-out metrics\n', mdTable(allMetricsTable(input)));
+  out.push('### Confusion matrix\n', mdTable(confusionTable(input, s)));
   out.push('## Curves\n', chart('pr'), chart('roc'), chart('threshold'));
+  out.push(galleryMarkdown(input));
   out.push('## Search\n', mdText(s.searchSentence) + '\n', chart('trials'), mdTable(trialsTable(input)));
   if (s.best) {
     out.push(`### Best trial: #${s.best.index + 1} (${mdText(s.best.family)})\n`);
@@ -93,7 +106,6 @@ export function renderMarkdown(input: ReportInput): string {
   out.push('## Data issues\n', `${input.dataIssues.skipped.length} unreadable file(s) skipped; ${input.dataIssues.duplicates.length} group(s) of identical files (policy: ${mdText(input.dataIssues.duplicatePolicy)}).\n`);
   if (input.dataIssues.skipped.length > 0) out.push(mdTable(skippedTable(input)));
   if (input.dataIssues.duplicates.length > 0) out.push(mdTable(duplicatesTable(input)));
-  out.push(galleryMarkdown(input));
   out.push('## Pipeline as run\n', fence(run.pipelineYaml, 'yaml'));
   out.push(run.overrides.length > 0 ? `Overrides: ${run.overrides.map((o) => `\`${o.replace(/`/g, '')}\``).join(', ')}\n` : 'No command-line overrides.\n');
   out.push('## Stages\n', mdText(stagesSentence(input)) + '\n', mdTable(stagesTable(input)));
@@ -105,15 +117,17 @@ function galleryMarkdown(input: ReportInput): string {
   const entries = galleryEntries(input);
   const fn = entries.filter((e) => e.kind === 'false negative'), fp = entries.filter((e) => e.kind === 'false positive');
   const c = input.holdout.confusion;
+  const t = num(input.objective.threshold);
+  const pos = mdText(input.classes[input.positive] ?? 'positive');
   const table = (rows: GalleryEntry[]): string => rows.length === 0 ? '_none_\n' : [
-    '| # | Item | Probability |', '| --- | --- | --- |',
-    ...rows.map((e) => `| ${entries.indexOf(e) + 1} | ${mdText(e.image.ref)} | ${num(e.image.probability)} |`),
+    `| # | Item | p(${pos}) |`, '| --- | --- | --- |',
+    ...rows.map((e) => `| ${entries.indexOf(e) + 1} | ${mdText(e.image.ref)} | ${num(e.image.probability)} (threshold ${t}) |`),
   ].join('\n') + '\n';
   if (input.gallery.unavailable !== undefined) return ['## Error gallery\n', `${mdText(input.gallery.unavailable)}\n`].join('\n');
   return [
     '## Error gallery\n',
-    'report.html, beside this file, shows each error as stored and as the model saw it after the feature steps (it is self-contained and kept out of git).\n',
-    `### False negatives (${fn.length} of ${c.fn})\n`, table(fn),
-    `### False positives (a sample: ${fp.length} of ${c.fp})\n`, table(fp),
+    'report.html, beside this file, shows each error as stored and as the model saw it after the feature steps, each input channel of it (it is self-contained and kept out of git). Most confident mistakes first.\n',
+    `### False negatives ${shownOf(fn.length, c.fn)}\n`, table(fn),
+    `### False positives ${shownOf(fp.length, c.fp)}\n`, table(fp),
   ].join('\n');
 }

@@ -26,6 +26,11 @@ export interface GalleryImage {
   readonly originalPng: string;
   /** The image as the model saw it after the feature steps (base64 PNG), e.g. from `modelViewPng`. */
   readonly modelViewPng: string;
+  /**
+   * The model's other input channels, one gray PNG each (e.g. a Sobel edge channel after gray or
+   * RGB), when the input has more than `modelViewPng` shows; absent or empty otherwise.
+   */
+  readonly extraChannelPngs?: readonly string[];
 }
 
 export interface StageTiming {
@@ -48,6 +53,12 @@ export interface ReportInput {
     readonly pipelineYaml: string;
     /** Command-line overrides, e.g. `search.trials=4`. */
     readonly overrides: readonly string[];
+    /** The git commit of the pipeline file's repository and whether tracked files had changes; null outside git. */
+    readonly git?: { readonly commit: string | null; readonly dirty: boolean | null };
+    /** The backend that trained and scored, e.g. `wasm`. */
+    readonly backend?: string;
+    /** Seconds the stages took (the run's duration before the report). */
+    readonly seconds?: number;
   };
   readonly classes: readonly string[];
   /** Index of the positive class in `classes`. */

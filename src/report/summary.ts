@@ -6,13 +6,30 @@ import type { MetricName } from '../core/spec.js';
 import type { Interval } from '../evaluate/bootstrap.js';
 import type { TrialResult } from '../learn/protocol.js';
 import type { ReportInput } from './model.js';
+import { sig } from './format.js';
 
 export interface HeadlineRow {
   readonly metric: MetricName;
   readonly label: string;
   readonly value: number;
   readonly interval: Interval | null;
+  /** The interval is a Wilson score interval (a proportion at 0 or 1), not the bootstrap's. */
+  readonly wilson: boolean;
   readonly validation: number | null;
+  /** Precision and F1 at the sampled prevalence (same recall and false-positive rate); null where not shown. */
+  readonly atSampled: number | null;
+}
+
+/** The class mix the model was trained and tuned at, when it differs from the hold-out's. */
+export interface SampledPrevalence {
+  /** Positive share of the sample. */
+  readonly share: number;
+  /** `1:160` (negatives per positive) or `2:1`. */
+  readonly ratio: string;
+  /** The hold-out's mix in the same notation. */
+  readonly holdoutRatio: string;
+  readonly precision: number;
+  readonly f1: number;
 }
 
 export interface ReportSummary {
@@ -27,6 +44,11 @@ export interface ReportSummary {
   readonly uncertaintySentence: string;
   readonly objectiveSentence: string;
   readonly searchSentence: string;
+  /** Which intervals are Wilson score intervals and why; '' when none. */
+  readonly wilsonSentence: string;
+  readonly sampled: SampledPrevalence | null;
+  /** "At the sampled prevalence (1:160) this precision would be ..."; '' when the mixes agree. */
+  readonly prevalenceSentence: string;
   readonly best: TrialResult | undefined;
 }
 
@@ -73,12 +95,22 @@ export function summarize(input: ReportInput): ReportSummary {
   const positiveName = classes[positive] ?? 'positive';
   const negativeName = classes.filter((_, i) => i !== positive).join(' / ') || 'negative';
   const levelPercent = Math.round((holdout.level ?? 0.95) * 1000) / 10;
-  const headline = HEADLINE.map(([metric, label]) => ({
-    metric, label, value: holdout.metrics[metric], interval: intervalFor(input, metric),
-    validation: input.validation?.metrics[metric] ?? null,
-  }));
+  const sampled = sampledPrevalence(input, positiveName);
+  const headline = HEADLINE.map(([metric, label]) => {
+    const interval = intervalFor(input, metric);
+    return {
+      metric, label, value: holdout.metrics[metric], interval,
+      wilson: (interval as { method?: string } | null)?.method === 'wilson',
+      validation: input.validation?.metrics[metric] ?? null,
+      atSampled: sampled === null ? null : metric === 'precision' ? sampled.precision : metric === 'f1' ? sampled.f1 : null,
+    };
+  });
+  const wilson = headline.filter((r) => r.wilson);
   return {
-    positiveName, negativeName, headline, levelPercent,
+    positiveName, negativeName, headline, levelPercent, sampled,
+    wilsonSentence: wilson.length === 0 ? '' : `${wilson.map((r) => r.label.split(' ')[0]).join(', ')} ${wilson.length === 1 ? 'is' : 'are'} at ${wilson.map((r) => num(r.value)).join(', ')}, where a bootstrap cannot vary (every resample gives the same value), so ${wilson.length === 1 ? 'its interval is a' : 'their intervals are'} ${levelPercent}% Wilson score interval${wilson.length === 1 ? '' : 's'} from the confusion counts.`,
+    prevalenceSentence: sampled === null ? '' : `The model was trained and tuned at the sampled prevalence (${sampled.ratio}); the hold-out keeps the source's (${sampled.holdoutRatio}). `
+      + `At the sampled prevalence (${sampled.ratio}) this precision would be ${num(sampled.precision)} and F1 ${num(sampled.f1)} (same recall and false-positive rate).`,
     accuracySentence: accuracySentence(input, positiveName, negativeName),
     uncertaintySentence: uncertaintySentence(input, positiveName, levelPercent),
     objectiveSentence: `Objective: ${input.objective.metric}${input.objective.metric === 'fbeta' ? ` (beta ${input.objective.beta})` : ''}; `
@@ -118,4 +150,34 @@ function searchSentence(input: ReportInput): string {
   const budget = s.secondsBudget === null ? 'no time budget' : `a budget of ${duration(s.secondsBudget)}`;
   return `${s.strategy} search ran ${s.trialsRun} of ${s.trialsPlanned} planned trials in ${duration(s.secondsUsed)} (${budget}); `
     + `stopped by ${s.stoppedBy}; ${s.pruned} pruned.`;
+}
+
+/** `negatives:positives` as `1:160` (or `2:1` when positives are the majority). */
+export function mixRatio(share: number): string {
+  if (!(share > 0 && share < 1)) return share >= 1 ? '1:0' : '0:1';
+  return share <= 0.5 ? `1:${sig((1 - share) / share, 3)}` : `${sig(share / (1 - share), 3)}:1`;
+}
+
+/**
+ * Precision and F1 at the sample's class mix, from the hold-out's recall and false-positive rate:
+ * precision' = R·π / (R·π + FPR·(1 − π)). Null when there is no sample row, or its positive
+ * share is within a factor 1.5 of the hold-out's (the numbers would barely move).
+ */
+function sampledPrevalence(input: ReportInput, positiveName: string): SampledPrevalence | null {
+  const shareOf = (stage: string): number | null => {
+    const row = input.counts.find((r) => r.stage === stage);
+    if (!row) return null;
+    const total = Object.values(row.counts).reduce((a, b) => a + b, 0);
+    return total > 0 ? (row.counts[positiveName] ?? 0) / total : null;
+  };
+  const sample = shareOf('sample');
+  const { n, positives, metrics } = input.holdout;
+  if (sample === null || n === 0 || positives === 0 || positives === n || sample <= 0 || sample >= 1) return null;
+  const holdoutShare = positives / n;
+  if (Math.max(sample / holdoutShare, holdoutShare / sample) < 1.5) return null;
+  const r = metrics.recall, fpr = metrics.fpr;
+  if (!Number.isFinite(r) || !Number.isFinite(fpr) || r * sample + fpr * (1 - sample) === 0) return null;
+  const precision = (r * sample) / (r * sample + fpr * (1 - sample));
+  const f1 = precision + r === 0 ? 0 : (2 * precision * r) / (precision + r);
+  return { share: sample, ratio: mixRatio(sample), holdoutRatio: mixRatio(holdoutShare), precision, f1 };
 }

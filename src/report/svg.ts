@@ -42,6 +42,10 @@ export interface ChartMarker {
   readonly color?: string;
 }
 
+/**
+ * Accepted for compatibility; the legend always sits in its own column right of the plot area,
+ * so it never covers data.
+ */
 export type LegendPosition = 'top-right' | 'bottom-right' | 'bottom-left' | 'top-left';
 
 export interface LineChartOptions extends ChartFrame {
@@ -55,6 +59,10 @@ export interface LineChartOptions extends ChartFrame {
 }
 
 const M = { left: 52, right: 16, top: 28, bottom: 44 };
+/** Width of the legend column right of the plot area. */
+const LEGEND_W = 150;
+/** Approximate width of a character at font-size 11 (for fitting legend names). */
+const CHAR_W = 6.2;
 
 function fmt(v: number): string {
   return Number.isInteger(v) ? String(v) : Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2);
@@ -85,33 +93,44 @@ function open(frame: ChartFrame, w: number, h: number): string {
     + `<text x="${w / 2}" y="16" text-anchor="middle" font-size="13" font-weight="bold">${escapeXml(frame.title)}</text>`;
 }
 
-function axes(frame: ChartFrame, w: number, h: number, sx: (v: number) => number, sy: (v: number) => number, xt: number[], yt: number[]): string {
+/** `w` is the right edge of the plot area plus M.right (the legend column, if any, lies beyond it). */
+function axes(frame: ChartFrame, w: number, h: number, sx: (v: number) => number, sy: (v: number) => number, xt: number[], yt: number[], yText: (v: number) => string = fmt): string {
   const parts: string[] = [];
-  for (const t of yt) parts.push(`<line x1="${M.left}" x2="${w - M.right}" y1="${sy(t).toFixed(1)}" y2="${sy(t).toFixed(1)}" stroke="#e5e5e5"/><text x="${M.left - 4}" y="${(sy(t) + 4).toFixed(1)}" text-anchor="end">${fmt(t)}</text>`);
+  for (const t of yt) parts.push(`<line x1="${M.left}" x2="${w - M.right}" y1="${sy(t).toFixed(1)}" y2="${sy(t).toFixed(1)}" stroke="#e5e5e5"/><text x="${M.left - 4}" y="${(sy(t) + 4).toFixed(1)}" text-anchor="end">${yText(t)}</text>`);
   for (const t of xt) parts.push(`<text x="${sx(t).toFixed(1)}" y="${h - M.bottom + 14}" text-anchor="middle">${fmt(t)}</text>`);
-  parts.push(`<rect x="${M.left}" y="${M.top}" width="${w - M.left - M.right}" height="${h - M.top - M.bottom}" fill="none" stroke="#888"/>`);
+  parts.push(`<rect class="plot-area" x="${M.left}" y="${M.top}" width="${w - M.left - M.right}" height="${h - M.top - M.bottom}" fill="none" stroke="#888"/>`);
   if (frame.xLabel) parts.push(`<text x="${(M.left + w - M.right) / 2}" y="${h - 8}" text-anchor="middle">${escapeXml(frame.xLabel)}</text>`);
   if (frame.yLabel) parts.push(`<text transform="translate(12 ${(M.top + h - M.bottom) / 2}) rotate(-90)" text-anchor="middle">${escapeXml(frame.yLabel)}</text>`);
   return parts.join('');
 }
 
-function legend(items: readonly { name: string; color: string; dashed?: boolean; line?: boolean }[], w: number, h: number, at: LegendPosition = 'top-right'): string {
+/** A name cut to fit the legend column. */
+function fitName(name: string): string {
+  const max = Math.floor((LEGEND_W - 34) / CHAR_W);
+  return name.length > max ? `${name.slice(0, max - 1)}…` : name;
+}
+
+/** The legend, in its own column from x0 (right of the plot area), top-aligned with it. */
+function legend(items: readonly { name: string; color: string; dashed?: boolean; line?: boolean; box?: boolean }[], x0: number): string {
   if (items.length === 0) return '';
-  const boxW = 136, boxH = items.length * 14 + 6;
-  const x0 = at.endsWith('right') ? w - M.right - boxW - 4 : M.left + 4;
-  const y0 = at.startsWith('top') ? M.top + 4 : h - M.bottom - boxH - 4;
-  const box = `<rect x="${x0}" y="${y0}" width="${boxW}" height="${boxH}" fill="#fff" fill-opacity="0.85" stroke="#dee2e6"/>`;
+  const boxW = LEGEND_W - 8, boxH = items.length * 14 + 6;
+  const y0 = M.top;
+  const box = `<rect class="legend" x="${x0}" y="${y0}" width="${boxW}" height="${boxH}" fill="#fff" stroke="#dee2e6"/>`;
   return box + items.map((s, i) => {
     const y = y0 + 15 + i * 14, x = x0 + 6;
-    if (s.line === false) return `<circle cx="${x + 9}" cy="${y - 4}" r="3" fill="${s.color}"/><text x="${x + 22}" y="${y}">${escapeXml(s.name)}</text>`;
-    return `<line x1="${x}" x2="${x + 18}" y1="${y - 4}" y2="${y - 4}" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="4 3"' : ''}/>`
-      + `<text x="${x + 22}" y="${y}">${escapeXml(s.name)}</text>`;
+    const label = `<text x="${x + 22}" y="${y}">${escapeXml(fitName(s.name))}<title>${escapeXml(s.name)}</title></text>`;
+    if (s.box) return `<rect x="${x + 3}" y="${y - 9}" width="12" height="10" fill="${s.color}"/>${label}`;
+    if (s.line === false) return `<circle cx="${x + 9}" cy="${y - 4}" r="3" fill="${s.color}"/>${label}`;
+    return `<line x1="${x}" x2="${x + 18}" y1="${y - 4}" y2="${y - 4}" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="4 3"' : ''}/>${label}`;
   }).join('');
 }
 
 /** A line chart: one polyline per series, optional dots, reference markers and a legend. */
 export function lineChart(series: readonly LineSeries[], opts: LineChartOptions): string {
+  const named = series.length > 0;
+  // NOTE: `w` is the plot's frame; the legend column widens the picture beyond it.
   const w = opts.width ?? 480, h = opts.height ?? 300;
+  const total = w + (named ? LEGEND_W : 0);
   const clean = series.map((s, i) => ({ ...s, color: s.color ?? PALETTE[i % PALETTE.length]!, points: s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y)) }));
   const xs = clean.flatMap((s) => s.points.map((p) => p[0])), ys = clean.flatMap((s) => s.points.map((p) => p[1]));
   const [x0, x1] = opts.xDomain ?? extent(xs, [0, 1]);
@@ -119,7 +138,7 @@ export function lineChart(series: readonly LineSeries[], opts: LineChartOptions)
   const sx = (v: number): number => M.left + ((v - x0) / (x1 - x0 || 1)) * (w - M.left - M.right);
   const sy = (v: number): number => h - M.bottom - ((v - y0) / (y1 - y0 || 1)) * (h - M.top - M.bottom);
   const xt = ticks(x0, x1).filter((t) => !opts.integerX || Number.isInteger(t));
-  const parts = [open(opts, w, h), axes(opts, w, h, sx, sy, xt, ticks(y0, y1))];
+  const parts = [open(opts, total, h), axes(opts, w, h, sx, sy, xt, ticks(y0, y1))];
   for (const s of clean) {
     if (s.points.length === 0) continue;
     const pts: string[] = [];
@@ -133,26 +152,34 @@ export function lineChart(series: readonly LineSeries[], opts: LineChartOptions)
   for (const m of opts.markers ?? []) {
     const color = m.color ?? '#c92a2a';
     if (m.x !== undefined && Number.isFinite(m.x)) {
+      // The label sits above the plot area, centred on the line, so it covers no data.
       const x = sx(m.x).toFixed(1);
-      parts.push(`<line x1="${x}" x2="${x}" y1="${M.top}" y2="${h - M.bottom}" stroke="${color}" stroke-dasharray="5 3"/><text x="${Number(x) + 4}" y="${h - M.bottom - 6}" fill="${color}">${escapeXml(m.label)}</text>`);
+      parts.push(`<line x1="${x}" x2="${x}" y1="${M.top}" y2="${h - M.bottom}" stroke="${color}" stroke-dasharray="5 3"/><text class="marker-label" x="${x}" y="${M.top - 3}" text-anchor="middle" fill="${color}">${escapeXml(m.label)}</text>`);
     }
     if (m.y !== undefined && Number.isFinite(m.y)) {
       const y = sy(m.y).toFixed(1);
       parts.push(`<line x1="${M.left}" x2="${w - M.right}" y1="${y}" y2="${y}" stroke="${color}" stroke-dasharray="5 3"/><text x="${M.left + 4}" y="${Number(y) - 3}" fill="${color}">${escapeXml(m.label)}</text>`);
     }
   }
-  parts.push(legend(clean, w, h, opts.legend), '</svg>');
+  parts.push(legend(clean, w - M.right + 8), '</svg>');
   return parts.join('');
 }
 
-/** Grouped bars: one group per category, one bar per series, with the value above each bar. */
-export function barChart(data: { readonly categories: readonly string[]; readonly series: readonly { readonly name: string; readonly values: readonly number[] }[] }, opts: ChartFrame): string {
+/**
+ * Grouped bars: one group per category, one bar per series, with the value above each bar. With
+ * `log` the y axis is logarithmic (1, 10, 100, ...), so a class 160 times rarer still shows a bar.
+ */
+export function barChart(data: { readonly categories: readonly string[]; readonly series: readonly { readonly name: string; readonly values: readonly number[] }[] }, opts: ChartFrame & { readonly log?: boolean }): string {
   const w = opts.width ?? 560, h = opts.height ?? 300;
+  const total = w + (data.series.length > 0 ? LEGEND_W : 0);
   const max = Math.max(1, ...data.series.flatMap((s) => s.values.filter(Number.isFinite)));
-  const sy = (v: number): number => h - M.bottom - (v / max) * (h - M.top - M.bottom);
+  const top = opts.log ? 10 ** Math.ceil(Math.log10(max)) : max;
+  const scale = (v: number): number => (opts.log ? Math.log10(Math.max(1, v)) / Math.log10(Math.max(10, top)) : v / max);
+  const sy = (v: number): number => h - M.bottom - scale(v) * (h - M.top - M.bottom);
   const groupW = (w - M.left - M.right) / Math.max(1, data.categories.length);
   const barW = (groupW * 0.8) / Math.max(1, data.series.length);
-  const parts = [open(opts, w, h), axes(opts, w, h, () => 0, sy, [], ticks(0, max))];
+  const yt = opts.log ? Array.from({ length: Math.round(Math.log10(Math.max(10, top))) + 1 }, (_, k) => 10 ** k) : ticks(0, max);
+  const parts = [open(opts, total, h), axes(opts, w, h, () => 0, sy, [], yt, (t) => (t >= 1000 ? `${t / 1000}k` : fmt(t)))];
   data.categories.forEach((cat, ci) => {
     const gx = M.left + ci * groupW;
     parts.push(`<text x="${(gx + groupW / 2).toFixed(1)}" y="${h - M.bottom + 14}" text-anchor="middle">${escapeXml(cat)}</text>`);
@@ -164,7 +191,7 @@ export function barChart(data: { readonly categories: readonly string[]; readonl
       parts.push(`<text x="${(x + barW / 2).toFixed(1)}" y="${(y - 2).toFixed(1)}" text-anchor="middle" font-size="9">${fmt(v)}</text>`);
     });
   });
-  parts.push(legend(data.series.map((s, i) => ({ name: s.name, color: PALETTE[i % PALETTE.length]! })), w, h), '</svg>');
+  parts.push(legend(data.series.map((s, i) => ({ name: s.name, color: PALETTE[i % PALETTE.length]!, box: true })), w - M.right + 8), '</svg>');
   return parts.join('');
 }
 

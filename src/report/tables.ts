@@ -3,7 +3,8 @@
  */
 import { METRIC_NAMES } from '../evaluate/metric-kinds/registry.js';
 import type { ReportInput } from './model.js';
-import { count, duration, num, paramsText, type ReportSummary } from './summary.js';
+import { count, duration, num, type ReportSummary } from './summary.js';
+import { sig, shortDuration, utcMinute } from './format.js';
 
 export interface TextTable {
   readonly header: readonly string[];
@@ -12,17 +13,22 @@ export interface TextTable {
   readonly highlight?: number;
 }
 
-export function headlineTable(s: ReportSummary): TextTable {
+/**
+ * Every hold-out metric once: the headline metrics first with their intervals (and, where the
+ * sample's class mix differs from the hold-out's, precision and F1 at that mix), then the rest.
+ * fbeta is left out when beta is 1 (it is F1 again).
+ */
+export function metricsTable(input: ReportInput, s: ReportSummary): TextTable {
+  const shown = new Set<string>(s.headline.map((r) => r.metric));
+  const rest = METRIC_NAMES.filter((m) => !shown.has(m) && !(m === 'fbeta' && input.objective.beta === 1));
+  const sampled = s.sampled ? [`At ${s.sampled.ratio} (sampled)`] : [];
+  const blank = s.sampled ? [''] : [];
   return {
-    header: ['Metric', 'Hold-out', `${s.levelPercent}% interval`, 'Validation (best trial)'],
-    rows: s.headline.map((r) => [r.label, num(r.value), r.interval ? `${num(r.interval.low)} - ${num(r.interval.high)}` : '', num(r.validation)]),
-  };
-}
-
-export function allMetricsTable(input: ReportInput): TextTable {
-  return {
-    header: ['Metric', 'Hold-out', 'Validation (best trial)'],
-    rows: METRIC_NAMES.map((m) => [m, num(input.holdout.metrics[m]), num(input.validation?.metrics[m] ?? null)]),
+    header: ['Metric', 'Hold-out', `${s.levelPercent}% interval`, 'Validation (best trial)', ...sampled],
+    rows: [
+      ...s.headline.map((r) => [r.label, num(r.value), r.interval ? `${num(r.interval.low)} - ${num(r.interval.high)}${r.wilson ? ' (Wilson)' : ''}` : '', num(r.validation), ...(s.sampled ? [r.atSampled === null ? '' : num(r.atSampled)] : [])]),
+      ...rest.map((m) => [m === 'fbeta' ? `fbeta (beta ${input.objective.beta})` : m, num(input.holdout.metrics[m]), '', num(input.validation?.metrics[m] ?? null), ...blank]),
+    ],
   };
 }
 
@@ -43,11 +49,33 @@ export function trialsTable(input: ReportInput): TextTable {
   return {
     header: ['Trial', 'Family', 'Parameters', `Validation ${metric}`, 'Threshold', 'Epochs (best)', 'Time', 'Pruned', 'Note'],
     rows: trials.map((t) => [
-      `#${t.index + 1}${t.index === input.bestTrial ? ' (best)' : ''}`, t.family, paramsText(t.params), num(t.score, 4), num(t.threshold),
-      `${t.epochs} (${t.bestEpoch})`, duration(t.seconds), t.pruned ? 'yes' : 'no', t.error ?? '',
+      `#${t.index + 1}${t.index === input.bestTrial ? ' (best)' : ''}`, t.family, paramsShort(t.params), sig(t.score, 3), sig(t.threshold, 3),
+      `${t.epochs} (${t.bestEpoch})`, shortDuration(t.seconds), t.pruned ? 'yes' : 'no', t.error ?? '',
     ]),
     highlight: trials.findIndex((t) => t.index === input.bestTrial),
   };
+}
+
+/**
+ * The facts under the report's title, each `label: value`: start (UTC, to the minute), duration,
+ * git commit (12 characters) and whether the tree had changes, backend, command-line overrides.
+ */
+export function headerFacts(input: ReportInput): [string, string][] {
+  const { run } = input;
+  const out: [string, string][] = [['run', run.id], ['started', utcMinute(run.createdAt)]];
+  if (run.seconds !== undefined) out.push(['duration', duration(run.seconds)]);
+  if (run.git) out.push(['commit', run.git.commit === null ? 'not in a git repository' : `${run.git.commit.slice(0, 12)}${run.git.dirty ? ' (uncommitted changes in tracked files)' : ''}`]);
+  if (run.backend) out.push(['backend', run.backend]);
+  out.push(['overrides', run.overrides.length > 0 ? run.overrides.map((o) => `--set ${o}`).join(' ') : 'none']);
+  return out;
+}
+
+/** Hyperparameters as `name=value, ...` in key order, numbers to 3 significant digits. */
+export function paramsShort(params: Readonly<Record<string, unknown>>): string {
+  return Object.keys(params).sort().map((k) => {
+    const v = params[k];
+    return `${k}=${typeof v === 'number' ? sig(v, 3) : String(v)}`;
+  }).join(', ');
 }
 
 export function countsTable(input: ReportInput, s: ReportSummary): TextTable {

@@ -58,6 +58,23 @@ export async function modelViewPng(block: ImageBlock<Float32Array | Uint8Array>,
   return png.toString('base64');
 }
 
+/**
+ * The channels `modelViewPng` leaves out, one gray PNG each, scaled like it: channel 2 of a
+ * 2-channel input (gray + edges), channels 4.. of an RGB input with more. Empty for 1 or 3 channels.
+ */
+export async function extraChannelPngs(block: ImageBlock<Float32Array | Uint8Array>, index: number, size = THUMBNAIL_SIZE): Promise<string[]> {
+  const { height: h, width: w, channels: c } = block;
+  const first = c >= 3 ? 3 : 1;
+  const out: string[] = [];
+  for (let k = first; k < c; k++) {
+    const data = block.data instanceof Uint8Array ? new Uint8Array(h * w) : new Float32Array(h * w);
+    const base = index * h * w * c;
+    for (let p = 0; p < h * w; p++) data[p] = block.data[base + p * c + k]!;
+    out.push(await modelViewPng({ ...block, count: 1, channels: 1, data } as ImageBlock<Float32Array | Uint8Array>, 0, size));
+  }
+  return out;
+}
+
 /** A stored image file (any format sharp reads), EXIF-rotated and scaled so the longest side is `size`. */
 export async function originalPng(filePath: string, size = THUMBNAIL_SIZE): Promise<string> {
   const png = await sharp(filePath).rotate().resize({ width: size, height: size, fit: 'inside' }).png().toBuffer();

@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { currentMetricsShape } from './metrics-compat.js';
 import { canonicalJson } from '../store/fingerprint.js';
 import { readJson } from '../store/run-folder.js';
 import { changedKeys } from './flatten.js';
@@ -60,7 +61,8 @@ async function compareMetrics(a: string, b: string): Promise<RunDifference[]> {
   const ma = await readJson<Record<string, unknown>>(path.join(a, 'metrics.json'));
   const mb = await readJson<Record<string, unknown>>(path.join(b, 'metrics.json'));
   if (!ma || !mb) return [{ file: 'metrics.json', message: `metrics.json is missing in ${!ma ? a : b}` }];
-  return changedKeys(ma, mb)
+  // NOTE: an older run's metrics.json is read in today's shape, so formats never count as differences.
+  return changedKeys(currentMetricsShape(ma), currentMetricsShape(mb))
     .filter((c) => !NOT_RESULTS.test(c.key))
     .map((c) => ({ file: 'metrics.json', message: `${c.key}: ${showPair(c.before ?? '(absent)', c.after ?? '(absent)')}` }));
 }

@@ -35,16 +35,27 @@ function table(head: readonly string[], rows: readonly (readonly string[])[]): s
   return [head, ...rows].map((r) => `  ${r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()}`);
 }
 
+/** How to render: `full` keeps 64-character hashes (stage keys, upstream keys) whole; else 12 characters. */
+export interface DiffRenderOptions {
+  readonly full?: boolean;
+}
+
+/** A hash shortened to 12 characters unless `full`. */
+const hash = (h: string | null, full: boolean) => (h === null ? '-' : full ? h : h.slice(0, 12));
+/** Every sha256 hex in `text` shortened to 12 characters unless `full`. */
+const shortenHashes = (text: string, full: boolean) => (full ? text : text.replace(/\b([0-9a-f]{12})[0-9a-f]{52}\b/g, '$1'));
+
 /** Terminal text. */
-export function renderDiffText(d: RunDiff): string {
+export function renderDiffText(d: RunDiff, opts: DiffRenderOptions = {}): string {
+  const full = opts.full ?? false;
   const out: string[] = [`a: ${d.a.label} -> ${d.a.dir}`, `b: ${d.b.label} -> ${d.b.dir}`, ''];
   out.push(d.parameters.length === 0 ? 'parameters: no changes' : `parameters (${d.parameters.length} changed):`);
   for (const p of d.parameters) out.push(`  ${p.key}: ${valueText(p.before)} -> ${valueText(p.after)}`);
   const changed = d.stages.filter((s) => s.status !== 'same');
   out.push('', changed.length === 0 ? `stages: all ${d.stages.length} keys equal` : `stages (${changed.length} of ${d.stages.length} differ):`);
   for (const s of changed) {
-    out.push(`  ${s.stage.padEnd(9)} ${s.status.padEnd(7)} ${(s.before ?? '-').slice(0, 12)} -> ${(s.after ?? '-').slice(0, 12)}`);
-    for (const r of s.reasons.slice(0, 4)) out.push(`      ${r}`);
+    out.push(`  ${s.stage.padEnd(9)} ${s.status.padEnd(7)} ${hash(s.before, full)} -> ${hash(s.after, full)}`);
+    for (const r of s.reasons.slice(0, 4)) out.push(`      ${shortenHashes(r, full)}`);
     if (s.reasons.length > 4) out.push(`      ... ${s.reasons.length - 4} more`);
   }
   out.push('', `hold-out metrics (${d.pairing.reason}${d.pairing.resamples ? `; ${d.pairing.resamples} paired bootstrap resamples` : ''}):`);
@@ -56,20 +67,24 @@ export function renderDiffText(d: RunDiff): string {
 
 const mdCell = (s: string) => s.replace(/\|/g, '\\|');
 
-/** A Markdown comment: parameter list, stage list and metrics table. */
-export function renderDiffMarkdown(d: RunDiff): string {
+/** A Markdown comment: the metrics table first (what a reviewer reads), then parameters and stages. */
+export function renderDiffMarkdown(d: RunDiff, opts: DiffRenderOptions = {}): string {
+  const full = opts.full ?? false;
   const out: string[] = [`### assay diff: \`${mdCell(d.a.label)}\` → \`${mdCell(d.b.label)}\``, ''];
+  out.push(`Hold-out metrics, ${mdCell(d.pairing.reason)}${d.pairing.resamples ? ` (${d.pairing.resamples} paired bootstrap resamples)` : ''}:`, '');
+  out.push('| metric | old | new | change | |', '|---|---:|---:|---:|---|');
+  for (const m of d.metrics) out.push(`| ${m.metric} | ${fmt(m.before)} | ${fmt(m.after)} | ${signed(m.change)} | ${mdCell(noiseText(m))} |`);
+  const ledger = ledgerText(d);
+  if (ledger.length) out.push('', ...ledger.map(mdCell));
+  out.push('');
   if (d.parameters.length === 0) out.push('No parameter changes.');
   else {
     out.push('| parameter | old | new |', '|---|---|---|');
     for (const p of d.parameters) out.push(`| \`${mdCell(p.key)}\` | ${mdCell(valueText(p.before))} | ${mdCell(valueText(p.after))} |`);
   }
   const changed = d.stages.filter((s) => s.status !== 'same');
-  out.push('', changed.length === 0 ? `All ${d.stages.length} stage keys are equal.` : `Stages that differ: ${changed.map((s) => `\`${s.stage}\` (${s.status})`).join(', ')}.`);
-  out.push('', `Hold-out metrics, ${mdCell(d.pairing.reason)}${d.pairing.resamples ? ` (${d.pairing.resamples} paired bootstrap resamples)` : ''}:`, '');
-  out.push('| metric | old | new | change | |', '|---|---:|---:|---:|---|');
-  for (const m of d.metrics) out.push(`| ${m.metric} | ${fmt(m.before)} | ${fmt(m.after)} | ${signed(m.change)} | ${mdCell(noiseText(m))} |`);
-  const ledger = ledgerText(d);
-  if (ledger.length) out.push('', ...ledger.map(mdCell));
+  out.push('', changed.length === 0
+    ? `All ${d.stages.length} stage keys are equal.`
+    : `Stages that differ: ${changed.map((s) => `\`${s.stage}\` (${s.status}${s.status === 'changed' ? ` \`${hash(s.before, full)}\` → \`${hash(s.after, full)}\`` : ''})`).join(', ')}.`);
   return `${out.join('\n')}\n`;
 }

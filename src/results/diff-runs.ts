@@ -13,6 +13,7 @@ import { pairedBootstrapDelta } from '../evaluate/bootstrap.js';
 import { isMinimized } from '../evaluate/metrics.js';
 import { explainDifference } from '../store/fingerprint.js';
 import { changedKeys, type ValueChange } from './flatten.js';
+import { pipelineChanges } from './align-steps.js';
 import { parseSide, resolveSide, type ResolvedSide } from './resolve-side.js';
 import { listRuns } from '../store/run-status.js';
 import { ledgerCounts } from './runs-table.js';
@@ -100,10 +101,12 @@ export async function diffRunDirs(a: ResolvedSide, b: ResolvedSide, opts: { resa
   const pairing = await pairPredictions(a.dir, b.dir, la, lb);
   const resamples = opts.resamples ?? DIFF_RESAMPLES;
   const beta = numberAt(lb.pipeline, ['objective', 'beta']) ?? 1;
-  const metrics = metricDiffs(ma, mb, pairing.paired ? { ...pairing.paired, resamples, beta } : null);
+  const betaA = numberAt(la.pipeline, ['objective', 'beta']) ?? 1;
+  // NOTE: with beta 1 on both sides fbeta is f1 again: one row says it.
+  const metrics = metricDiffs(ma, mb, pairing.paired ? { ...pairing.paired, resamples, beta } : null).filter((m) => m.metric !== 'fbeta' || beta !== 1 || betaA !== 1);
   return {
     a, b,
-    parameters: [...changedKeys(la.pipeline, lb.pipeline), ...changedKeys(overrideMap(la.overrides), overrideMap(lb.overrides))],
+    parameters: [...pipelineChanges(la.pipeline, lb.pipeline), ...changedKeys(overrideMap(la.overrides), overrideMap(lb.overrides))],
     stages: stageDiffs(la, lb),
     metrics,
     pairing: { paired: pairing.paired !== null, reason: pairing.reason, n: pairing.paired?.labels01.length ?? null, resamples: pairing.paired ? resamples : null },

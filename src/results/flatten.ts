@@ -48,7 +48,7 @@ export function changedKeys(a: unknown, b: unknown): ValueChange[] {
 }
 
 /** Order keys so `features[2]` comes before `features[10]`. */
-function compareKeys(a: string, b: string): number {
+export function compareKeys(a: string, b: string): number {
   const pa = a.split(/(\d+)/), pb = b.split(/(\d+)/);
   for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
     if (pa[i] === pb[i]) continue;

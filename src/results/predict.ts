@@ -9,6 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isMulticlass } from '../core/data.js';
+import sharp from 'sharp';
 import { AssayError, NotFoundError, UsageError } from '../core/errors.js';
 import { argmaxClasses } from '../evaluate/multiclass-score.js';
 import type { BackendChoice } from '../core/spec.js';
@@ -54,6 +55,12 @@ export interface PredictResult {
   readonly failed: number;
   /** Things the user should know that are not per-file errors (empty folders, a backend fallback). */
   readonly warnings: readonly string[];
+  /**
+   * What was done to the inputs to fit the model, once for the whole call, e.g. `resized and
+   * converted 227x227 RGB (12 files) to 48x48 gray (resize, grayscale as in the run's pipeline)`;
+   * null when every file already had the model's size and channels, and for table rows.
+   */
+  readonly conversion: string | null;
 }
 
 /**
@@ -92,6 +99,9 @@ export async function predictFiles(opts: PredictOptions): Promise<PredictResult>
   const backend = await runBackend(pre, warnings);
   const models: Model[] = [];
   const rows: PredictRow[] = [];
+  /** Source size and channels -> files, for the files whose decoding changed them. */
+  const converted = new Map<string, number>();
+  let target = '';
   try {
     for (const m of modelFolders(run.dir, pre)) models.push({ model: await loadModel(m.dir), fitted: m.fitted });
     const files = listing.files;
@@ -100,6 +110,12 @@ export async function predictFiles(opts: PredictOptions): Promise<PredictResult>
       const decoded = await decodeFiles(batch, pre);
       const good = decoded.flatMap((d, i) => (typeof d === 'string' ? [] : [i]));
       const images = good.map((i) => decoded[i] as DecodedImage);
+      for (const i of good) {
+        const img = decoded[i] as DecodedImage;
+        target = `${img.width}x${img.height} ${channelName(img.channels)}`;
+        const source = await sourceShape(batch[i]!.abs);
+        if (source !== null && source !== target) converted.set(source, (converted.get(source) ?? 0) + 1);
+      }
       const probs = good.length > 0 ? meanProbabilities(models.map((m) => score(m, images, pre))) : [];
       let k = 0;
       batch.forEach((f, i) => {
@@ -119,6 +135,7 @@ export async function predictFiles(opts: PredictOptions): Promise<PredictResult>
   return {
     run: { id: run.id, dir: run.dir }, classes: pre.classes, positive: isMulticlass(pre.positive) ? null : pre.classes[pre.positive]!, threshold: pre.threshold,
     backend: backend.name, rows, failed: rows.filter((r) => r.error !== null).length, warnings,
+    conversion: conversionText(converted, target, pre),
   };
 }
 
@@ -180,7 +197,38 @@ async function predictTable(run: { id: string; dir: string }, pre: Preprocess, p
   return {
     run, classes: pre.classes, positive: isMulticlass(pre.positive) ? null : pre.classes[pre.positive]!, threshold: pre.threshold,
     backend: backend.name, rows, failed: rows.filter((r) => r.error !== null).length, warnings,
+    conversion: null,
   };
+}
+
+function channelName(c: number): string {
+  return c === 1 ? 'gray' : c === 2 ? 'gray+alpha' : c === 3 ? 'RGB' : c === 4 ? 'RGBA' : `${c}-channel`;
+}
+
+/** `227x227 RGB` from the file's header (no decoding); null when it cannot be read. */
+async function sourceShape(file: string): Promise<string | null> {
+  try {
+    const m = await sharp(file).metadata();
+    // NOTE: EXIF orientations 5-8 swap width and height, as decoding does.
+    const swap = (m.orientation ?? 1) >= 5;
+    const [w, h] = swap ? [m.height, m.width] : [m.width, m.height];
+    return w && h && m.channels ? `${w}x${h} ${channelName(m.channels)}` : null;
+  } catch {
+    return null;
+  }
+}
+
+/** One sentence on what decoding did to the inputs, or null when nothing changed. */
+export function conversionText(converted: ReadonlyMap<string, number>, target: string, pre: Pick<Preprocess, 'geometry'>): string | null {
+  if (converted.size === 0) return null;
+  const sources = [...converted.entries()].sort((a, b) => b[1] - a[1]);
+  const shown = sources.slice(0, 3).map(([shape, n]) => `${shape} (${n} file${n === 1 ? '' : 's'})`);
+  if (sources.length > 3) shown.push(`${sources.length - 3} other sizes`);
+  const steps = pre.geometry.map((g) => g.kind);
+  const resized = sources.some(([shape]) => shape.split(' ')[0] !== target.split(' ')[0]);
+  const recoloured = sources.some(([shape]) => shape.split(' ')[1] !== target.split(' ')[1]);
+  const verb = resized && recoloured ? 'resized and converted' : resized ? 'resized' : 'converted';
+  return `${verb} ${shown.join(', ')} to ${target}${steps.length > 0 ? ` (${steps.join(', ')}, as in the run's pipeline)` : ''}`;
 }
 
 /**

@@ -100,8 +100,8 @@ export function recordProgress(inner: Progress, opts: RecorderOptions): Progress
       inner.tick(done, total, detail);
       update({ work: { done, total, detail: detail ?? null } }, false);
     },
-    line(text) {
-      inner.line(text);
+    line(text, kind) {
+      inner.line(text, kind);
     },
     trial(t: TrialProgress) {
       inner.trial?.(t);

@@ -18,7 +18,9 @@ import { multiclassAssets, renderMulticlassHtml, renderMulticlassMarkdown } from
 import { isMulticlassEvaluation } from '../stages/evaluate.js';
 import { buildMulticlassReportInput } from './multiclass-report-input.js';
 import type { GalleryImage, ReportInput, StageCounts } from '../report/model.js';
-import { modelViewPng, originalPng, rgbPng } from '../report/thumbnail.js';
+import { extraChannelPngs, modelViewPng, originalPng, rgbPng } from '../report/thumbnail.js';
+import { withWilsonAtBounds } from '../evaluate/wilson.js';
+import { gitState } from '../store/environment.js';
 import { environment } from '../store/environment.js';
 import { writeFileAtomic } from '../store/run-folder.js';
 import { holdoutFingerprint, listRuns } from '../store/run-status.js';
@@ -52,7 +54,8 @@ async function original(run: RunRecord, index: number): Promise<string> {
 // the view through fold 0's, which is what `model/preprocess.json`'s `fitted` records.
 async function galleryImage(run: RunRecord, block: ImageBlock<Uint8Array>, index: number, probability: number): Promise<GalleryImage> {
   const view = transformImageRows(block, [index], run.features.folds[0]!.fitted);
-  return { ref: run.inventory.items[index]!.ref, probability, originalPng: await original(run, index), modelViewPng: await modelViewPng(view, 0) };
+  const extra = await extraChannelPngs(view, 0);
+  return { ref: run.inventory.items[index]!.ref, probability, originalPng: await original(run, index), modelViewPng: await modelViewPng(view, 0), ...(extra.length > 0 ? { extraChannelPngs: extra } : {}) };
 }
 
 /**
@@ -77,7 +80,8 @@ export async function buildReportInput(run: RunRecord): Promise<ReportInput> {
     if (preds.labels01[i] === 1 && !predicted) fnIdx.push(i);
     if (preds.labels01[i] === 0 && predicted) fpIdx.push(i);
   });
-  // Every false negative; a seeded sample of the false positives, most confident first.
+  // Every false negative; a seeded sample of the false positives; each most confident first.
+  fnIdx.sort((a, b) => preds.probabilities[a]! - preds.probabilities[b]!);
   const fpSample = new Rng(spec.seed).child('gallery').sample(fpIdx.length, spec.report.falsePositives).map((k) => fpIdx[k]!)
     .sort((a, b) => preds.probabilities[b]! - preds.probabilities[a]!);
   const decoded = run.decode.decoded;
@@ -110,13 +114,16 @@ export async function buildReportInput(run: RunRecord): Promise<ReportInput> {
       ? `tuned on validation to ${MINIMIZE.has(spec.objective.metric) ? 'minimise' : 'maximise'} ${spec.objective.metric}${at}`
       : `tuned on validation to optimise ${spec.objective.threshold.optimize}${at} subject to ${spec.objective.threshold.subjectTo.map((c) => `${c.metric} ${c.op} ${c.value}`).join(', ')}`;
   return {
-    run: { id: run.id, name: spec.name, version: spec.version, description: spec.description, createdAt: run.createdAt, pipelineYaml: run.text, overrides: run.overrides },
+    run: {
+      id: run.id, name: spec.name, version: spec.version, description: spec.description, createdAt: run.createdAt, pipelineYaml: run.text, overrides: run.overrides,
+      git: await gitState(run.file), backend: run.backend.name, seconds: run.stages.reduce((a, st) => a + st.seconds, 0),
+    },
     classes: inventory.classes,
     positive: inventory.positive,
     objective: { metric: spec.objective.metric, beta: spec.objective.beta, threshold: evaluation.threshold, rule },
     holdout: {
       metrics: evaluation.metrics,
-      intervals: evaluation.intervals,
+      intervals: withWilsonAtBounds(evaluation.intervals, evaluation.confusion),
       level: 0.95,
       resamples: spec.report.bootstrap,
       confusion: evaluation.confusion,
@@ -175,7 +182,7 @@ export function stageCounts(run: RunRecord): StageCounts[] {
 }
 
 export async function writeReports(run: RunRecord, _metrics: unknown, progress: Progress): Promise<void> {
-  progress.line('writing report');
+  progress.line('writing report', 'detail');
   if (isMulticlassEvaluation(run.evaluation)) {
     const decoded = run.decode.decoded;
     const mc = await buildMulticlassReportInput(run, run.evaluation, {

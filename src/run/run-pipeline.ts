@@ -111,11 +111,11 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
   const loaded = await loadPipeline(opts.file, { overrides: opts.overrides ?? [], text });
   if (!loaded.ok) throw new InvalidPipelineError(loaded.diagnostics);
   const { spec } = loaded;
-  for (const w of loaded.warnings) progress.line(formatDiagnostic(w));
+  for (const w of loaded.warnings) progress.line(formatDiagnostic(w), 'warning');
   const runsDir = path.resolve(cwd, opts.runsDir ?? 'runs');
   const id = opts.runId ?? newRunId();
   const cache = new StageCache(opts.cacheDir ? path.resolve(cwd, opts.cacheDir) : defaultCacheDir(runsDir), {
-    warn: (m) => progress.line(`warning: ${m}`),
+    warn: (m) => progress.line(`warning: ${m}`, 'warning'),
     ref: { runsDir, name: spec.name, run: id },
   });
   // NOTE: the queue is checked before anything starts: an unreachable Redis leaves no run folder
@@ -156,6 +156,8 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
   try {
     const steps = planSteps(spec.features);
     const root = 'path' in spec.data ? path.resolve(cwd, spec.data.source === 'csv' ? path.dirname(spec.data.path) : spec.data.path) : cwd;
+    // Listing and fingerprinting the files is the ingest stage's work (its progress shows under it).
+    trackStages.stageStart('ingest');
     const listed = await listInventory(spec.data, {
       cwd, seed: spec.seed,
       fingerprintCache: path.join(cache.root, 'fingerprints', `${spec.data.source}-${sha256(root).slice(0, 16)}.json`),

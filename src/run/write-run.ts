@@ -13,6 +13,7 @@ import { planSteps } from '../features/steps.js';
 import { csvCell } from '../data/sources/csv-table.js';
 import { environment, gitState } from '../store/environment.js';
 import { clearRunningMark, NOTE_FILE, writeFileAtomic, type RunId } from '../store/run-folder.js';
+import { withWilsonAtBounds } from '../evaluate/wilson.js';
 import type { DecodeOutput } from '../stages/decode.js';
 import { isMulticlassEvaluation, type EvaluateOutput } from '../stages/evaluate.js';
 import { multiclassHoldoutRecord, multiclassPredictionRows } from './multiclass-run.js';
@@ -150,7 +151,8 @@ export async function writeRunFolder(run: RunRecord, progress: Progress): Promis
       n: evaluation.predictions.indices.length,
       positives: evaluation.predictions.labels01.reduce((a, b) => a + b, 0),
       metrics: evaluation.metrics,
-      intervals: evaluation.intervals,
+      // NOTE: a proportion at 0 or 1 gets a Wilson interval (the bootstrap cannot vary there).
+      intervals: withWilsonAtBounds(evaluation.intervals, evaluation.confusion),
       confusion: evaluation.confusion,
     },
     validation: {
@@ -168,7 +170,9 @@ export async function writeRunFolder(run: RunRecord, progress: Progress): Promis
       seconds: round(search.used.seconds, 1),
       budgetSeconds: search.planned.seconds,
       stoppedBy: search.stoppedBy,
-      best: search.best.index,
+      // NOTE: trials are numbered from 1 for people, as the console and the report say; folders
+      // written before this have `best`, the index from 0 (results/trial-number.ts reads both).
+      bestTrial: search.best.index + 1,
       family: search.best.family,
       params: search.best.params,
       pruned: search.trials.filter((t) => t.pruned).length,

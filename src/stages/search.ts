@@ -26,6 +26,8 @@ import type { ResampledFold } from './resample.js';
 import type { FoldTensors } from './features.js';
 import { keyVersions, tensorPackages, type StageContext, type StageDef } from './stage.js';
 import { createExecutor, type ExecutorChoice } from './trial-executors.js';
+import { formatSeconds } from './progress.js';
+import { estimateSearchEnd, formatEta } from './search-eta.js';
 
 /** Bump when training or a model family changes what a trial produces. */
 export const TRIAL_CODE_VERSION = 2;
@@ -169,14 +171,21 @@ export const searchStage: StageDef<SearchInput, SearchOutput, SearchMeta> = {
     const planned = spec.search.trials;
     // NOTE: wall clock, for the time budget only (the documented exception to determinism).
     const deadline = spec.search.timeSeconds === null ? null : Date.now() + spec.search.timeSeconds * 1000;
-    const timeLeft = () => {
-      if (deadline === null) return '';
-      const s = Math.max(0, Math.round((deadline - Date.now()) / 1000));
-      return `  ${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s left`;
-    };
+    // Console only: trials finished (the counter never goes backwards with parallel trials),
+    // the seconds of those trained in this run (failed ones took no time), and which were reused.
+    let finished = 0;
+    const trainedSeconds: number[] = [];
+    const reusedIndices = new Set<number>();
+    let lastFinish = Date.now();
+    const eta = () => formatEta(estimateSearchEnd({
+      planned, done: finished, trainedSeconds, parallel: spec.search.parallel,
+      timeLeft: deadline === null ? null : Math.max(0, (deadline - Date.now()) / 1000),
+      sinceLastFinish: (Date.now() - lastFinish) / 1000,
+    }), planned);
     const onEpoch = (index: number, r: EpochRecord, of: number, fold?: number) => {
       const shown = fold === undefined || k === 1 ? '' : ` fold ${fold + 1}/${k}`;
-      ctx.progress.tick(index, planned, `trial ${index + 1}/${planned}${shown} epoch ${r.epoch}/${of} ${spec.objective.metric} ${r.valObjective.toFixed(3)}${best ? `  best ${best.score.toFixed(3)}` : ''}${timeLeft()}`);
+      const left = eta();
+      ctx.progress.tick(finished, planned, `trial ${index + 1}${shown} epoch ${r.epoch}/${of} ${spec.objective.metric} ${r.valObjective.toFixed(3)}${best ? `  best ${best.score.toFixed(3)}` : ''}${left ? `  ${left}` : ''}`);
     };
     const executor = await createExecutor(input.executor ?? { kind: 'local' }, {
       parallel: spec.search.parallel, backend: input.backend, onEpoch: (i, r, of, f) => onEpoch(i, r, of, f < 0 ? undefined : f),
@@ -192,6 +201,7 @@ export const searchStage: StageDef<SearchInput, SearchOutput, SearchMeta> = {
         if (hit) {
           modelDirs.set(plan.index, path.join(hit.dir, 'model'));
           reused++;
+          reusedIndices.add(plan.index);
           return hit.meta.result;
         }
         const modelDir = path.join(ctx.cache.root, 'tmp', `model-${key.slice(0, 12)}-${randomBytes(4).toString('hex')}`);
@@ -236,10 +246,16 @@ export const searchStage: StageDef<SearchInput, SearchOutput, SearchMeta> = {
         onProgress: (e) => {
           if (e.kind !== 'trial') return;
           best = e.best;
+          finished = Math.max(finished, e.done);
+          lastFinish = Date.now();
           const r = e.result;
+          const wasReused = reusedIndices.has(r.index);
+          if (!wasReused && r.error === undefined) trainedSeconds.push(r.seconds);
           const status = r.error !== undefined ? `failed: ${r.error}` : `${spec.objective.metric} ${r.score.toFixed(4)}${r.pruned ? ' (pruned)' : ''}`;
           ctx.progress.trial?.({ index: r.index, planned: e.planned, score: r.score, best: e.best?.score ?? null });
-          ctx.progress.line(`trial ${r.index + 1}/${e.planned}  ${describe(r, searched)}  ${status}  epochs ${r.epochs}  ${r.seconds.toFixed(1)}s${e.best ? `  best ${e.best.score.toFixed(4)} (#${e.best.index + 1})` : ''}`);
+          const took = wasReused ? 'reused' : `epochs ${r.epochs}  ${formatSeconds(r.seconds)}`;
+          const left = finished < planned ? eta() : '';
+          ctx.progress.line(`trial ${r.index + 1} (${finished}/${e.planned} done)  ${describe(r, searched)}  ${status}  ${took}${e.best ? `  best ${e.best.score.toFixed(4)} (#${e.best.index + 1})` : ''}${left ? `  ${left}` : ''}`);
         },
       });
       await writeFile(path.join(dir, 'trials.jsonl'), outcome.trials.map((t) => JSON.stringify(t)).join('\n') + '\n');

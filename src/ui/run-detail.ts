@@ -76,11 +76,12 @@ const UNESCAPE: Readonly<Record<string, string>> = { '&amp;': '&', '&lt;': '<', 
 /**
  * The gallery pictures report.html embeds: item ref -> PNG data URIs (only plain base64 is taken).
  * The report writes each entry as `<div class="g"><img alt="original" src="data:..."><img alt="as
- * the model saw it" src="data:..."><div class="ref">#n REF</div>`, REF escaped.
+ * the model saw it" src="data:...">`, one `<img alt="model input channel k">` per further input
+ * channel, then `<div class="ref">#n REF</div>`, REF escaped.
  */
 export function galleryFromHtml(reportHtml: string): Map<string, { original: string; model: string }> {
   const out = new Map<string, { original: string; model: string }>();
-  const entry = /<div class="g"><img alt="original" src="(data:image\/png;base64,[A-Za-z0-9+/]*={0,2})"><img alt="as the model saw it" src="(data:image\/png;base64,[A-Za-z0-9+/]*={0,2})"><div class="ref">#\d+ ([^<]*)<\/div>/g;
+  const entry = /<div class="g"><img alt="original" src="(data:image\/png;base64,[A-Za-z0-9+/]*={0,2})"><img alt="as the model saw it" src="(data:image\/png;base64,[A-Za-z0-9+/]*={0,2})">(?:<img alt="model input channel \d+"[^>]*>)*<div class="ref">#\d+ ([^<]*)<\/div>/g;
   for (const m of reportHtml.matchAll(entry)) out.set(m[3]!.replace(/&(amp|lt|gt|quot|#39);/g, (e) => UNESCAPE[e]!), { original: m[1]!, model: m[2]! });
   return out;
 }

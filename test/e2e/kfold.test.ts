@@ -66,7 +66,7 @@ describe('a k-fold search (3 folds, 2 workers)', () => {
     const positive = lock.data.classes.indexOf(lock.data.positive);
     const labels: number[] = [];
     for (let f = 0; f < 3; f++) for (const c of (await readTensor(path.join(entry(cwd, lock, 'features'), `fold${f}`, 'val.y'))).data) labels.push(c === positive ? 1 : 0);
-    const best = trials[first.metrics.search.best as number]!;
+    const best = trials[(first.metrics.search.bestTrial as number) - 1]!;
     const choice = chooseThreshold({ kind: 'tune' }, 'f1', best.valProbabilities, labels, 1);
     expect(first.metrics.objective.threshold).toBe(choice.threshold);
     expect(first.metrics.validation.score).toBe(choice.value);

@@ -35,7 +35,7 @@ describe.skipIf(!REDIS)('job queue faults', () => {
     const serial = PIPELINE.replace('trials: 2, parallel: 2', 'trials: 3, parallel: 1');
     await writeFile(path.join(cwd, 'p.yaml'), serial);
     const run = background(['run', 'p.yaml', '--queue', url, '--store', store], { cwd, env: { ASSAY_QUEUE_TIMEOUT: '2' } });
-    await run.waitFor(/trial 1\/3 {2}cnn/);
+    await run.waitFor(/trial 1 \(1\/3 done\) {2}cnn/);
     redis.kill('SIGKILL');
     const failed = await run.child;
     expect(failed.exitCode, run.output()).toBe(1);

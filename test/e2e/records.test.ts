@@ -139,8 +139,11 @@ describe('a record a team can read', () => {
 
     const runs = await assay(['runs', '--columns', 'name,status,scored', '--json'], { cwd: clone });
     expect(JSON.parse(runs.stdout)).toEqual([{ name: 'base', status: 'finished', scored: 2 }, { name: 'wide', status: 'finished', scored: 2 }]);
-    const show = await assay(['show', 'base'], { cwd: clone });
+    const show = await assay(['show', 'base', '--md'], { cwd: clone });
     expect([show.exitCode, show.stdout]).toEqual([0, expect.stringContaining('## Hold-out result')]);
+    // the summary names the report that is there: report.md (report.html is not committed)
+    const summary = await assay(['show', 'base'], { cwd: clone });
+    expect(summary.stdout).toMatch(/^report +runs\/tiny\/\S+\/report\.md$/m);
     const d = await assay(['diff', 'base', 'wide'], { cwd: clone });
     expect(d.exitCode, d.stderr).toBe(0);
     expect(d.stdout).toMatch(/paired: both runs scored the same \d+ hold-out items/);

@@ -68,7 +68,7 @@ describe('a run killed in the middle of its search', () => {
   it('leaves the cache consistent; the next run reuses the finished trials and completes', async () => {
     const pipeline = TINY_PIPELINE.replace('trials: 2', 'trials: 4').replace('epochs: 3', 'epochs: 4');
     const cwd = await tempProject({ 'p.yaml': pipeline });
-    const { child } = await startUntil(['run', 'p.yaml'], { cwd }, /trial 2\/4 /);
+    const { child } = await startUntil(['run', 'p.yaml'], { cwd }, /trial 2 \(\d\/4 done\)/);
     child.kill('SIGKILL');
     const killed = await child;
     expect(killed.signal).toBe('SIGKILL');
@@ -87,7 +87,7 @@ describe('a run interrupted with SIGINT (Ctrl-C)', () => {
   it('records in its lock that it was interrupted and in which stage, exits 130, and the next run resumes', async () => {
     const pipeline = TINY_PIPELINE.replace('trials: 2', 'trials: 4').replace('epochs: 3', 'epochs: 4');
     const cwd = await tempProject({ 'p.yaml': pipeline });
-    const { child } = await startUntil(['run', 'p.yaml'], { cwd }, /trial 1\/4 /);
+    const { child } = await startUntil(['run', 'p.yaml'], { cwd }, /trial 1 \(\d\/4 done\)/);
     child.kill('SIGINT');
     const done = await child;
     expect(done.exitCode).toBe(130);
@@ -110,7 +110,7 @@ describe('a run interrupted with SIGINT (Ctrl-C)', () => {
 describe('a run killed with SIGKILL (kill -9: no chance to write its lock)', () => {
   it('is listed as incomplete, is never `latest`, and prune --incomplete removes it', async () => {
     const cwd = await tempProject({ 'p.yaml': TINY_PIPELINE.replace('trials: 2', 'trials: 4').replace('epochs: 3', 'epochs: 4') });
-    const { child } = await startUntil(['run', 'p.yaml'], { cwd }, /trial 1\/4 /);
+    const { child } = await startUntil(['run', 'p.yaml'], { cwd }, /trial 1 \(\d\/4 done\)/);
     child.kill('SIGKILL');
     await child;
     const runDir = path.join(cwd, 'runs', 'tiny', (await readdir(path.join(cwd, 'runs', 'tiny')))[0]!);

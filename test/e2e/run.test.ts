@@ -105,7 +105,11 @@ describe('assay run (end to end)', () => {
     expect(runs.stdout).toMatch(new RegExp(`${first.run}\\s+tiny\\s+v1\\s+finished\\s+(\\S+\\s+)*\\d\\.\\d{4}`));
     const show = await assay(['show', first.run.slice(0, 19)], { cwd });
     expect(show.exitCode).toBe(0);
-    expect(show.stdout).toContain('F1');
+    // where the files are, first; then the headline metrics
+    expect(show.stdout.split('\n').slice(0, 4).map((l) => l.split(/\s+/)[0])).toEqual(['run', 'folder', 'report', 'status']);
+    expect(show.stdout).toMatch(/^ {2}f1 +\d\.\d{4}/m);
+    const md = await assay(['show', first.run.slice(0, 19), '--md'], { cwd });
+    expect(md.stdout).toContain('## Hold-out result');
   });
 
   it('reports cache status and keeps what runs refer to on gc', async () => {

@@ -9,6 +9,9 @@ export const doctorCommand: Command = {
 
 Probes the tensor backends in the order \`backend: auto\` tries them: tensorflow-gpu
 (@tensorflow/tfjs-node-gpu), tensorflow (@tensorflow/tfjs-node), wasm (default), cpu.
+
+Options:
+  --json             print the probe as one JSON object {chosen, candidates} on stdout
 `,
   async run(argv) {
     const { values } = parse(argv, { json: { type: 'boolean' } }, { positionals: [0, 0] });

@@ -11,6 +11,7 @@ import { rerunCommand } from './rerun.js';
 import { predictCommand } from './predict.js';
 import { uiCommand } from './ui.js';
 import { workerCommand } from './worker.js';
+import { schemaCommand } from './schema.js';
 
 export interface Command {
   readonly name: string;
@@ -20,5 +21,5 @@ export interface Command {
 }
 
 export const COMMANDS: Readonly<Record<string, Command>> = Object.fromEntries(
-  [validateCommand, runCommand, runsCommand, showCommand, explainCommand, cacheCommand, doctorCommand, synthCommand, diffCommand, rerunCommand, predictCommand, workerCommand, uiCommand].map((c) => [c.name, c]),
+  [validateCommand, runCommand, runsCommand, showCommand, explainCommand, cacheCommand, doctorCommand, synthCommand, diffCommand, rerunCommand, predictCommand, workerCommand, uiCommand, schemaCommand].map((c) => [c.name, c]),
 );

@@ -36,6 +36,7 @@ Options:
     });
     if (tty) process.stderr.write('\r\x1b[2K');
     for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
+    if (result.conversion !== null) process.stderr.write(`note: ${result.conversion}\n`);
     const csv = formatPredictCsv(result.rows, result.positive === null ? result.classes : undefined);
     if (values.out) await writeFile(values.out, csv);
     else process.stdout.write(csv);

@@ -1,12 +1,12 @@
 import path from 'node:path';
-import { rerunRun } from '../../index.js';
-import { parse } from '../args.js';
+import { consoleProgress, rerunRun } from '../../index.js';
+import { parse, VERBOSITY_HELP, VERBOSITY_OPTIONS, verbosity } from '../args.js';
 import type { Command } from './index.js';
 
 export const rerunCommand: Command = {
   name: 'rerun',
   summary: 'run a run\'s exact pipeline again without the cache; --check compares bit for bit',
-  help: `Usage: assay rerun RUN [--check] [--json] [--runs-dir DIR] [--cache-dir DIR]
+  help: `Usage: assay rerun RUN [--check] [--json] [--quiet | --verbose] [--runs-dir DIR] [--cache-dir DIR]
 
 Runs RUN's pipeline.yaml with its --set overrides again, recomputing every stage (the cache
 is bypassed and refreshed), into a new run folder beside the original.
@@ -17,12 +17,13 @@ Options:
                      difference and the environment differences (backend, package versions,
                      Node) that could explain them; exit 1 when they differ.
   --json             print one JSON object {original, run, comparison} on stdout
+${VERBOSITY_HELP}
   --runs-dir DIR     folder of run folders (default: ./runs)
   --cache-dir DIR    stage cache (default: $ASSAY_CACHE_DIR or <runs-dir>/.cache)
 `,
   async run(argv) {
-    const { values, positionals } = parse(argv, { check: { type: 'boolean' }, json: { type: 'boolean' }, 'runs-dir': { type: 'string' }, 'cache-dir': { type: 'string' } }, { positionals: [1, 1] });
-    const r = await rerunRun({ ref: positionals[0]!, check: values.check ?? false, runsDir: values['runs-dir'], cacheDir: values['cache-dir'] });
+    const { values, positionals } = parse(argv, { check: { type: 'boolean' }, json: { type: 'boolean' }, 'runs-dir': { type: 'string' }, 'cache-dir': { type: 'string' }, ...VERBOSITY_OPTIONS }, { positionals: [1, 1] });
+    const r = await rerunRun({ ref: positionals[0]!, check: values.check ?? false, runsDir: values['runs-dir'], cacheDir: values['cache-dir'], progress: consoleProgress({ verbosity: verbosity(values) }) });
     if (values.json) {
       process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
       return r.comparison && !r.comparison.identical ? 1 : 0;

@@ -1,12 +1,12 @@
 import path from 'node:path';
-import { runPipeline } from '../../index.js';
-import { parse, RUN_DIR_HELP, RUN_DIR_OPTIONS } from '../args.js';
+import { consoleProgress, runPipeline } from '../../index.js';
+import { parse, RUN_DIR_HELP, RUN_DIR_OPTIONS, VERBOSITY_HELP, VERBOSITY_OPTIONS, verbosity } from '../args.js';
 import type { Command } from './index.js';
 
 export const runCommand: Command = {
   name: 'run',
   summary: 'validate and run a pipeline into a new run folder',
-  help: `Usage: assay run FILE [--set path=value]... [--name NAME] [--note TEXT] [--no-cache] [--json] [--queue URL --store URL]
+  help: `Usage: assay run FILE [--set path=value]... [--name NAME] [--note TEXT] [--no-cache] [--json] [--queue URL --store URL] [--quiet | --verbose]
 
 Validates FILE (and never starts work on an invalid pipeline), then runs its stages:
 ingest, decode, holdout, sample, split, features, resample, search, evaluate, and writes
@@ -31,10 +31,16 @@ Options:
   --store URL        artifact store shared with the workers (default $ASSAY_STORE):
                      file:///shared/dir or s3://bucket/prefix (AWS_ENDPOINT_URL, AWS_REGION,
                      AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY as for any AWS tool)
+${VERBOSITY_HELP}
 ${RUN_DIR_HELP}
+
+Progress goes to stderr: a live line on a terminal; piped (CI logs, | tee), one line per
+finished stage and trial and at most one progress line per 10 s per stage. Search lines give
+an ETA from the trials finished so far and say whether the trial count or the time budget
+ends the search.
 `,
   async run(argv) {
-    const { values, positionals } = parse(argv, { set: { type: 'string', multiple: true }, name: { type: 'string' }, note: { type: 'string' }, 'no-cache': { type: 'boolean' }, json: { type: 'boolean' }, queue: { type: 'string' }, store: { type: 'string' }, ...RUN_DIR_OPTIONS }, { positionals: [1, 1] });
+    const { values, positionals } = parse(argv, { set: { type: 'string', multiple: true }, name: { type: 'string' }, note: { type: 'string' }, 'no-cache': { type: 'boolean' }, json: { type: 'boolean' }, queue: { type: 'string' }, store: { type: 'string' }, ...RUN_DIR_OPTIONS, ...VERBOSITY_OPTIONS }, { positionals: [1, 1] });
     const result = await runPipeline({
       file: positionals[0]!,
       overrides: values.set ?? [],
@@ -46,6 +52,7 @@ ${RUN_DIR_HELP}
       note: values.note,
       queue: values.queue ?? (process.env.ASSAY_QUEUE || undefined),
       store: values.store ?? (process.env.ASSAY_STORE || undefined),
+      progress: consoleProgress({ verbosity: verbosity(values) }),
     });
     if (values.json) {
       process.stdout.write(`${JSON.stringify({ run: result.id, dir: result.dir, metrics: result.metrics })}\n`);

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ledgerSentence, listRuns, pruneIncomplete, removeRuns, renderRunsMarkdown, renderRunsText, resolveRun, runsTable, UsageError, writeRunNote, type RemoveResult } from '../../index.js';
+import { ledgerSentence, listRuns, pruneIncomplete, removeRuns, renderRunsMarkdown, renderRunsText, resolveRun, runsTable, showRunText, UsageError, writeRunNote, type RemoveResult } from '../../index.js';
 import { parse } from '../args.js';
 import type { Command } from './index.js';
 
@@ -119,26 +119,38 @@ no process: killed or out of disk; its files are not to be trusted).
 export const showCommand: Command = {
   name: 'show',
   summary: 'show one run: metrics, best trial, where its files are',
-  help: `Usage: assay show RUN [--json] [--runs-dir DIR]
+  help: `Usage: assay show RUN [--md | --json] [--runs-dir DIR]
 
 RUN is a run id (or a unique prefix), a --name label, a run folder, \`latest\` or \`NAME@latest\`
-(the latest finished run). Prints the run's report.md (or, with --json, its metrics.json); for
-a run without a finished lock, its status and why.
+(the latest finished run). Prints the run folder, the report's path, the status and start time,
+the headline hold-out metrics with their 95% intervals and the best trial; for a run without a
+finished lock, its status and why (exit 1).
+
+Options:
+  --md               print the whole report.md instead
+  --json             print metrics.json instead
+  --runs-dir DIR     folder of run folders (default: ./runs)
 `,
   async run(argv) {
-    const { values, positionals } = parse(argv, RUNS_DIR, { positionals: [1, 1] });
+    const { values, positionals } = parse(argv, { ...RUNS_DIR, md: { type: 'boolean' } }, { positionals: [1, 1] });
+    if (values.md && values.json) throw new UsageError('--md and --json exclude each other');
     const run = await resolveRun(values['runs-dir'] ?? 'runs', positionals[0]!);
-    if (run.status !== 'finished') {
-      process.stdout.write(`${run.dir}: ${run.status}${run.detail ? ` (${run.detail})` : ''}\n`);
-      return 1;
+    if (values.md || values.json) {
+      if (run.status !== 'finished') {
+        process.stdout.write(`${run.dir}: ${run.status}${run.detail ? ` (${run.detail})` : ''}\n`);
+        return 1;
+      }
+      const file = path.join(run.dir, values.json ? 'metrics.json' : 'report.md');
+      try {
+        process.stdout.write(await readFile(file, 'utf8'));
+        return 0;
+      } catch {
+        process.stdout.write(`${run.dir}: finished, but ${path.basename(file)} is missing\n`);
+        return 1;
+      }
     }
-    const file = path.join(run.dir, values.json ? 'metrics.json' : 'report.md');
-    try {
-      process.stdout.write(await readFile(file, 'utf8'));
-    } catch {
-      process.stdout.write(`${run.dir}: finished, but ${path.basename(file)} is missing\n`);
-      return 1;
-    }
-    return 0;
+    const shown = await showRunText(run);
+    process.stdout.write(shown.text);
+    return shown.ok ? 0 : 1;
   },
 };

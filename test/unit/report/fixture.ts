@@ -36,6 +36,7 @@ export function makeInput(classes: readonly string[] = ['crack', 'no-crack']): R
     run: {
       id: '2024-05-01T10-00-00-ab12cd', name: 'concrete-cracks', version: 3, description: 'Crack detection at 160 negatives per crack.',
       createdAt: '2024-05-01T10:00:00.000Z', pipelineYaml: 'assay: 1\nname: concrete-cracks\nmodel:\n  families: [cnn]\n', overrides: ['search.trials=3'],
+      git: { commit: '0123456789abcdef0123456789abcdef01234567', dirty: true }, backend: 'wasm', seconds: 131.2,
     },
     classes, positive: 0,
     objective: { metric: 'f1', beta: 1, threshold, rule: 'tuned on validation to maximise f1' },

@@ -46,10 +46,18 @@ describe.each([['markdown', md], ['html', html]] as const)('%s report', (kind, t
     expect(text).toContain('moves recall by 1/40 = 0.025');
   });
 
-  it('shows the confusion counts, objective and threshold', () => {
+  it('shows the confusion counts once, the objective and the threshold', () => {
     const c = input.holdout.confusion;
-    expect(text).toContain(`${c.fn} (false negatives)`);
-    expect(text).toContain(`${c.fp} (false positives)`);
+    if (kind === 'markdown') {
+      expect(text).toContain(`${c.fn} (false negatives)`);
+      expect(text).toContain(`${c.fp} (false positives)`);
+      expect(text).not.toContain('charts/confusion.svg');
+    } else {
+      // the heatmap carries the counts; no second, tabular copy
+      expect(text).toContain('<title>Hold-out confusion matrix</title>');
+      expect(text).toMatch(new RegExp(`font-weight="bold">${c.fn}</text>`));
+      expect(text).not.toContain('(false negatives)');
+    }
     expect(text).toContain('decision threshold 0.420 (tuned on validation to maximise f1)');
   });
 
@@ -58,7 +66,7 @@ describe.each([['markdown', md], ['html', html]] as const)('%s report', (kind, t
     expect(text).toContain('filters=16, learning-rate=0.002');
     expect(text).toContain('0.9512');
     expect(text).toContain('8 (6)');
-    expect(text).toContain('31.0 s');
+    expect(text).toContain('31s');
     expect(text).toMatch(/bayesian search ran 3 of 8 planned trials in 2 min 06 s \(a budget of 2 min 00 s\); stopped by time budget; 1 pruned/);
     expect(text).toContain('Validation f1 0.9512 at epoch 6 of 8');
   });
@@ -83,9 +91,95 @@ describe.each([['markdown', md], ['html', html]] as const)('%s report', (kind, t
 
   it('counts every false negative and the sampled false positives in the gallery', () => {
     const { confusion } = input.holdout;
-    expect(text).toContain(`False negatives (${confusion.fn} of ${confusion.fn})`);
-    expect(text).toContain(`False positives (a sample: 3 of ${confusion.fp})`);
+    expect(text).toContain(`False negatives (all ${confusion.fn})`);
+    expect(text).toContain(`False positives (3 of ${confusion.fp}, a seeded sample)`);
     expect(text).toContain(input.gallery.falseNegatives[0]!.ref);
+    expect(text).toContain('(threshold 0.420)');
+  });
+
+  it('says "none" for an empty gallery group rather than "0 of 0"', () => {
+    const none = { ...input, holdout: { ...input.holdout, confusion: { ...input.holdout.confusion, fp: 0 } }, gallery: { ...input.gallery, falsePositives: [] } };
+    const out = kind === 'html' ? renderHtml(none) : renderMarkdown(none);
+    expect(out).toContain('False positives (none)');
+    expect(out).not.toMatch(/0 of 0/);
+  });
+
+  it('starts with the date in UTC to the minute, duration, commit and whether it was dirty, backend and overrides', () => {
+    const head = text.slice(0, text.indexOf(kind === 'html' ? '<nav>' : '## Hold-out result'));
+    expect(head).toContain('2024-05-01 10:00 UTC');
+    expect(head).not.toContain('2024-05-01T10:00:00.000Z');
+    expect(head).toContain('2 min 11 s');
+    expect(head).toContain('0123456789ab (uncommitted changes in tracked files)');
+    expect(head).toContain('wasm');
+    expect(head).toContain('--set search.trials=3');
+  });
+
+  it('shows each hold-out metric once, and the curves and the gallery before the search', () => {
+    const rows = kind === 'html' ? /<div class="l">MCC<\/div>|<td>MCC<\/td>|<td>mcc<\/td>/g : /^\| (MCC|mcc) \|/gm;
+    expect(text.match(rows)?.length).toBe(1);
+    expect(text.match(kind === 'html' ? /<td>balanced-accuracy<\/td>/g : /^\| balanced-accuracy \|/gm)?.length).toBe(1);
+    expect(text).not.toMatch(/All hold-out metrics/);
+    // beta is 1: fbeta would repeat F1
+    expect(text).not.toMatch(/fbeta/);
+    const at = (h: string) => text.indexOf(kind === 'html' ? `<h2>${h}</h2>` : `## ${h}\n`);
+    expect(at('Curves')).toBeGreaterThan(at('Hold-out result'));
+    expect(at('Error gallery')).toBeGreaterThan(at('Curves'));
+    expect(at('Search')).toBeGreaterThan(at('Error gallery'));
+  });
+
+  it('prints trial parameters, scores and times to 3 significant digits', () => {
+    const t = input.trials[0]!;
+    const odd = { ...input, trials: [{ ...t, params: { 'learning-rate': 0.0012345678901234, dropout: 0.30000000000000004 }, score: 0.8123456789, seconds: 125.123456 }, ...input.trials.slice(1)] };
+    const out = kind === 'html' ? renderHtml(odd) : renderMarkdown(odd);
+    expect(out).toContain('dropout=0.3, learning-rate=0.00123');
+    expect(out).toContain('0.812');
+    expect(out).toContain('2m05s');
+    expect(out).not.toContain('0.0012345678');
+  });
+});
+
+describe('prevalence, intervals at 0 or 1, and galleries', () => {
+  const sampled = { ...input, counts: [...input.counts, { stage: 'sample' as const, counts: { crack: 75, 'no-crack': 12000 } }] };
+
+  it('says what precision and F1 would be at the sampled prevalence', () => {
+    const s = summarize(sampled);
+    const { recall: r, fpr } = input.holdout.metrics;
+    const pi = 75 / 12075;
+    const precision = (r * pi) / (r * pi + fpr * (1 - pi));
+    expect(s.sampled?.ratio).toBe('1:160');
+    expect(s.sampled?.precision).toBeCloseTo(precision, 12);
+    expect(s.prevalenceSentence).toContain(`At the sampled prevalence (1:160) this precision would be ${f3(precision)} and F1 ${f3(2 * precision * r / (precision + r))}`);
+    for (const out of [renderMarkdown(sampled), renderHtml(sampled)]) {
+      expect(out).toContain('At the sampled prevalence (1:160) this precision would be');
+      expect(out).toContain(`${f3(precision)}`);
+    }
+    // without a sample row (or at the hold-out's own mix) nothing is said
+    expect(summarize(input).prevalenceSentence).toBe('');
+  });
+
+  it('marks a Wilson interval and says why', () => {
+    const wilson = { ...input, holdout: { ...input.holdout, metrics: { ...input.holdout.metrics, precision: 1 }, intervals: { ...input.holdout.intervals, precision: { estimate: 1, low: 0.9949, high: 1, method: 'wilson' } as never } } };
+    const s = summarize(wilson);
+    expect(s.headline.find((h) => h.metric === 'precision')!.wilson).toBe(true);
+    expect(s.wilsonSentence).toBe('Precision is at 1.000, where a bootstrap cannot vary (every resample gives the same value), so its interval is a 95% Wilson score interval from the confusion counts.');
+    expect(renderMarkdown(wilson)).toContain('0.995 - 1.000 (Wilson)');
+    expect(renderHtml(wilson)).toContain('95% CI 0.995 - 1.000 (Wilson)');
+  });
+
+  it('orders each gallery group by confidence: the lowest p for missed positives, the highest for false alarms', () => {
+    const e = galleryEntries(input);
+    const fn = e.filter((x) => x.kind === 'false negative').map((x) => x.image.probability);
+    const fp = e.filter((x) => x.kind === 'false positive').map((x) => x.image.probability);
+    expect(fn).toEqual([...fn].sort((a, b) => a - b));
+    expect(fp).toEqual([...fp].sort((a, b) => b - a));
+  });
+
+  it('shows every channel of a multi-channel input', () => {
+    const g = input.gallery.falseNegatives[0]!;
+    const multi = { ...input, gallery: { falseNegatives: [{ ...g, extraChannelPngs: [TINY_PNG] }], falsePositives: [] } };
+    const out = renderHtml(multi);
+    expect(out).toContain('alt="model input channel 2"');
+    expect(out.match(/<img /g)?.length).toBe(3);
   });
 });
 
@@ -93,7 +187,7 @@ describe('renderMarkdown', () => {
   it('links only files that reportAssets provides and that are committed with it (no gallery images)', () => {
     const assets = new Map(reportAssets(input).map((a) => [a.path, a.data]));
     const links = [...md.matchAll(/\]\(([^)]+)\)/g)].map((m) => m[1]!);
-    expect(links.length).toBe(8);
+    expect(links.length).toBe(7); // every chart but the confusion matrix, which is a table here
     const committed = RUN_FILES.filter((f) => f.committed).map((f) => f.path);
     for (const l of links) {
       expect(assets.has(l), l).toBe(true);
@@ -176,7 +270,7 @@ describe('renderHtml', () => {
       expect(html).toContain(`<title>${title}</title>`);
     }
     expect(html).toContain('best epoch 6');
-    expect(html).toContain('t = 0.420');
+    expect(html).toContain('threshold 0.42');
   });
 
   it('renders with no trials, no curves, no gallery and no validation without failing', () => {

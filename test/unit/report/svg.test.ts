@@ -60,3 +60,41 @@ describe('confusionHeatmap', () => {
     expect(svg).not.toContain('<p>');
   });
 });
+
+/** Numeric attributes of the first element matching `selector` (a tag and class). */
+function box(svg: string, cls: string): { x: number; y: number; width: number; height: number } {
+  const tag = new RegExp(`<rect class="${cls}"([^>]*)>`).exec(svg);
+  if (!tag) throw new Error(`no rect.${cls}`);
+  const num = (a: string) => Number(new RegExp(`\\b${a}="([^"]+)"`).exec(tag[1]!)![1]);
+  return { x: num('x'), y: num('y'), width: num('width'), height: num('height') };
+}
+
+describe('legends and labels outside the plot area', () => {
+  const series = Array.from({ length: 5 }, (_, i) => ({ name: `trial series ${i} with a long descriptive name`, points: [[0, i / 5], [1, 1 - i / 5]] as [number, number][] }));
+  const svg = lineChart(series, { title: 't', xDomain: [0, 1], yDomain: [0, 1], legend: 'bottom-right', markers: [{ x: 0.559, label: 'threshold 0.559' }] });
+  const viewBox = /viewBox="0 0 (\d+) (\d+)"/.exec(svg)!.slice(1).map(Number);
+
+  it('puts the legend box right of the plot area, inside the picture', () => {
+    const plot = box(svg, 'plot-area'), legend = box(svg, 'legend');
+    expect(legend.x).toBeGreaterThanOrEqual(plot.x + plot.width);
+    expect(legend.x + legend.width).toBeLessThanOrEqual(viewBox[0]!);
+    expect(legend.y + legend.height).toBeLessThanOrEqual(viewBox[1]!);
+  });
+
+  it('puts a threshold marker label above the plot area, with its full value', () => {
+    const plot = box(svg, 'plot-area');
+    const label = /<text class="marker-label" x="[\d.]+" y="([\d.]+)"[^>]*>([^<]+)</.exec(svg)!;
+    expect(Number(label[1])).toBeLessThan(plot.y);
+    expect(label[2]).toBe('threshold 0.559');
+  });
+
+  it('does the same for bar charts, and a log axis keeps a 1:160 class visible', () => {
+    const bars = barChart({ categories: ['source', 'sample'], series: [{ name: 'crack', values: [1500, 75] }, { name: 'no-crack', values: [15000, 12000] }] }, { title: 'counts', log: true });
+    const plot = box(bars, 'plot-area'), legend = box(bars, 'legend');
+    expect(legend.x).toBeGreaterThanOrEqual(plot.x + plot.width);
+    const heights = [...bars.matchAll(/<rect x="[\d.]+" y="[\d.]+" width="[\d.]+" height="([\d.]+)"[^>]*><title>crack/g)].map((m) => Number(m[1]));
+    // 75 of 12,000 on a linear axis would be under 2 pixels high
+    expect(Math.min(...heights)).toBeGreaterThan(50);
+    expect(bars).toContain('>10k</text>');
+  });
+});

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { modelViewPng, originalPng, rgbPng } from '../../../src/report/thumbnail.js';
+import { extraChannelPngs, modelViewPng, originalPng, rgbPng } from '../../../src/report/thumbnail.js';
 
 async function decode(b64: string): Promise<{ data: number[]; width: number; height: number; channels: number }> {
   const img = sharp(Buffer.from(b64, 'base64'));
@@ -27,6 +27,19 @@ describe('rgbPng', () => {
   it('rejects a buffer of the wrong size and unsupported channel counts', async () => {
     await expect(rgbPng(new Uint8Array(11), 2, 2, 3)).rejects.toThrow(/expected 2 x 2 x 3/);
     await expect(rgbPng(new Uint8Array(20), 2, 2, 5)).rejects.toThrow(/channels/);
+  });
+});
+
+describe('extraChannelPngs', () => {
+  it('shows each channel modelViewPng leaves out, one gray image each', async () => {
+    const gray = { count: 2, height: 1, width: 2, channels: 2, data: new Uint8Array([1, 2, 3, 4, 40, 255, 80, 0]) };
+    const [edges, ...more] = await extraChannelPngs(gray, 1, 2);
+    expect(more).toEqual([]);
+    expect((await decode(edges!)).data).toEqual([255, 0]);
+    const rgbEdges = { count: 1, height: 1, width: 1, channels: 4, data: new Uint8Array([10, 20, 30, 250]) };
+    const channels = await extraChannelPngs(rgbEdges, 0, 1);
+    expect(await decode(channels[0]!)).toEqual({ data: [250], width: 1, height: 1, channels: 1 });
+    expect(await extraChannelPngs({ count: 1, height: 1, width: 1, channels: 3, data: new Uint8Array(3) }, 0, 1)).toEqual([]);
   });
 });
 

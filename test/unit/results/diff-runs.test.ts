@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotFoundError, UsageError } from '../../../src/core/errors.js';
 import { diffRuns } from '../../../src/results/diff-runs.js';
 import { renderDiffMarkdown, renderDiffText } from '../../../src/results/diff-render.js';
+import { renderDiffHtml } from '../../../src/results/diff-html.js';
 import { makeItems, writeRun, type FixtureItem } from './run-fixture.js';
 
 // A git repository with three commits of pipelines/p.yaml (v1 -> v2 -> v3) and a working-tree
@@ -76,8 +77,9 @@ describe('diffRuns across git revisions', () => {
     expect(roc.change).toBeGreaterThan(0);
     expect(roc.better).toBe(true);
     expect(roc.noise).toMatchObject({ kind: 'paired', within: true });
-    // every metric present in both runs is listed, in the canonical order
-    expect(d.metrics.map((m) => m.metric)).toEqual(['accuracy', 'precision', 'recall', 'specificity', 'f1', 'fbeta', 'mcc', 'balanced-accuracy', 'fnr', 'fpr', 'pr-auc', 'roc-auc', 'log-loss']);
+    // every metric present in both runs is listed, in the canonical order; fbeta is f1 again
+    // with beta 1 (the default, as here), so it has no row
+    expect(d.metrics.map((m) => m.metric)).toEqual(['accuracy', 'precision', 'recall', 'specificity', 'f1', 'mcc', 'balanced-accuracy', 'fnr', 'fpr', 'pr-auc', 'roc-auc', 'log-loss']);
     // the same call gives the same intervals (seeded)
     const again = await diffRuns({ a: 'pipelines/p.yaml@HEAD~2', b: 'pipelines/p.yaml@HEAD~1', cwd: repo, resamples: 500 });
     expect(again.metrics).toEqual(d.metrics);
@@ -123,6 +125,28 @@ describe('diffRuns across git revisions', () => {
     expect(d.metrics.find((m) => m.metric === 'f1')!.noise?.kind).toBe('intervals');
     expect(d.metrics.find((m) => m.metric === 'roc-auc')!.noise).toBeNull();
     expect(d.stages.map((s) => s.status)).toEqual(['removed', 'removed', 'removed']);
+  });
+
+  it('renders one self-contained HTML page with both runs\' PR and ROC curves overlaid', async () => {
+    const d = await diffRuns({ a: 'pipelines/p.yaml@HEAD~1', b: 'pipelines/p.yaml', cwd: repo, resamples: 100 });
+    const html = await renderDiffHtml(d);
+    expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3)/);
+    expect(html).toMatch(/<td>f1<\/td><td class="n">0\.\d{4}<\/td><td class="n">1\.0000<\/td>/);
+    expect(html).toContain('<code>features[0].width</code>');
+    const charts = html.split('<svg ').slice(1);
+    expect(charts).toHaveLength(2);
+    // a's and b's curve in each chart (ROC adds the random diagonal)
+    expect(charts.map((c) => c.match(/<polyline/g)?.length)).toEqual([2, 3]);
+    expect(charts[0]).toContain(d.a.run);
+    expect(charts[0]).toContain(d.b.run);
+  });
+
+  it('keeps the fbeta row when beta is not 1', async () => {
+    const withBeta = { ...resolved(32, 'edges'), objective: { metric: 'f1', beta: 2 } };
+    await writeRun({ runsDir, id: '20250118-000000-000-abab', name: 'b', pipelineText: V2, resolved: withBeta, stages: [], items: items1 });
+    await writeRun({ runsDir, id: '20250119-000000-000-abab', name: 'b', pipelineText: V2, resolved: withBeta, stages: [], items: items2 });
+    const d = await diffRuns({ a: '20250118', b: '20250119', cwd: repo, resamples: 50 });
+    expect(d.metrics.map((m) => m.metric)).toContain('fbeta');
   });
 
   it('rejects one argument that is not a pipeline file, and an unknown revision', async () => {

@@ -80,6 +80,17 @@ describe('predictFiles', () => {
     const r = await predictFiles({ ref: runDir, paths: ['imgs/b', 'nothing'], cwd: tmp, batchSize: 1, onProgress: (d, t) => seen.push(`${d}/${t}`) });
     expect(seen).toEqual(['1/2', '2/2']);
     expect(r.warnings).toEqual(['nothing: no .jpg, .jpeg, .png or .webp files inside']);
+    // imgs/b holds 21x21 and 23x23 RGB images; the model takes 8x8 gray: said once, not per file
+    expect(r.conversion).toBe("resized and converted 21x21 RGB (1 file), 23x23 RGB (1 file) to 8x8 gray (resize, grayscale, as in the run's pipeline)");
+  });
+
+  it('says nothing about conversion when the inputs already fit', async () => {
+    const gray = path.join(tmp, 'fit', 'g.png');
+    await mkdir(path.dirname(gray), { recursive: true });
+    await sharp(Buffer.alloc(64, 90), { raw: { width: 8, height: 8, channels: 1 } }).toColourspace('b-w').png().toFile(gray);
+    const r = await predictFiles({ ref: runDir, paths: ['fit'], cwd: tmp });
+    expect(r.failed).toBe(0);
+    expect(r.conversion).toBeNull();
   });
 
   it('rejects an image whose geometry does not give the model its input size, when the pipeline has no resize', async () => {

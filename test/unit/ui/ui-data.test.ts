@@ -136,4 +136,13 @@ describe('gallery pictures from report.html', () => {
     const html = `<div class="gallery">${g('crack/&lt;script&gt;&amp;x.png', 'QUJD', 'REVG')}${g('bad.png', 'QUJD"onerror="x', 'REVG')}</div>`;
     expect([...galleryFromHtml(html)]).toEqual([['crack/<script>&x.png', { original: 'data:image/png;base64,QUJD', model: 'data:image/png;base64,REVG' }]]);
   });
+
+  it('reads the entries of a report whose model input has more channels (each shown as well)', async () => {
+    const { renderHtml } = await import('../../../src/report/html.js');
+    const { makeInput, TINY_PNG } = await import('../report/fixture.js');
+    const input = makeInput();
+    const g = input.gallery.falseNegatives[0]!;
+    const html = renderHtml({ ...input, gallery: { falseNegatives: [{ ...g, extraChannelPngs: [TINY_PNG] }], falsePositives: [] } });
+    expect(galleryFromHtml(html).get(g.ref)).toEqual({ original: `data:image/png;base64,${TINY_PNG}`, model: `data:image/png;base64,${TINY_PNG}` });
+  });
 });
