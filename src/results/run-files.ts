@@ -74,7 +74,7 @@ export async function readHoldoutIds(dir: string): Promise<readonly string[] | n
 /** Parse `predictions.csv` text (header `ref,id,label,probability,prediction`). Throws an Error naming the bad line. */
 export function parsePredictionsCsv(text: string): PredictionRow[] {
   // NOTE: the project's one CSV reader, so quoted refs with commas or line breaks read back as written.
-  const table = parseCsv(text, 'predictions.csv');
+  const table = parseCsv(text, 'predictions.csv', { formulaEscaped: true });
   const col = (name: string) => {
     const i = table.header.indexOf(name);
     if (i < 0) throw new Error(`predictions.csv has no "${name}" column (header: ${table.header.join(',') || '(empty)'})`);
