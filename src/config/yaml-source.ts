@@ -42,7 +42,8 @@ export function parseYamlSource(text: string, file: string, colOffset = 0): Yaml
   const lineCounter = new LineCounter();
   // NOTE: yaml's own unique-key check compares each key with every earlier key of its map, which
   // took seconds on 16,000 keys; duplicateKeys() below does the same in one pass.
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, merge: false });
+  // NOTE: logLevel 'error': yaml would print its warnings on the console; they become diagnostics here.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, merge: false, logLevel: 'error' });
   const diagnostics: Diagnostic[] = [];
   const at = (offset: number): { line: number; col: number } => {
     const p = lineCounter.linePos(Math.min(Math.max(offset, 0), text.length));
@@ -114,7 +115,9 @@ function checkStructure(doc: Document.Parsed): StructureProblem[] {
       const seen = new Set<string>();
       for (const pair of node.items) {
         const k = pair.key;
-        if (isScalar(k)) {
+        if (isMap(k) || isSeq(k)) {
+          out.push({ code: 'yaml.syntax', offset: k.range?.[0] ?? 0, message: 'a map key must be plain text or a number, not a map or list' });
+        } else if (isScalar(k)) {
           const id = `${typeof k.value}:${String(k.value)}`;
           if (seen.has(id)) out.push({ code: 'yaml.duplicate-key', offset: k.range?.[0] ?? 0, message: `duplicate key "${String(k.value)}" (each key may appear once in a map)` });
           seen.add(id);

@@ -51,6 +51,7 @@ describe('validatePipelineText: YAML syntax', () => {
     expect(problems(`${HEAD}${lols.join('\n')}\n`)).toEqual([
       '6:8 yaml.alias aliases expand to more than 1000 values (a "billion laughs" document?); write the values out instead',
     ]);
+    expect(problems(`${HEAD}{ a: 1 }: 2\n`)).toEqual(['5:1 yaml.syntax a map key must be plain text or a number, not a map or list']);
     // A few aliases are fine.
     expect(problems(`${HEAD}report: &r { bootstrap: 10 }\n`)).toEqual([]);
   });
