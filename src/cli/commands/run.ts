@@ -13,6 +13,8 @@ ingest, decode, holdout, sample, split, features, resample, search, evaluate, an
 runs/<name>/<run-id>/ with pipeline.yaml, lock.json, metrics.json, trials.jsonl,
 predictions.csv, report.md, report.html and model/. Each stage is cached by content hash:
 an unchanged stage is restored ("cached"), a changed one reruns with those after it.
+Data that cannot be used (a missing folder, an empty class, unreadable images under
+on-error: fail) is reported at its key like an invalid pipeline: exit 2, no run folder.
 
 Options:
   --set path=value   override any value (repeatable), e.g. --set data.path=../photos
@@ -32,6 +34,10 @@ Options:
                      file:///shared/dir or s3://bucket/prefix (AWS_ENDPOINT_URL, AWS_REGION,
                      AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY as for any AWS tool)
 ${RUN_DIR_HELP}
+
+Environment:
+  ASSAY_MAX_FILE_BYTES  most bytes read from one data file (default 64m); only regular files
+                        are read, so a FIFO or a device is reported instead of read
 `,
   async run(argv) {
     const { values, positionals } = parse(argv, { set: { type: 'string', multiple: true }, name: { type: 'string' }, note: { type: 'string' }, 'no-cache': { type: 'boolean' }, json: { type: 'boolean' }, queue: { type: 'string' }, store: { type: 'string' }, ...RUN_DIR_OPTIONS }, { positionals: [1, 1] });
