@@ -18,7 +18,7 @@ export const MAX_FILE_BYTES_ENV = 'ASSAY_MAX_FILE_BYTES';
 
 /** A file that was not read, and why (the message is the reason, e.g. "not a regular file (a FIFO)"). */
 export class UnreadableFileError extends Error {
-  constructor(message: string) {
+  constructor(message: string, readonly tooLarge = false) {
     super(message);
     this.name = 'UnreadableFileError';
   }
@@ -59,7 +59,7 @@ function check(st: Stats, limit: number): void {
 }
 
 function tooLarge(size: number | null, limit: number): UnreadableFileError {
-  return new UnreadableFileError(`${size === null ? '' : `${size} bytes, `}more than the limit of ${limit} bytes per file${limit === MAX_PIPELINE_BYTES ? '' : ` (set ${MAX_FILE_BYTES_ENV} to raise it)`}`);
+  return new UnreadableFileError(`${size === null ? '' : `${size} bytes, `}more than the limit of ${limit} bytes per file (set ${MAX_FILE_BYTES_ENV} to raise it)`, true);
 }
 
 /** The next buffer size when `buf` is full: doubled, never past limit + 1 (one byte over proves "too large"). */
@@ -132,6 +132,7 @@ export async function readPipelineText(file: string): Promise<string | { readonl
     return (await readFileBounded(file, MAX_PIPELINE_BYTES)).toString('utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
+    if (e instanceof UnreadableFileError && e.tooLarge) return { reason: `it is larger than ${MAX_PIPELINE_BYTES} bytes (a pipeline is a few kilobytes)` };
     return { reason: code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (e as Error).message };
   }
 }
