@@ -76,6 +76,13 @@ export async function listImageFolder(spec: ImageFolderData, opts: ListOptions):
     if (o.sha256 === null) { skipped.push({ ref: o.ref, reason: o.reason ?? 'cannot read' }); skippedLabels.push(labels[i]!); }
     else items.push({ id: o.sha256, ref: o.ref, label: labels[i]! });
   });
+  // NOTE: a class left without one readable file is refused whatever on-error says.
+  const unreadableClasses = classes.flatMap((cls, k) => (perClass[k]!.length > 0 && items.every((it) => it.label !== k)
+    ? [{ at: `data.classes.${cls}`, message: `class ${cls} has no readable image: ${unreadableText(skipped.filter((_, j) => skippedLabels[j] === k))}` }]
+    : []));
+  if (unreadableClasses.length > 0) {
+    throw new DataError('data.empty-class', unreadableClasses.map((p) => p.message).join('; '), unreadableClasses.map((p) => p.message), unreadableClasses);
+  }
   if (skipped.length > 0 && spec.onError === 'fail') {
     const located = classes.flatMap((cls, k) => {
       const bad = skipped.filter((_, j) => skippedLabels[j] === k);

@@ -135,6 +135,13 @@ describe('listInventory: image-folder', () => {
       { at: 'data.classes.crack', message: 'class crack: 1 file cannot be read: Positive/x.jpg (not a regular file (a FIFO)) (set data.on-error: skip to leave them out)' },
       { at: 'data.classes.clean', message: 'class clean: 1 file cannot be read: Negative/zero.png (not a regular file (a character device)) (set data.on-error: skip to leave them out)' },
     ]);
+    // A class whose only file is a FIFO has nothing to offer, whatever on-error says.
+    await mkdir(path.join(cwd, 'data', 'Odd'));
+    execFileSync('mkfifo', [path.join(cwd, 'data', 'Odd', 'y.png')]);
+    await expect(listInventory(spec({ onError: 'skip', classes: { crack: 'Positive', clean: 'Odd' } }), { cwd })).rejects.toMatchObject({
+      code: 'data.empty-class', exitCode: 2,
+      problems: [{ at: 'data.classes.clean', message: 'class clean has no readable image: 1 file cannot be read: Odd/y.png (not a regular file (a FIFO))' }],
+    });
     const { inventory } = await listInventory(spec({ onError: 'skip' }), { cwd });
     expect(inventory.skipped).toEqual([
       { ref: 'Positive/x.jpg', reason: 'cannot read: not a regular file (a FIFO)' },
