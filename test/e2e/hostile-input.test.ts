@@ -75,6 +75,17 @@ describe('data problems are refused before anything is written', () => {
     }
   });
 
+  it('bounds the bytes read per file by ASSAY_MAX_FILE_BYTES, and refuses a value that is not a size', async () => {
+    const small = await assay(['run', 'folder.yaml'], { cwd, env: { ASSAY_MAX_FILE_BYTES: '10' } });
+    expect(small.exitCode).toBe(2);
+    expect(small.stderr).toMatch(/^folder\.yaml:9:14 error\[data\.empty-class\] class crack has no readable image: 6 files cannot be read: crack\/00000\.png \(\d+ bytes, more than the limit of 10 bytes per file \(set ASSAY_MAX_FILE_BYTES to raise it\)\)/m);
+    const bad = await assay(['run', 'folder.yaml'], { cwd, env: { ASSAY_MAX_FILE_BYTES: 'lots' } });
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toContain('assay: error[usage] ASSAY_MAX_FILE_BYTES=lots is not a size');
+    for (const r of [small, bad]) expect(r.stderr).not.toMatch(NO_TRACE);
+    expect(await runFolders(cwd)).toEqual([]);
+  });
+
   it('validate checks that the data paths exist, unless --no-data', async () => {
     const r = await assay(['validate', 'folder.yaml', '--set', 'data.path=nope'], { cwd });
     expect(r.exitCode).toBe(2);
