@@ -49,8 +49,10 @@ export async function main(argv: readonly string[]): Promise<number> {
 export function reportError(err: unknown): number {
   if (err instanceof InvalidPipelineError) {
     for (const line of formatDiagnostics(err.diagnostics)) process.stderr.write(`${line}\n`);
-    const errors = err.diagnostics.filter((d) => d.severity === 'error').length;
-    process.stderr.write(`${errors} problem${errors === 1 ? '' : 's'} found; nothing was run.\n`);
+    const errors = err.diagnostics.filter((d) => d.severity === 'error');
+    // NOTE: data problems are found by reading the data (cached stages may have run); no run folder is written either way.
+    const outcome = errors.some((d) => d.code.startsWith('data.')) ? 'no run folder was written' : 'nothing was run';
+    process.stderr.write(`${errors.length} problem${errors.length === 1 ? '' : 's'} found; ${outcome}.\n`);
     return 2;
   }
   const stage = (err as { stage?: unknown }).stage;

@@ -33,7 +33,7 @@ describe('data problems are refused before anything is written', () => {
     const missing = await assay(['run', 'folder.yaml', '--set', 'data.path=nope'], { cwd });
     expect(missing.exitCode).toBe(2);
     expect(missing.stderr).toMatch(/^--set data\.path=nope:1:6 error\[data\.missing\] image folder nope does not exist/m);
-    expect(missing.stderr).toContain('1 problem found; nothing was run.');
+    expect(missing.stderr).toContain('1 problem found; no run folder was written.');
     const file = await assay(['run', 'folder.yaml', '--set', 'data.path=folder.yaml'], { cwd });
     expect(file.exitCode).toBe(2);
     expect(file.stderr).toMatch(/^--set data\.path=folder\.yaml:1:6 error\[data\.missing\] data\.path folder\.yaml is a file, not a folder of class folders$/m);
