@@ -6,6 +6,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { readPipelineText } from '../data/read-file-bounded.js';
 import { git } from '../store/git.js';
 import { NotFoundError } from '../core/errors.js';
 import { listRuns, resolveRun } from '../store/run-status.js';
@@ -78,8 +79,8 @@ export async function findRunByText(runsDir: string, text: string): Promise<{ id
   const matches: { id: string; dir: string; plain: boolean }[] = [];
   for (const r of await listRuns(runsDir)) {
     if (r.status !== 'finished') continue;
-    const mine = await readFile(path.join(r.dir, 'pipeline.yaml'), 'utf8').catch(() => null);
-    if (mine === null || normalize(mine) !== want) continue;
+    const mine = await readPipelineText(path.join(r.dir, 'pipeline.yaml'));
+    if (typeof mine !== 'string' || normalize(mine) !== want) continue;
     const lock = await readLock(r.dir).catch(() => null);
     matches.push({ id: r.id, dir: r.dir, plain: (lock?.overrides ?? []).length === 0 });
   }

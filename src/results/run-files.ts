@@ -2,7 +2,7 @@
  * Reading a finished run folder back: the lock, the metrics, the hold-out ids and the hold-out
  * predictions, in the shapes `write-run.ts` writes them. Pure file reading, no tfjs.
  */
-import { readFile } from 'node:fs/promises';
+import { readFileBounded } from '../data/read-file-bounded.js';
 import path from 'node:path';
 import { NotFoundError } from '../core/errors.js';
 import type { MetricName } from '../core/spec.js';
@@ -96,7 +96,7 @@ export function parsePredictionsCsv(text: string): PredictionRow[] {
 export async function readPredictions(dir: string): Promise<PredictionRow[] | null> {
   let text: string;
   try {
-    text = await readFile(path.join(dir, 'predictions.csv'), 'utf8');
+    text = (await readFileBounded(path.join(dir, 'predictions.csv'))).toString('utf8');
   } catch {
     return null;
   }
