@@ -15,9 +15,9 @@ const FOLDER = TINY_PIPELINE.replace(/data:\n(  .*\n)+/, 'data:\n  source: image
 const posix = process.platform !== 'win32';
 const NO_TRACE = /unexpected error|\n\s+at |EPIPE/;
 
-/** Where `assay run` would have written: nothing may be there but the cache. */
+/** Run folders under runs/ (the cache and runs/.gitignore aside): a refused run leaves none. */
 async function runFolders(cwd: string): Promise<string[]> {
-  return (await readdir(path.join(cwd, 'runs')).catch(() => [] as string[])).filter((n) => n !== '.cache');
+  return (await readdir(path.join(cwd, 'runs')).catch(() => [] as string[])).filter((n) => !n.startsWith('.'));
 }
 
 describe('data problems are refused before anything is written', () => {
