@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --json] [-- --only ingest,cache,cnn,queue,seed]`: measured, not asserted.
+ * `npm run bench [-- --json] [-- --only ingest,cache,cnn,queue,validate,seed]`: measured, not asserted.
  *
  * - ingest: decode + resize throughput on ../shared/data/concrete-crack (bench/ingest.ts);
  * - cache:  cold decode stage vs the cached re-read of the same stage;
@@ -10,6 +10,7 @@
  *           Chromium from navigation to shown (bench/ui.ts);
  * - queue:  per-trial overhead of the job queue against this process, and one search on 1 and 2
  *           workers (bench/queue.ts; needs Redis: $ASSAY_TEST_REDIS_URL or redis-server);
+ * - validate: validation time of a pipeline with 4,000 to 32,000 unknown keys (bench/validate.ts);
  * - seed:   the seed protocol: pipelines/crack-seed.yaml on the real photos (160 negatives per
  *           positive for training), wall time to the best model and its hold-out F1, MCC, FNR.
  * Sections that need the real photos are skipped when they are absent.
@@ -23,7 +24,7 @@ import { parseArgs } from 'node:util';
 const DATA = path.resolve(process.cwd(), '../shared/data/concrete-crack');
 
 const { values } = parseArgs({ options: { json: { type: 'boolean' }, only: { type: 'string' }, trials: { type: 'string' } }, allowPositionals: true });
-const only = new Set((values.only ?? 'ingest,cache,cnn,ui,seed').split(','));
+const only = new Set((values.only ?? 'ingest,cache,cnn,ui,validate,seed').split(','));
 const log = (s: string) => { if (!values.json) process.stdout.write(`${s}\n`); };
 const results: Record<string, unknown> = {
   machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
@@ -60,6 +61,14 @@ if (only.has('ui')) {
 if (only.has('queue')) {
   const { benchQueue } = await import('./queue.js');
   results.queue = await benchQueue(log);
+}
+
+if (only.has('validate')) {
+  const { benchValidate } = await import('./validate.js');
+  const rows = benchValidate();
+  results.validate = rows;
+  log('\n## validate (quick-start pipeline + N unknown keys, every one reported)');
+  for (const r of rows) log(`  ${String(r.keys).padStart(6)} keys  ${String(r.ms).padStart(6)} ms  ${r.msPer1000Keys.toFixed(1).padStart(6)} ms per 1,000 keys`);
 }
 
 if (only.has('seed') && existsSync(DATA)) {

@@ -4,9 +4,10 @@
  */
 export type { PipelineSpec, FeatureStep, MetricName, DataSpec } from './core/spec.js';
 export type { Diagnostic } from './core/diagnostics.js';
-export { formatDiagnostic } from './core/diagnostics.js';
+export { formatDiagnostic, formatDiagnostics, SHOWN_DIAGNOSTICS } from './core/diagnostics.js';
 export { AssayError, InvalidPipelineError, UsageError, DataError, StageError, NotFoundError } from './core/errors.js';
 export { loadPipeline, validatePipelineText } from './config/index.js';
+export { validatePipeline, type ValidateOptions } from './run/validate-pipeline.js';
 export { listRuns, resolveRun, holdoutFingerprint, type RunSummary, type RunStatus } from './store/run-status.js';
 export { removeRuns, pruneIncomplete, type RemoveResult } from './store/run-remove.js';
 export { RUN_FILES, writeRunNote, type RunFile } from './store/run-folder.js';

@@ -3,7 +3,7 @@
  * or usage). Each command lives in cli/commands/ and calls one library function.
  */
 import { AssayError, InvalidPipelineError, DataError } from '../core/errors.js';
-import { formatDiagnostic } from '../core/diagnostics.js';
+import { formatDiagnostics } from '../core/diagnostics.js';
 import { COMMANDS, type Command } from './commands/index.js';
 import { assayVersion } from '../store/environment.js';
 import { closest } from './args.js';
@@ -49,8 +49,11 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 export function reportError(err: unknown): number {
   if (err instanceof InvalidPipelineError) {
-    for (const d of err.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
-    process.stderr.write(`${err.diagnostics.length} problem${err.diagnostics.length === 1 ? '' : 's'} found; nothing was run.\n`);
+    for (const line of formatDiagnostics(err.diagnostics)) process.stderr.write(`${line}\n`);
+    const errors = err.diagnostics.filter((d) => d.severity === 'error');
+    // NOTE: data problems are found by reading the data (cached stages may have run); no run folder is written either way.
+    const outcome = errors.some((d) => d.code.startsWith('data.')) ? 'no run folder was written' : 'nothing was run';
+    process.stderr.write(`${errors.length} problem${errors.length === 1 ? '' : 's'} found; ${outcome}.\n`);
     return 2;
   }
   const stage = (err as { stage?: unknown }).stage;
@@ -76,5 +79,18 @@ function suggest(name: string): string {
   return close ? ` (did you mean "${close}"?)` : '';
 }
 
+/**
+ * A reader that stops early (`assay runs | head -1`) closes the pipe; the next write fails with
+ * EPIPE. Stop quietly then, as a well-behaved filter does, rather than crash with a stack trace.
+ */
+export function closeQuietlyOnBrokenPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      process.exit(err.code === 'EPIPE' ? (typeof process.exitCode === 'number' ? process.exitCode : 0) : 1);
+    });
+  }
+}
+
+closeQuietlyOnBrokenPipe();
 const code = await main(process.argv.slice(2));
 process.exitCode = code;

@@ -2,17 +2,22 @@
 
 /** Optimal-string-alignment distance: Levenshtein plus adjacent transpositions (`centre` -> `center` is 1). */
 export function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 0; j <= b.length; j++) d[0]![j] = j;
+  // NOTE: three rolling rows (the transposition looks two rows back) instead of a full table.
+  const n = b.length;
+  let prev2 = new Int32Array(n + 1);
+  let prev = Int32Array.from({ length: n + 1 }, (_, j) => j);
+  let row = new Int32Array(n + 1);
   for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
+    row[0] = i;
+    for (let j = 1; j <= n; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = v;
+      let v = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2]! + 1);
+      row[j] = v;
     }
+    [prev2, prev, row] = [prev, row, prev2];
   }
-  return d[a.length]![b.length]!;
+  return prev[n]!;
 }
 
 /** Lower-case and drop separators, so `batchSize`, `batch_size` and `BATCH-SIZE` all read `batchsize`. */
@@ -33,7 +38,10 @@ export function closest(given: string, candidates: readonly string[]): string | 
   let best: string | undefined;
   let bestD = Infinity;
   for (const c of candidates) {
-    const dist = Math.min(editDistance(given, c), editDistance(g, squash(c)));
+    // NOTE: a distance is at least the difference in length; such candidates can never be chosen.
+    const sc = squash(c);
+    if (Math.abs(given.length - c.length) > limit && Math.abs(g.length - sc.length) > limit) continue;
+    const dist = Math.min(editDistance(given, c), editDistance(g, sc));
     if (dist < bestD) { best = c; bestD = dist; }
   }
   return bestD <= limit ? best : undefined;

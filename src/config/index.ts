@@ -1,6 +1,7 @@
 /** config: pipeline text -> PipelineSpec or located diagnostics. The library API re-exports from here. */
 export { loadPipeline, validatePipelineText, sortDiagnostics, type LoadResult, type LoadOk, type LoadFailed, type LoadOptions, type Location } from './load-pipeline.js';
 export { countsDiagnostics, expectedAfterHoldout } from './counts.js';
+export { locateDataProblems } from './located.js';
 export { SCHEMA, SCHEMA_URL } from './schema.js';
 export { withDefaults, defaultStartup } from './defaults.js';
 export { toSpec, specFromResolved, parseDuration, parseComparison } from './to-spec.js';

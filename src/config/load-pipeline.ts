@@ -3,9 +3,9 @@
  * overrides -> JSON Schema -> defaults and to-spec -> semantic checks. Every problem found is
  * returned at once as a located Diagnostic; nothing here throws for bad input.
  */
-import { readFile } from 'node:fs/promises';
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { PipelineSpec } from '../core/spec.js';
+import { readPipelineText } from '../data/read-file-bounded.js';
 import { withDefaults } from './defaults.js';
 import { createLocator, locatePath } from './locator.js';
 import { applyOverrides, OVERRIDE_FILE } from './overrides.js';
@@ -51,12 +51,9 @@ export interface LoadOptions {
 export async function loadPipeline(file: string, opts: LoadOptions = {}): Promise<LoadResult> {
   let text = opts.text;
   if (text === undefined) {
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (e) {
-      const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
-      return { ok: false, diagnostics: [{ code: 'file.read', severity: 'error', path: '', file, line: 1, col: 1, message: `cannot read the pipeline: ${reason}` }] };
-    }
+    const read = await readPipelineText(file);
+    if (typeof read !== 'string') return { ok: false, diagnostics: [{ code: 'file.read', severity: 'error', path: '', file, line: 1, col: 1, message: `cannot read the pipeline: ${read.reason}` }] };
+    text = read;
   }
   return validatePipelineText(text, file, opts.overrides);
 }

@@ -9,6 +9,12 @@ import { parseYamlSource, type YamlSource } from './yaml-source.js';
 /** File name given to diagnostics about an override's own syntax. */
 export const OVERRIDE_FILE = '<--set>';
 
+/**
+ * Keys no pipeline has and an override must never write: through them `--set` would reach the
+ * object prototype (`__proto__.x=1`, `constructor.prototype.x=1`) instead of the document.
+ */
+export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
 /** One applied override: its path (with column of each segment) and the parsed value's source. */
 export interface AppliedOverride {
   readonly arg: string;
@@ -51,6 +57,14 @@ export function applyOverrides(document: unknown, args: readonly string[]): Over
       if (e instanceof PathSyntaxError) { fail(e.offset + 1, e.message); continue; }
       throw e;
     }
+    const forbidden = parsed.segments.findIndex((s) => typeof s === 'string' && FORBIDDEN_KEYS.has(s));
+    if (forbidden >= 0) {
+      diagnostics.push({
+        code: 'override.forbidden-key', severity: 'error', path: '', file: OVERRIDE_FILE, line: 1, col: parsed.offsets[forbidden]! + 1,
+        message: `--set ${arg}: "${String(parsed.segments[forbidden])}" cannot be set (no pipeline key has this name)`,
+      });
+      continue;
+    }
     if (parsed.end >= arg.length || arg[parsed.end] !== '=') { fail(parsed.end + 1, 'expected path=value'); continue; }
     const valueText = arg.slice(parsed.end + 1);
     const source = parseYamlSource(valueText, `--set ${arg}`, parsed.end + 1);
@@ -86,7 +100,8 @@ function setIn(root: unknown, segments: readonly Segment[], value: unknown): { r
       else delete container[seg];
       return { root };
     }
-    let next = container[seg];
+    // NOTE: own properties only, so nothing inherited (a prototype's member) is ever walked into.
+    let next = Object.hasOwn(container, seg) ? container[seg] : undefined;
     if (next === undefined || next === null) {
       next = typeof segments[i + 1] === 'number' ? [] : {};
       container[seg] = next;

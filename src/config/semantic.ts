@@ -4,6 +4,7 @@
  * Search-space, objective and feature-step checks live in semantic-model.ts and semantic-features.ts.
  * Every problem is located in the source (the YAML path is rebuilt from the spec's shape).
  */
+import path from 'node:path';
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { ClassName, GroupBy, PipelineSpec } from '../core/spec.js';
 import { didYouMean } from './did-you-mean.js';
@@ -30,6 +31,7 @@ export function semanticDiagnostics(spec: PipelineSpec, document: unknown, locat
   const r = createReporter(locator);
   checkClasses(spec, r);
   checkClassKinds(spec, r, declaredClasses(spec.data));
+  checkClassFolders(spec, r);
   checkPartitions(spec, r);
   checkFeatures(spec, r);
   checkModel(spec, r);
@@ -68,6 +70,33 @@ function checkClasses(spec: PipelineSpec, r: Reporter): void {
   if (spec.sampling.kind === 'ratio') perClass(['sampling', 'ratio'], spec.sampling.ratio, 'sampling.ratio');
   if (spec.resample.method === 'class-weights' && spec.resample.weights !== 'balanced') {
     perClass(['resample', 'weights'], spec.resample.weights, 'resample.weights');
+  }
+}
+
+/**
+ * Image-folder class folders: each inside `data.path`, and no two the same folder or one inside
+ * another (its images would belong to both classes).
+ */
+function checkClassFolders(spec: PipelineSpec, r: Reporter): void {
+  if (spec.data.source !== 'image-folder') return;
+  const seen: { readonly name: string; readonly folder: string }[] = [];
+  for (const [name, given] of Object.entries(spec.data.classes)) {
+    const at = ['data', 'classes', name];
+    const folder = path.posix.normalize(given.replace(/\\/g, '/')).replace(/\/+$/, '');
+    if (path.posix.isAbsolute(folder) || path.win32.isAbsolute(given) || folder === '..' || folder.startsWith('../')) {
+      r.value('semantic.class-folder', at, `class ${name}'s folder "${given}" is outside data.path`, 'class folders are sub-folders of data.path, e.g. Positive');
+      continue;
+    }
+    if (folder === '.' || folder === '') {
+      r.value('semantic.class-folder', at, `class ${name}'s folder "${given}" is data.path itself, which holds the other classes' folders`, 'give each class its own sub-folder');
+      continue;
+    }
+    const other = seen.find((o) => o.folder === folder || folder.startsWith(`${o.folder}/`) || o.folder.startsWith(`${folder}/`));
+    if (other) {
+      const how = other.folder === folder ? `is the same folder as class ${other.name}'s` : folder.startsWith(`${other.folder}/`) ? `lies inside class ${other.name}'s folder "${other.folder}"` : `holds class ${other.name}'s folder "${other.folder}"`;
+      r.value('semantic.class-folder', at, `class ${name}'s folder "${given}" ${how}: its images would belong to two classes`);
+    }
+    seen.push({ name, folder });
   }
 }
 

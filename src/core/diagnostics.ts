@@ -19,3 +19,17 @@ export function formatDiagnostic(d: Diagnostic): string {
   const hint = d.hint ? ` (${d.hint})` : '';
   return `${d.file}:${d.line}:${d.col} ${d.severity}[${d.code}] ${d.message}${hint}`;
 }
+
+/** How many diagnostics a command prints before it only counts the rest. */
+export const SHOWN_DIAGNOSTICS = 100;
+
+/**
+ * The lines a command prints for `diagnostics`: the first `max` formatted, then one line counting
+ * the rest (a file with 16,000 unknown keys should not bury the first problem).
+ */
+export function formatDiagnostics(diagnostics: readonly Diagnostic[], max = SHOWN_DIAGNOSTICS): string[] {
+  const lines = diagnostics.slice(0, max).map(formatDiagnostic);
+  const rest = diagnostics.length - lines.length;
+  if (rest > 0) lines.push(`... and ${rest} more problem${rest === 1 ? '' : 's'} not shown (the first ${max} are above)`);
+  return lines;
+}

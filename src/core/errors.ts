@@ -28,13 +28,26 @@ export class UsageError extends AssayError {
   }
 }
 
-/** Input data cannot be used (unreadable files, too few items for the requested counts, ...). */
+/** A data problem that belongs to one key of the pipeline, e.g. `data.path` or `data.classes.crack`. */
+export interface DataProblem {
+  /** The pipeline path the problem is reported at. */
+  readonly at: string;
+  readonly message: string;
+}
+
+/**
+ * Input data cannot be used (unreadable files, too few items for the requested counts, ...).
+ * With `problems`, each is tied to a key of the pipeline: the run is refused like an invalid
+ * pipeline (exit 2, located at those keys) rather than failed.
+ */
 export class DataError extends AssayError {
   /** Every offending file or class, so the user can fix them all at once. */
   readonly details: readonly string[];
-  constructor(code: string, message: string, details: readonly string[] = []) {
-    super(code, message, 1);
+  readonly problems: readonly DataProblem[];
+  constructor(code: string, message: string, details: readonly string[] = [], problems: readonly DataProblem[] = []) {
+    super(code, message, problems.length > 0 ? 2 : 1);
     this.details = details;
+    this.problems = problems;
   }
 }
 

@@ -2,10 +2,10 @@
  * A batch of items -> decoded images, the unit of work of the decode pool. Runs the same in the
  * main thread and in a worker (decode-worker.ts), so both give identical pixels.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FeatureStep } from '../core/spec.js';
 import { applyGeometryToRgb, decodeImageBytes } from './decode-image.js';
+import { readFileBoundedSync } from './read-file-bounded.js';
 import { renderSynthetic, syntheticParams } from './synth.js';
 
 /** Where the items' pixels come from. */
@@ -33,7 +33,7 @@ async function decodeOne(task: DecodeTask, ref: string): Promise<BatchResult> {
   }
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(path.join(src.root, ref));
+    bytes = readFileBoundedSync(path.join(src.root, ref));
   } catch (err) {
     return { ok: false, reason: `cannot read: ${(err as Error).message}` };
   }

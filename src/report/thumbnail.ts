@@ -75,8 +75,8 @@ export async function extraChannelPngs(block: ImageBlock<Float32Array | Uint8Arr
   return out;
 }
 
-/** A stored image file (any format sharp reads), EXIF-rotated and scaled so the longest side is `size`. */
-export async function originalPng(filePath: string, size = THUMBNAIL_SIZE): Promise<string> {
-  const png = await sharp(filePath).rotate().resize({ width: size, height: size, fit: 'inside' }).png().toBuffer();
+/** A stored image (a file path, or its bytes; any format sharp reads), EXIF-rotated and scaled so the longest side is `size`. */
+export async function originalPng(image: string | Buffer, size = THUMBNAIL_SIZE): Promise<string> {
+  const png = await sharp(image).rotate().resize({ width: size, height: size, fit: 'inside' }).png().toBuffer();
   return png.toString('base64');
 }

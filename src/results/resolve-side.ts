@@ -6,7 +6,8 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { execa } from 'execa';
+import { readPipelineText } from '../data/read-file-bounded.js';
+import { git } from '../store/git.js';
 import { NotFoundError } from '../core/errors.js';
 import { listRuns, resolveRun } from '../store/run-status.js';
 import { readLock } from './run-files.js';
@@ -39,8 +40,8 @@ export async function parseSide(arg: string, cwd: string): Promise<SideRef> {
   return { kind: 'run', ref: arg };
 }
 
-async function git(args: readonly string[], cwd: string): Promise<string> {
-  return (await execa('git', [...args], { cwd, stripFinalNewline: false })).stdout;
+async function gitOut(args: readonly string[], cwd: string): Promise<string> {
+  return git(args, cwd, { stripFinalNewline: false });
 }
 
 /** The file's text at `rev`, its path from the repository root, and the revision's short hash. Throws NotFoundError. */
@@ -49,19 +50,19 @@ export async function pipelineAtRevision(file: string, rev: string, cwd: string)
   const dir = path.dirname(abs);
   let prefix: string;
   try {
-    prefix = (await git(['rev-parse', '--show-prefix'], dir)).trim();
+    prefix = (await gitOut(['rev-parse', '--show-prefix'], dir)).trim();
   } catch {
     throw new NotFoundError(`${file} is not inside a git repository, so ${file}@${rev} has no meaning`);
   }
   const repoPath = `${prefix}${path.basename(abs)}`;
   let short: string;
   try {
-    short = (await git(['rev-parse', '--short', '--verify', `${rev}^{commit}`], dir)).trim();
+    short = (await gitOut(['rev-parse', '--short', '--verify', `${rev}^{commit}`], dir)).trim();
   } catch {
     throw new NotFoundError(`unknown git revision "${rev}" (try \`git log --oneline -- ${file}\`)`);
   }
   try {
-    return { text: await git(['show', `${short}:${repoPath}`], dir), repoPath, short };
+    return { text: await gitOut(['show', `${short}:${repoPath}`], dir), repoPath, short };
   } catch {
     throw new NotFoundError(`${file} does not exist at ${rev} (${short}); its history: \`git log --oneline -- ${file}\``);
   }
@@ -78,8 +79,8 @@ export async function findRunByText(runsDir: string, text: string): Promise<{ id
   const matches: { id: string; dir: string; plain: boolean }[] = [];
   for (const r of await listRuns(runsDir)) {
     if (r.status !== 'finished') continue;
-    const mine = await readFile(path.join(r.dir, 'pipeline.yaml'), 'utf8').catch(() => null);
-    if (mine === null || normalize(mine) !== want) continue;
+    const mine = await readPipelineText(path.join(r.dir, 'pipeline.yaml'));
+    if (typeof mine !== 'string' || normalize(mine) !== want) continue;
     const lock = await readLock(r.dir).catch(() => null);
     matches.push({ id: r.id, dir: r.dir, plain: (lock?.overrides ?? []).length === 0 });
   }

@@ -2,7 +2,7 @@
  * Reading a finished run folder back: the lock, the metrics, the hold-out ids and the hold-out
  * predictions, in the shapes `write-run.ts` writes them. Pure file reading, no tfjs.
  */
-import { readFile } from 'node:fs/promises';
+import { readFileBounded } from '../data/read-file-bounded.js';
 import path from 'node:path';
 import { NotFoundError } from '../core/errors.js';
 import type { MetricName } from '../core/spec.js';
@@ -74,7 +74,7 @@ export async function readHoldoutIds(dir: string): Promise<readonly string[] | n
 /** Parse `predictions.csv` text (header `ref,id,label,probability,prediction`). Throws an Error naming the bad line. */
 export function parsePredictionsCsv(text: string): PredictionRow[] {
   // NOTE: the project's one CSV reader, so quoted refs with commas or line breaks read back as written.
-  const table = parseCsv(text, 'predictions.csv');
+  const table = parseCsv(text, 'predictions.csv', { formulaEscaped: true });
   const col = (name: string) => {
     const i = table.header.indexOf(name);
     if (i < 0) throw new Error(`predictions.csv has no "${name}" column (header: ${table.header.join(',') || '(empty)'})`);
@@ -96,7 +96,7 @@ export function parsePredictionsCsv(text: string): PredictionRow[] {
 export async function readPredictions(dir: string): Promise<PredictionRow[] | null> {
   let text: string;
   try {
-    text = await readFile(path.join(dir, 'predictions.csv'), 'utf8');
+    text = (await readFileBounded(path.join(dir, 'predictions.csv'))).toString('utf8');
   } catch {
     return null;
   }

@@ -2,7 +2,7 @@
  * The files `assay predict` scores: named files as given, folders walked recursively in sorted
  * order for image extensions. Paths that do not exist are returned as problems, not thrown.
  */
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 /** Extensions picked up when walking a folder (a file named explicitly is always taken). */
@@ -22,18 +22,23 @@ const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 type Entry = { path: string; abs: string; problem: string | null };
 
-async function walk(dir: string, shown: string, out: Entry[]): Promise<void> {
+/**
+ * Walk `dir` in sorted order. Symlinks are followed, except into a folder that is already being
+ * walked (by real path, an ancestor of this one): a link back up the tree cannot loop. An entry with an image extension
+ * that is not a regular file (a FIFO, a device, a dangling link) is listed too: reading it reports why.
+ */
+async function walk(dir: string, shown: string, out: Entry[], ancestors: ReadonlySet<string>): Promise<void> {
+  const real = await realpath(dir).catch(() => dir);
+  if (ancestors.has(real)) return;
+  const inside = new Set([...ancestors, real]);
   const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => byName(a.name, b.name));
   for (const e of entries) {
     const abs = path.join(dir, e.name), disp = path.join(shown, e.name);
-    let isDir = e.isDirectory(), isFile = e.isFile();
-    if (e.isSymbolicLink()) {
-      const s = await stat(abs).catch(() => null);
-      isDir = s?.isDirectory() ?? false;
-      isFile = s?.isFile() ?? false;
-    }
-    if (isDir) await walk(abs, disp, out);
-    else if (isFile && IMAGE_EXTENSIONS.has(path.extname(e.name).toLowerCase())) out.push({ path: disp, abs, problem: null });
+    let isDir = e.isDirectory();
+    if (e.isSymbolicLink()) isDir = (await stat(abs).catch(() => null))?.isDirectory() ?? false;
+    // NOTE: anything else is listed; the reader refuses what is not a regular file and says why.
+    if (isDir) await walk(abs, disp, out, inside);
+    else if (IMAGE_EXTENSIONS.has(path.extname(e.name).toLowerCase())) out.push({ path: disp, abs, problem: null });
   }
 }
 
@@ -48,7 +53,7 @@ export async function listImageFiles(inputs: readonly string[], cwd: string): Pr
       files.push({ path: input, abs, problem: s.code === 'ENOENT' ? 'no such file or folder' : s.message });
     } else if (s.isDirectory()) {
       const before = files.length;
-      await walk(abs, input, files);
+      await walk(abs, input, files, new Set());
       if (files.length === before) empty.push(input);
     } else {
       files.push({ path: input, abs, problem: null });

@@ -18,6 +18,7 @@ import { multiclassAssets, renderMulticlassHtml, renderMulticlassMarkdown } from
 import { isMulticlassEvaluation } from '../stages/evaluate.js';
 import { buildMulticlassReportInput } from './multiclass-report-input.js';
 import type { GalleryImage, ReportInput, StageCounts } from '../report/model.js';
+import { readFileBounded } from '../data/read-file-bounded.js';
 import { extraChannelPngs, modelViewPng, originalPng, rgbPng } from '../report/thumbnail.js';
 import { withWilsonAtBounds } from '../evaluate/wilson.js';
 import { gitState } from '../store/environment.js';
@@ -47,7 +48,8 @@ async function original(run: RunRecord, index: number): Promise<string> {
     if (!params) throw new Error(`not a synthetic item: ${item.ref}`);
     return rgbPng(renderSynthetic(params), data.size, data.size, 3);
   }
-  return originalPng(path.join(run.root, item.ref));
+  // NOTE: read like every data file (regular, bounded): the file may have changed since it was decoded.
+  return originalPng(await readFileBounded(path.join(run.root, item.ref)));
 }
 
 // NOTE: a k-fold run's model is k models, each behind its own fitted transform; the gallery shows

@@ -5,12 +5,13 @@
  *
  *   ingest -> decode -> holdout -> sample -> split -> features -> resample -> search -> evaluate -> report
  */
-import { readFile } from 'node:fs/promises';
+import { rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
-import { AssayError, InvalidPipelineError, UsageError } from '../core/errors.js';
+import { AssayError, DataError, InvalidPipelineError, UsageError } from '../core/errors.js';
 import { formatDiagnostic } from '../core/diagnostics.js';
 import type { PipelineSpec } from '../core/spec.js';
-import { loadPipeline, countsDiagnostics } from '../config/index.js';
+import { loadPipeline, countsDiagnostics, locateDataProblems, type LoadOk } from '../config/index.js';
+import { readPipelineText } from '../data/read-file-bounded.js';
 import { listInventory, readColumn } from '../data/sources/index.js';
 import { availableCounts } from '../data/partition/index.js';
 import { planSteps } from '../features/steps.js';
@@ -97,12 +98,9 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
   const cwd = path.resolve(opts.cwd ?? process.cwd());
   let progress = opts.progress ?? consoleProgress();
   // Read relative to `cwd`, but report problems under the path as the user gave it.
-  let text: string;
-  try {
-    text = await readFile(path.resolve(cwd, opts.file), 'utf8');
-  } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
-    throw new InvalidPipelineError([{ code: 'file.read', severity: 'error', path: '', file: opts.file, line: 1, col: 1, message: `cannot read the pipeline: ${reason}` }]);
+  const text = await readPipelineText(path.resolve(cwd, opts.file));
+  if (typeof text !== 'string') {
+    throw new InvalidPipelineError([{ code: 'file.read', severity: 'error', path: '', file: opts.file, line: 1, col: 1, message: `cannot read the pipeline: ${text.reason}` }]);
   }
   if (opts.label !== undefined) {
     const problem = labelProblem(opts.label);
@@ -138,6 +136,8 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     ...(opts.label !== undefined ? { label: opts.label } : {}), ...(opts.note !== undefined ? { note: opts.note } : {}),
   };
   let backend: BackendInfo | null = null;
+  /** Set once the data has passed every check: from then on a failure is recorded in the run folder. */
+  let accepted = false;
   progress.line(`run ${spec.name} v${spec.version} -> ${path.relative(cwd, dir) || dir}`);
   // NOTE: cache entries are atomic, so an interrupted run leaves the cache consistent; this only
   // records in the run folder that (and where) it was interrupted. Workers die with the process.
@@ -174,7 +174,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     const decode = await runStage(decodeStage, { data: spec.data, root, inventory, geometry: steps.geometry, seed: spec.seed, upstream: { ingest: ingest.record.key } }, ctx,
       (o) => `${describeDecoded(o.decoded)}${o.bad.length ? `, ${o.bad.length} unreadable` : ''}`);
     stages.push(decode.record);
-    enforceBadFilePolicy(spec.data, decode.output.bad);
+    enforceBadFilePolicy(spec.data, decode.output.bad, inventory);
 
     const holdout = await runStage(holdoutStage, {
       inventory, groups, usable: decode.output.usable, spec: spec.holdout, duplicates: spec.data.duplicates, seed: spec.seed, upstream: { decode: decode.record.key },
@@ -186,6 +186,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     const afterHoldout = availableCounts(inventory.items, holdout.output.pool, inventory.classes.length);
     const shortfalls = countsDiagnostics(spec, byClass(beforeHoldout), loaded.locate, opts.file, byClass(afterHoldout));
     if (shortfalls.length > 0) throw new InvalidPipelineError(shortfalls);
+    accepted = true;
 
     const sample = await runStage(sampleStage, { inventory, pool: holdout.output.pool, spec: spec.sampling, seed: spec.seed, upstream: { holdout: holdout.record.key } }, ctx,
       (o) => countsText(inventory, o.indices));
@@ -238,6 +239,16 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     return { id, dir, spec, metrics, stages };
   } catch (err) {
     await recorder.end('failed', { stage: (err as { stage?: string }).stage ?? null, message: err instanceof Error ? err.message : String(err) });
+    // NOTE: a run refused for its input (exit 2: the data, as found while reading it) leaves no run
+    // folder, like a run refused for its pipeline. The folder exists until then so that the run's
+    // references in the cache stay live while it reads the data; the progress record has ended
+    // above, so nothing writes into the folder once it is removed.
+    const refused = accepted ? null : refusal(err, loaded);
+    if (refused) {
+      await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+      await rmdir(path.dirname(dir)).catch(() => undefined);
+      throw refused;
+    }
     await writeFailedLock({ ...base, stages, backend }, err);
     throw err;
   } finally {
@@ -257,6 +268,16 @@ async function queueChoice(url: string, store: string | undefined, cacheRoot: st
   // NOTE: ASSAY_QUEUE_TIMEOUT: seconds Redis may be unreachable mid-search before the run fails.
   const timeout = Number(process.env.ASSAY_QUEUE_TIMEOUT);
   return { kind: 'queue', url, store, name: runQueueName(cacheRoot, id), ...(timeout > 0 ? { lostAfterMs: timeout * 1000 } : {}) };
+}
+
+/**
+ * An error that refuses the run's input (exit 2): data problems located at their keys (as an
+ * invalid pipeline), an invalid pipeline, or a usage error (e.g. a bad ASSAY_MAX_FILE_BYTES).
+ */
+function refusal(err: unknown, loaded: LoadOk): AssayError | null {
+  if (err instanceof DataError && err.problems.length > 0) return new InvalidPipelineError(locateDataProblems(err.code, err.problems, loaded.locate));
+  if (err instanceof AssayError && err.exitCode === 2) return err;
+  return null;
 }
 
 function countsText(inventory: { classes: readonly string[]; items: readonly { label: number }[] }, indices: readonly number[]): string {

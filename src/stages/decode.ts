@@ -12,6 +12,7 @@ import { DataError } from '../core/errors.js';
 import type { CsvData, DataSpec, FeatureStep } from '../core/spec.js';
 import { decodeImages } from '../data/decode.js';
 import { readTabular } from '../data/sources/index.js';
+import { namedFiles, unreadableText } from '../data/sources/image-folder.js';
 import { readTensor, writeTensor } from '../store/tensor-file.js';
 import type { StageDef } from './stage.js';
 
@@ -116,12 +117,29 @@ export const decodeStage: StageDef<DecodeInput, DecodeOutput, DecodeMeta> = {
   },
 };
 
-/** Apply the `on-error` policy: `fail` stops the run before training, naming every bad file. */
-export function enforceBadFilePolicy(data: DataSpec, bad: readonly BadItem[]): void {
-  if (bad.length === 0 || data.onError === 'skip') return;
+/**
+ * What the decoded data allows: a class none of whose files decoded is refused (located at
+ * `data.classes.<class>`, whatever `on-error` says); then the `on-error` policy: `fail` stops the
+ * run before training, naming every bad file, located at its class (or `data.path` for a CSV).
+ */
+export function enforceBadFilePolicy(data: DataSpec, bad: readonly BadItem[], inventory: Inventory): void {
+  if (bad.length === 0) return;
+  const labelOf = new Map(inventory.items.map((it) => [it.ref, it.label]));
+  const at = (k: number): string => (data.source === 'image-folder' ? `data.classes.${inventory.classes[k]}` : 'data.path');
+  const badByClass = inventory.classes.map((_, k) => bad.filter((b) => labelOf.get(b.ref) === k));
+  const total = inventory.classes.map((_, k) => inventory.items.filter((it) => it.label === k).length);
+  const dead = inventory.classes.flatMap((c, k) => (total[k]! > 0 && badByClass[k]!.length === total[k]
+    ? [{ at: at(k), message: `class ${c} has no usable image: ${total[k] === 1 ? 'its one file' : `all ${total[k]} of its files`} could not be decoded: ${namedFiles(badByClass[k]!)}` }]
+    : []));
+  if (dead.length > 0) throw new DataError('data.empty-class', dead.map((d) => d.message).join('; '), dead.map((d) => d.message), dead);
+  if (data.onError === 'skip') return;
+  const located = inventory.classes.flatMap((c, k) => (badByClass[k]!.length === 0 ? [] : [{
+    at: at(k), message: `${data.source === 'image-folder' ? `class ${c}: ` : ''}${unreadableText(badByClass[k]!, 'could not be decoded')} (set data.on-error: skip to leave them out)`,
+  }]));
   throw new DataError(
     'data.unreadable',
     `${bad.length} file${bad.length === 1 ? '' : 's'} could not be decoded (set data.on-error: skip to leave them out):\n${bad.map((b) => `  ${b.ref}: ${b.reason}`).join('\n')}`,
     bad.map((b) => `${b.ref}: ${b.reason}`),
+    located,
   );
 }

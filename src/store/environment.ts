@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
+import { git } from './git.js';
 
 const require = createRequire(import.meta.url);
 
@@ -50,10 +50,10 @@ export interface GitState {
 export async function gitState(file: string): Promise<GitState> {
   const cwd = path.dirname(path.resolve(file));
   try {
-    const commit = (await execa('git', ['rev-parse', 'HEAD'], { cwd })).stdout.trim();
+    const commit = (await git(['rev-parse', 'HEAD'], cwd)).trim();
     // NOTE: untracked files (run folders among them) do not make the tree dirty; changes to tracked ones do.
-    const status = (await execa('git', ['status', '--porcelain', '--untracked-files=no'], { cwd })).stdout.trim();
-    const rel = (await execa('git', ['ls-files', '--full-name', '--', path.basename(file)], { cwd })).stdout.trim();
+    const status = (await git(['status', '--porcelain', '--untracked-files=no'], cwd)).trim();
+    const rel = (await git(['ls-files', '--full-name', '--', path.basename(file)], cwd)).trim();
     return { commit, dirty: status.length > 0, pipelinePath: rel || null };
   } catch {
     return { commit: null, dirty: null, pipelinePath: null };

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { readFileBounded } from '../data/read-file-bounded.js';
 
 export type RunId = string & { readonly __brand: 'RunId' };
 
@@ -115,7 +116,8 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
 
 export async function readJson<T>(file: string): Promise<T | null> {
   try {
-    return JSON.parse(await readFile(file, 'utf8')) as T;
+    // NOTE: a run folder may come from someone else's repository: read only a regular, bounded file.
+    return JSON.parse((await readFileBounded(file)).toString('utf8')) as T;
   } catch {
     return null;
   }

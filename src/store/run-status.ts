@@ -10,8 +10,9 @@
  *   files it did write may look finished but are not to be trusted.
  */
 import { hostname } from 'node:os';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { readFileBounded } from '../data/read-file-bounded.js';
 import { NotFoundError } from '../core/errors.js';
 import { sha256 } from './fingerprint.js';
 import { LOCK_FILE, NOTE_FILE, readJson, RUN_FILES, RUN_ID, RUNNING_FILE, safeReaddir, type RunningMark } from './run-folder.js';
@@ -107,7 +108,7 @@ export async function summarizeRun(dir: string, name: string, id: string): Promi
     const h = await readJson<{ ids?: unknown }>(path.join(dir, 'holdout.json'));
     if (h && Array.isArray(h.ids)) fingerprint = holdoutFingerprint(h.ids.map(String));
   }
-  const note = (await readFile(path.join(dir, NOTE_FILE), 'utf8').catch(() => '')).trim();
+  const note = (await readFileBounded(path.join(dir, NOTE_FILE)).then((b) => b.toString('utf8')).catch(() => '')).trim();
   const pipeline = (lock as { pipeline?: unknown } | null)?.pipeline ?? running?.pipeline ?? null;
   const version = (pipeline as { version?: unknown } | null)?.version;
   return {

@@ -163,10 +163,12 @@ describe('assay run failure paths', () => {
     const pipeline = TINY_PIPELINE.replace(/data:\n(  .*\n)+/, 'data:\n  source: image-folder\n  path: imgs\n  classes: { crack: crack, no-crack: no-crack }\n  positive: crack\n');
     await writeFile(path.join(cwd, 'folder.yaml'), pipeline);
     const failed = await assay(['run', 'folder.yaml'], { cwd });
-    expect(failed.exitCode).toBe(1);
-    expect(failed.stderr).toContain('crack/broken-1.png');
-    expect(failed.stderr).toContain('no-crack/broken-2.jpg');
+    // Unusable data is refused like an invalid pipeline: exit 2, located at each class, no run folder.
+    expect(failed.exitCode).toBe(2);
+    expect(failed.stderr).toMatch(/^folder\.yaml:\d+:\d+ error\[data\.unreadable\] class crack: 1 file could not be decoded: crack\/broken-1\.png/m);
+    expect(failed.stderr).toMatch(/^folder\.yaml:\d+:\d+ error\[data\.unreadable\] class no-crack: 1 file could not be decoded: no-crack\/broken-2\.jpg/m);
     expect(failed.stderr).not.toMatch(/search\s/);
+    expect(existsSync(path.join(cwd, 'runs', 'tiny'))).toBe(false);
     const skipped = await assay(['run', 'folder.yaml', '--json', '--set', 'data.on-error=skip'], { cwd });
     expect(skipped.exitCode, skipped.stderr).toBe(0);
     const report = await readFile(path.join((JSON.parse(skipped.stdout) as JsonRun).dir, 'report.md'), 'utf8');

@@ -26,6 +26,10 @@ a warning; a missing column is an error (exit 2).
 Options:
   --out FILE         write the CSV to FILE (default: stdout); progress goes to stderr
   --runs-dir DIR     folder of run folders (default: ./runs)
+
+Only regular files are read, at most ASSAY_MAX_FILE_BYTES bytes each (default 64m); a FIFO, a
+device or a larger file gets an error row. Cells that a spreadsheet would run as a formula
+(starting with =, +, -, @) are written with a leading '.
 `,
   async run(argv) {
     const { values, positionals } = parse(argv, { out: { type: 'string' }, 'runs-dir': { type: 'string' } }, { positionals: [2, Infinity] });

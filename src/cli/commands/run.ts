@@ -13,6 +13,8 @@ ingest, decode, holdout, sample, split, features, resample, search, evaluate, an
 runs/<name>/<run-id>/ with pipeline.yaml, lock.json, metrics.json, trials.jsonl,
 predictions.csv, report.md, report.html and model/. Each stage is cached by content hash:
 an unchanged stage is restored ("cached"), a changed one reruns with those after it.
+Data that cannot be used (a missing folder, an empty class, unreadable images under
+on-error: fail) is reported at its key like an invalid pipeline: exit 2, no run folder.
 
 Options:
   --set path=value   override any value (repeatable), e.g. --set data.path=../photos
@@ -38,6 +40,10 @@ Progress goes to stderr: a live line on a terminal; piped (CI logs, | tee), one 
 finished stage and trial and at most one progress line per 10 s per stage. Search lines give
 an ETA from the trials finished so far and say whether the trial count or the time budget
 ends the search.
+
+Environment:
+  ASSAY_MAX_FILE_BYTES  most bytes read from one data file (default 64m); only regular files
+                        are read, so a FIFO or a device is reported instead of read
 `,
   async run(argv) {
     const { values, positionals } = parse(argv, { set: { type: 'string', multiple: true }, name: { type: 'string' }, note: { type: 'string' }, 'no-cache': { type: 'boolean' }, json: { type: 'boolean' }, queue: { type: 'string' }, store: { type: 'string' }, ...RUN_DIR_OPTIONS, ...VERBOSITY_OPTIONS }, { positionals: [1, 1] });

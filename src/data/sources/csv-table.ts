@@ -12,7 +12,11 @@ export interface CsvTable {
   readonly line: readonly number[];
 }
 
-export function parseCsv(text: string, name: string): CsvTable {
+/**
+ * Parse CSV text. `formulaEscaped`: the text was written with {@link csvCell} (assay's own
+ * predictions.csv), so the quote it put before a formula-like cell is taken off again.
+ */
+export function parseCsv(text: string, name: string, opts: { readonly formulaEscaped?: boolean } = {}): CsvTable {
   const records: string[][] = [];
   const starts: number[] = [];
   let field = '', record: string[] = [], i = 0, line = 1, recordLine = 1, quoted = false, any = false;
@@ -43,10 +47,26 @@ export function parseCsv(text: string, name: string): CsvTable {
   const header = records[0]!.map((h) => h.trim());
   const bad = records.slice(1).flatMap((r, k) => (r.length === header.length ? [] : [`line ${starts[k + 1]}: ${r.length} fields, the header has ${header.length}`]));
   if (bad.length > 0) throw new DataError('data.csv', `${name}: ${bad.length} row(s) do not match the header`, bad);
-  return { header, rows: records.slice(1), line: starts.slice(1) };
+  const rows = opts.formulaEscaped ? records.slice(1).map((r) => r.map(unescapeFormula)) : records.slice(1);
+  return { header, rows, line: starts.slice(1) };
 }
 
-/** One CSV cell as written: quoted when it holds a comma, a quote or a line break (RFC 4180). */
+// NOTE: a spreadsheet runs a cell starting with =, +, -, @, tab or CR as a formula (CSV injection).
+// Such a cell, or one that only looks escaped ('=...), is written with one more leading quote; the
+// reader takes exactly one off, so every string reads back as it was.
+const FORMULA_LIKE = /^'*[=+\-@\t\r]/;
+const ESCAPED_FORMULA = /^'+[=+\-@\t\r]/;
+
+function unescapeFormula(cell: string): string {
+  return ESCAPED_FORMULA.test(cell) ? cell.slice(1) : cell;
+}
+
+/**
+ * One CSV cell as written: a leading `'` when it would read as a spreadsheet formula (starts with
+ * =, +, -, @, tab or CR), then quoted when it holds a comma, a quote or a line break (RFC 4180).
+ * `parseCsv(..., { formulaEscaped: true })` reads it back to `s`.
+ */
 export function csvCell(s: string): string {
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  const safe = FORMULA_LIKE.test(s) ? `'${s}` : s;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }

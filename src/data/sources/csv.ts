@@ -6,10 +6,10 @@
  * A feature column is numeric when at least half its values parse as finite numbers (then every
  * value must: the others are reported by row), otherwise categorical (one-hot in readTabular).
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BadItem, Inventory, Item } from '../../core/data.js';
-import { DataError } from '../../core/errors.js';
+import { DataError, UsageError } from '../../core/errors.js';
+import { readFileBounded } from '../read-file-bounded.js';
 import type { CsvData } from '../../core/spec.js';
 import { parseCsv, type CsvTable } from './csv-table.js';
 import { classIndex, type ListOptions } from './common.js';
@@ -22,8 +22,12 @@ function isNumber(s: string): boolean {
 async function loadTable(spec: CsvData, cwd: string): Promise<{ table: CsvTable; file: string }> {
   const file = path.resolve(cwd, spec.path);
   let text: string;
-  try { text = await readFile(file, 'utf8'); } catch (err) {
-    throw new DataError('data.missing', `CSV file ${spec.path} cannot be read: ${(err as Error).message}`, [file]);
+  try { text = (await readFileBounded(file)).toString('utf8'); } catch (err) {
+    if (err instanceof UsageError) throw err;
+    const e = err as NodeJS.ErrnoException;
+    const reason = e.code === 'ENOENT' ? 'does not exist' : e.code === 'EACCES' ? 'is not readable (permission denied)' : `cannot be read: ${e.message}`;
+    const message = `CSV file ${spec.path} ${reason}${e.code === 'ENOENT' ? ` (resolved to ${file})` : ''}`;
+    throw new DataError('data.missing', message, [file], [{ at: 'data.path', message }]);
   }
   const table = parseCsv(text, spec.path);
   const wanted = [spec.label, ...(spec.image ? [spec.image] : []), ...spec.columns];

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { maxFileBytes, readFileBounded } from '../read-file-bounded.js';
 
 interface Entry { readonly size: number; readonly mtimeMs: number; readonly sha256: string }
 interface Record_ { readonly version: 1; readonly entries: Readonly<Record<string, Entry>> }
@@ -37,6 +38,7 @@ async function loadRecord(file: string | undefined): Promise<Record<string, Entr
  * Returns outcomes in the order of `refs`; `hashed` counts the files actually read.
  */
 export async function hashFiles(root: string, refs: readonly string[], cacheFile: string | undefined, progress?: (done: number, total: number) => void): Promise<{ outcomes: HashOutcome[]; hashed: number }> {
+  const limit = maxFileBytes();
   const old = await loadRecord(cacheFile);
   const next: Record<string, Entry> = {};
   const outcomes: HashOutcome[] = new Array(refs.length);
@@ -48,8 +50,9 @@ export async function hashFiles(root: string, refs: readonly string[], cacheFile
         const st = await stat(abs);
         const prev = old[ref];
         let sha: string;
-        if (prev && prev.size === st.size && prev.mtimeMs === st.mtimeMs) sha = prev.sha256;
-        else { sha = sha256Hex(await readFile(abs)); hashed++; }
+        // NOTE: only a regular file within the bound may reuse its record; readFileBounded refuses the rest.
+        if (prev && st.isFile() && st.size <= limit && prev.size === st.size && prev.mtimeMs === st.mtimeMs) sha = prev.sha256;
+        else { sha = sha256Hex(await readFileBounded(abs, limit)); hashed++; }
         next[ref] = { size: st.size, mtimeMs: st.mtimeMs, sha256: sha };
         outcomes[i] = { ref, sha256: sha };
       } catch (err) {

@@ -44,6 +44,33 @@ describe('validatePipelineText: YAML syntax', () => {
     ]);
   });
 
+  it('reports an unknown alias and an alias bomb as located yaml.alias problems, not a crash', () => {
+    expect(problems(`${HEAD}seed: *nope\n`)).toEqual(['5:7 yaml.alias unknown alias *nope (an alias needs an anchor &nope earlier in the file)']);
+    const lols = ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+    for (let i = 1; i < 9; i++) lols.push(`${'abcdefghi'[i]}: &${'abcdefghi'[i]} [${Array(9).fill(`*${'abcdefghi'[i - 1]}`).join(', ')}]`);
+    expect(problems(`${HEAD}${lols.join('\n')}\n`)).toEqual([
+      '6:8 yaml.alias aliases expand to more than 1000 values (a "billion laughs" document?); write the values out instead',
+    ]);
+    expect(problems(`${HEAD}{ a: 1 }: 2\n`)).toEqual(['5:1 yaml.syntax a map key must be plain text or a number, not a map or list']);
+    // A few aliases are fine.
+    expect(problems(`${HEAD}report: &r { bootstrap: 10 }\n`)).toEqual([]);
+  });
+
+  it('says "nested deeper than 64 levels" for deep flow and block nesting, at the first level too deep', () => {
+    expect(problems(`${HEAD}search: ${'['.repeat(5000)}${']'.repeat(5000)}\n`)).toEqual([expect.stringMatching(/^5:\d+ yaml.depth nested deeper than 64 levels$/)]);
+    expect(problems(`${HEAD}search: ${'{a: '.repeat(80)}1${'}'.repeat(80)}\n`)).toEqual(['5:261 yaml.depth nested deeper than 64 levels']);
+    const block = Array.from({ length: 100 }, (_, i) => `${'  '.repeat(i)}k${i}:`).join('\n');
+    expect(problems(`${HEAD}${block} 1\n`)).toEqual(['69:129 yaml.depth nested deeper than 64 levels']);
+  });
+
+  it('reports 16,000 unknown keys, each at its line, in one pass', () => {
+    const keys = Array.from({ length: 16_000 }, (_, i) => `k${i}: 1`).join('\n');
+    const all = problems(`${HEAD}${keys}\n`);
+    expect(all).toHaveLength(16_000);
+    expect(all[0]).toBe('5:1 schema.unknown-key unknown key "k0" in the pipeline');
+    expect(all[15_999]).toBe('16004:1 schema.unknown-key unknown key "k15999" in the pipeline');
+  });
+
   it('says an empty file or a list is not a pipeline', () => {
     expect(problems('')).toEqual(['1:1 schema.type the pipeline must be a map (found nothing)']);
     expect(problems('# only a comment\n- a\n')).toEqual(['2:1 schema.type the pipeline must be a map (found a list)']);

@@ -74,6 +74,18 @@ describe('--set overrides', () => {
     ]);
   });
 
+  it('refuses keys that reach the object prototype, at the key, and leaves the prototype alone', () => {
+    expect(failures(['__proto__.polluted=1', 'constructor.prototype.x=1', 'search["__proto__"].y=2', 'model.constructor={}'])).toEqual([
+      '<--set>:1:1 override.forbidden-key --set __proto__.polluted=1: "__proto__" cannot be set (no pipeline key has this name)',
+      '<--set>:1:1 override.forbidden-key --set constructor.prototype.x=1: "constructor" cannot be set (no pipeline key has this name)',
+      '<--set>:1:8 override.forbidden-key --set search["__proto__"].y=2: "__proto__" cannot be set (no pipeline key has this name)',
+      '<--set>:1:7 override.forbidden-key --set model.constructor={}: "constructor" cannot be set (no pipeline key has this name)',
+    ]);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    expect(({} as Record<string, unknown>)['x']).toBeUndefined();
+    expect(({} as Record<string, unknown>)['y']).toBeUndefined();
+  });
+
   it('does not touch the document it was given', () => {
     const doc = { search: { trials: 8 } };
     const r = applyOverrides(doc, ['search.trials=2']);

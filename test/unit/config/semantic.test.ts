@@ -22,6 +22,22 @@ data:
 `;
 
 describe('semantic checks: classes', () => {
+  it('refuses two classes in one folder, a folder inside another class\'s, and folders outside data.path', () => {
+    const text = (classes: string): string => `${FOLDER.replace('classes: { crack: Positive, no-crack: Negative }', `classes: ${classes}`)}model: { family: cnn }\n`;
+    expect(problems(text('{ crack: Positive, no-crack: ./Positive/ }'))).toEqual([
+      '6:41 semantic.class-folder class no-crack\'s folder "./Positive/" is the same folder as class crack\'s: its images would belong to two classes',
+    ]);
+    expect(problems(text('{ crack: A/B, no-crack: A }'))).toEqual([
+      '6:36 semantic.class-folder class no-crack\'s folder "A" holds class crack\'s folder "A/B": its images would belong to two classes',
+    ]);
+    expect(problems(text('{ crack: ../elsewhere, no-crack: /etc, rust: "." }').replace('positive: crack', 'positive: crack'))).toEqual([
+      '6:21 semantic.class-folder class crack\'s folder "../elsewhere" is outside data.path (class folders are sub-folders of data.path, e.g. Positive)',
+      '6:45 semantic.class-folder class no-crack\'s folder "/etc" is outside data.path (class folders are sub-folders of data.path, e.g. Positive)',
+      '6:57 semantic.class-folder class rust\'s folder "." is data.path itself, which holds the other classes\' folders (give each class its own sub-folder)',
+    ]);
+    expect(problems(text('{ crack: P/../Positive, no-crack: Negative/sub }'))).toEqual([]);
+  });
+
   it('reports a class the data lacks at its key, with a hint, and a class left out at the map', () => {
     expect(problems(`${FOLDER}model: { family: cnn }\nsampling: { counts: { crack: 5, nocrack: 50 } }\n`)).toEqual([
       '9:13 semantic.missing-class sampling.counts must give every class; missing "no-crack"',

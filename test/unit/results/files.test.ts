@@ -57,4 +57,18 @@ describe('CSV', () => {
     expect(rows.map((r) => r.ref)).toEqual([ref, 'plain.jpg']);
     expect(() => parsePredictionsCsv('ref,id,label,probability,prediction\n"a\nb",h,crack,x,crack\n')).toThrow('predictions.csv line 2 is malformed');
   });
+  it('escapes cells a spreadsheet would run as formulas, and reads them back to the same strings', () => {
+    const refs = ['=HYPERLINK("http://x","y").jpg', '+1.png', '-2,3.png', '@SUM(A1).png', '\tt.png', "'=already.png", "''+two.png", "it's.png", "'plain.png"];
+    const csv = formatPredictCsv(refs.map((r) => ({ path: r, probability: 0.5, prediction: '-1', error: null })));
+    const cells = parseCsv(csv, 'out.csv').rows.map((r) => r[0]);
+    // Read as a spreadsheet would (no unescaping): nothing starts with a formula character.
+    for (const c of cells) expect(c).not.toMatch(/^[=+\-@\t\r]/);
+    expect(cells).toEqual(["'=HYPERLINK(\"http://x\",\"y\").jpg", "'+1.png", "'-2,3.png", "'@SUM(A1).png", "'\tt.png", "''=already.png", "'''+two.png", "it's.png", "'plain.png"]);
+    expect(parseCsv(csv, 'out.csv').rows[0]![2]).toBe("'-1");
+    // The project's reader of its own files gives back every string exactly.
+    const text = `ref,id,label,probability,prediction\n${refs.map((r, k) => `${csvCell(r)},h${k},${csvCell('-1')},0.25,${csvCell('+1')}`).join('\n')}\n`;
+    const rows = parsePredictionsCsv(text);
+    expect(rows.map((r) => r.ref)).toEqual(refs);
+    expect(rows.map((r) => [r.label, r.prediction])).toEqual(refs.map(() => ['-1', '+1']));
+  });
 });

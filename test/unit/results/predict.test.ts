@@ -1,4 +1,5 @@
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -104,6 +105,23 @@ describe('predictFiles', () => {
     const r = await predictFiles({ ref: other, paths: ['eight.png', 'imgs/a/0.png'], cwd: tmp });
     expect(r.rows[0]!.probability).toBe(Math.fround(await expected(path.join(tmp, 'eight.png'))));
     expect(r.rows[1]!.error).toBe('decodes to 20x20, but the model takes 8x8 (the run\'s pipeline has no resize to a fixed size)');
+  });
+
+  it.runIf(process.platform !== 'win32')('gives a FIFO, a link to /dev/zero and a link loop an answer, never a hang', async () => {
+    const odd = path.join(tmp, 'odd');
+    await mkdir(path.join(odd, 'sub'), { recursive: true });
+    execFileSync('mkfifo', [path.join(odd, 'x.jpg')]);
+    await symlink('/dev/zero', path.join(odd, 'zero.png'));
+    await symlink('..', path.join(odd, 'sub', 'up'));
+    await symlink('..', path.join(odd, 'sub', 'up2'));
+    await png(path.join(odd, 'sub', 'ok.png'), 8, 2);
+    const r = await predictFiles({ ref: runDir, paths: ['odd', 'odd/x.jpg'], cwd: tmp });
+    expect(r.rows.map((x) => [x.path, x.error])).toEqual([
+      ['odd/sub/ok.png', null],
+      ['odd/x.jpg', 'cannot read: not a regular file (a FIFO)'],
+      ['odd/zero.png', 'cannot read: not a regular file (a character device)'],
+      ['odd/x.jpg', 'cannot read: not a regular file (a FIFO)'],
+    ]);
   });
 
   it('fails with NotFoundError for a run without a model', async () => {

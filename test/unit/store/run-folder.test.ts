@@ -1,5 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -64,6 +65,17 @@ describe('listRuns, resolveRun and run status', () => {
     expect((await resolveRun(runs, 'latest')).id).toBe('20261129-070000-000-aaaa');
     expect((await resolveRun(runs, 'x@latest')).id).toBe('20261129-070000-000-aaaa');
     expect((await resolveRun(runs, killed)).status).toBe('incomplete');
+  });
+
+  it.runIf(process.platform !== 'win32')('reads a run folder from elsewhere without hanging: records that are a FIFO or a link to /dev/zero are unreadable', async () => {
+    const dir = await make('c', '20261129-070000-002-aaaa', 'no-lock');
+    await rm(path.join(dir, 'running.json'));
+    execFileSync('mkfifo', [path.join(dir, 'lock.json')]);
+    execFileSync('mkfifo', [path.join(dir, 'note.md')]);
+    await rm(path.join(dir, 'metrics.json'));
+    await symlink('/dev/zero', path.join(dir, 'metrics.json'));
+    const list = await listRuns(runs);
+    expect(list.map((r) => [r.name, r.status, r.version, r.note])).toEqual([['c', 'incomplete', null, null]]);
   });
 
   it('tells failed, interrupted and running apart', async () => {

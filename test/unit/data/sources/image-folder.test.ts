@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, mkdir, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -108,5 +109,57 @@ describe('listInventory: image-folder', () => {
     const { inventory } = await listInventory(spec({ onError: 'skip' }), { cwd });
     expect(inventory.skipped.map((b) => b.ref)).toEqual(['Positive/dangling-1.jpg', 'Negative/dangling-2.jpg']);
     expect(inventory.items).toHaveLength(3);
+  });
+
+  it('locates folder problems at data.path and data.classes.<class>', async () => {
+    const err = await listInventory(spec({ classes: { crack: 'Positive', clean: 'Nope' } }), { cwd }).catch((e: unknown) => e) as DataError;
+    expect(err.exitCode).toBe(2);
+    expect(err.problems).toEqual([{ at: 'data.classes.clean', message: 'class clean: folder Nope/ is missing under data' }]);
+    await writeFile(path.join(cwd, 'afile'), 'x');
+    await expect(listInventory(spec({ path: 'afile' }), { cwd })).rejects.toMatchObject({
+      exitCode: 2, problems: [{ at: 'data.path', message: 'data.path afile is a file, not a folder of class folders' }],
+    });
+    await expect(listInventory(spec({ path: 'elsewhere' }), { cwd })).rejects.toMatchObject({ problems: [{ at: 'data.path', message: expect.stringMatching(/^image folder elsewhere does not exist/) }] });
+    await mkdir(path.join(cwd, 'data', 'Empty'));
+    await expect(listInventory(spec({ classes: { crack: 'Positive', clean: 'Empty' } }), { cwd })).rejects.toMatchObject({
+      code: 'data.empty-class', problems: [{ at: 'data.classes.clean', message: 'class clean: folder Empty/ holds no .jpg/.jpeg/.png/.webp files' }],
+    });
+  });
+
+  it.runIf(process.platform !== 'win32')('reads only regular files: a FIFO and a link to /dev/zero are named, not read', async () => {
+    execFileSync('mkfifo', [path.join(cwd, 'data', 'Positive', 'x.jpg')]);
+    await symlink('/dev/zero', path.join(cwd, 'data', 'Negative', 'zero.png'));
+    const err = await listInventory(spec(), { cwd }).catch((e: unknown) => e) as DataError;
+    expect(err.code).toBe('data.unreadable');
+    expect(err.problems).toEqual([
+      { at: 'data.classes.crack', message: 'class crack: 1 file cannot be read: Positive/x.jpg (not a regular file (a FIFO)) (set data.on-error: skip to leave them out)' },
+      { at: 'data.classes.clean', message: 'class clean: 1 file cannot be read: Negative/zero.png (not a regular file (a character device)) (set data.on-error: skip to leave them out)' },
+    ]);
+    // A class whose only file is a FIFO has nothing to offer, whatever on-error says.
+    await mkdir(path.join(cwd, 'data', 'Odd'));
+    execFileSync('mkfifo', [path.join(cwd, 'data', 'Odd', 'y.png')]);
+    await expect(listInventory(spec({ onError: 'skip', classes: { crack: 'Positive', clean: 'Odd' } }), { cwd })).rejects.toMatchObject({
+      code: 'data.empty-class', exitCode: 2,
+      problems: [{ at: 'data.classes.clean', message: 'class clean has no readable image: 1 file cannot be read: Odd/y.png (not a regular file (a FIFO))' }],
+    });
+    const { inventory } = await listInventory(spec({ onError: 'skip' }), { cwd });
+    expect(inventory.skipped).toEqual([
+      { ref: 'Positive/x.jpg', reason: 'cannot read: not a regular file (a FIFO)' },
+      { ref: 'Negative/zero.png', reason: 'cannot read: not a regular file (a character device)' },
+    ]);
+    expect(inventory.items).toHaveLength(3);
+  });
+
+  it('refuses a file larger than ASSAY_MAX_FILE_BYTES, naming it', async () => {
+    const old = process.env['ASSAY_MAX_FILE_BYTES'];
+    process.env['ASSAY_MAX_FILE_BYTES'] = '5';
+    try {
+      await writeFile(path.join(cwd, 'data', 'Negative', 'big.png'), 'x'.repeat(6));
+      const { inventory } = await listInventory(spec({ onError: 'skip' }), { cwd });
+      expect(inventory.skipped).toEqual([{ ref: 'Negative/big.png', reason: 'cannot read: 6 bytes, more than the limit of 5 bytes per file (set ASSAY_MAX_FILE_BYTES to raise it)' }]);
+    } finally {
+      if (old === undefined) delete process.env['ASSAY_MAX_FILE_BYTES'];
+      else process.env['ASSAY_MAX_FILE_BYTES'] = old;
+    }
   });
 });

@@ -1,0 +1,182 @@
+/**
+ * Hostile and broken input through the CLI: every case ends in a located error and exit 2, no
+ * run folder, no stack trace, and no hang.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdir, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assay, tempProject, TINY_PIPELINE } from './cli.js';
+
+const FOLDER = TINY_PIPELINE.replace(/data:\n(  .*\n)+/, 'data:\n  source: image-folder\n  path: imgs\n  classes: { crack: crack, no-crack: no-crack }\n  positive: crack\n');
+const posix = process.platform !== 'win32';
+const NO_TRACE = /unexpected error|\n\s+at |EPIPE/;
+
+/** Run folders under runs/ (the cache and runs/.gitignore aside): a refused run leaves none. */
+async function runFolders(cwd: string): Promise<string[]> {
+  return (await readdir(path.join(cwd, 'runs')).catch(() => [] as string[])).filter((n) => !n.startsWith('.'));
+}
+
+describe('data problems are refused before anything is written', () => {
+  let cwd: string;
+  beforeAll(async () => {
+    cwd = await tempProject({ 'folder.yaml': FOLDER });
+    const { writeSyntheticFolder } = await import('../../src/data/synth.js');
+    await writeSyntheticFolder(path.join(cwd, 'imgs'), { counts: { crack: 6, 'no-crack': 6 }, size: 16, seed: 3, hardNegatives: 0 });
+  });
+  afterAll(async () => rm(cwd, { recursive: true, force: true }));
+
+  it('locates a missing folder at data.path and a missing class folder at its class, exit 2, no run folder', async () => {
+    const missing = await assay(['run', 'folder.yaml', '--set', 'data.path=nope'], { cwd });
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toMatch(/^--set data\.path=nope:1:6 error\[data\.missing\] image folder nope does not exist/m);
+    expect(missing.stderr).toContain('1 problem found; no run folder was written.');
+    const file = await assay(['run', 'folder.yaml', '--set', 'data.path=folder.yaml'], { cwd });
+    expect(file.exitCode).toBe(2);
+    expect(file.stderr).toMatch(/^--set data\.path=folder\.yaml:1:6 error\[data\.missing\] data\.path folder\.yaml is a file, not a folder of class folders$/m);
+    const cls = await assay(['run', 'folder.yaml', '--set', 'data.classes.crack=gone'], { cwd });
+    expect(cls.exitCode).toBe(2);
+    expect(cls.stderr).toMatch(/^--set data\.classes\.crack=gone:1:14 error\[data\.missing\] class crack: folder gone\/ is missing under imgs$/m);
+    for (const r of [missing, file, cls]) expect(r.stderr).not.toMatch(NO_TRACE);
+    expect(await runFolders(cwd)).toEqual([]);
+  });
+
+  it('locates an empty class and a class of only corrupt images at data.classes.<class>, exit 2, no run folder', async () => {
+    await mkdir(path.join(cwd, 'imgs', 'empty'), { recursive: true });
+    const empty = await assay(['run', 'folder.yaml', '--set', 'data.classes.crack=empty'], { cwd });
+    expect(empty.exitCode).toBe(2);
+    expect(empty.stderr).toMatch(/^--set data\.classes\.crack=empty:1:14 error\[data\.empty-class\] class crack: folder empty\/ holds no \.jpg\/\.jpeg\/\.png\/\.webp files$/m);
+    await mkdir(path.join(cwd, 'imgs', 'junk'), { recursive: true });
+    for (const n of ['a.png', 'b.jpg']) await writeFile(path.join(cwd, 'imgs', 'junk', n), 'not an image');
+    for (const onError of ['skip', 'fail']) {
+      const r = await assay(['run', 'folder.yaml', '--set', 'data.classes.crack=junk', '--set', `data.on-error=${onError}`], { cwd });
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr).toMatch(/^--set data\.classes\.crack=junk:1:14 error\[data\.empty-class\] class crack has no usable image: all 2 of its files could not be decoded: junk\/a\.png \(cannot decode: .*\), junk\/b\.jpg/m);
+      expect(r.stderr).not.toMatch(NO_TRACE);
+    }
+    expect(await runFolders(cwd)).toEqual([]);
+  });
+
+  it.runIf(posix)('names a FIFO and a link to /dev/zero in a class folder instead of hanging or filling memory', async () => {
+    execFileSync('mkfifo', [path.join(cwd, 'imgs', 'crack', 'x.jpg')]);
+    await symlink('/dev/zero', path.join(cwd, 'imgs', 'no-crack', 'zero.png'));
+    try {
+      const r = await assay(['run', 'folder.yaml'], { cwd, timeoutMs: 30_000 });
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr).toMatch(/^folder\.yaml:9:14 error\[data\.unreadable\] class crack: 1 file cannot be read: crack\/x\.jpg \(not a regular file \(a FIFO\)\)/m);
+      expect(r.stderr).toMatch(/^folder\.yaml:9:28 error\[data\.unreadable\] class no-crack: 1 file cannot be read: no-crack\/zero\.png \(not a regular file \(a character device\)\)/m);
+      expect(await runFolders(cwd)).toEqual([]);
+    } finally {
+      await rm(path.join(cwd, 'imgs', 'crack', 'x.jpg'));
+      await rm(path.join(cwd, 'imgs', 'no-crack', 'zero.png'));
+    }
+  });
+
+  it('bounds the bytes read per file by ASSAY_MAX_FILE_BYTES, and refuses a value that is not a size', async () => {
+    const small = await assay(['run', 'folder.yaml'], { cwd, env: { ASSAY_MAX_FILE_BYTES: '10' } });
+    expect(small.exitCode).toBe(2);
+    expect(small.stderr).toMatch(/^folder\.yaml:9:14 error\[data\.empty-class\] class crack has no readable image: 6 files cannot be read: crack\/00000\.png \(\d+ bytes, more than the limit of 10 bytes per file \(set ASSAY_MAX_FILE_BYTES to raise it\)\)/m);
+    const bad = await assay(['run', 'folder.yaml'], { cwd, env: { ASSAY_MAX_FILE_BYTES: 'lots' } });
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toContain('assay: error[usage] ASSAY_MAX_FILE_BYTES=lots is not a size');
+    for (const r of [small, bad]) expect(r.stderr).not.toMatch(NO_TRACE);
+    expect(await runFolders(cwd)).toEqual([]);
+  });
+
+  it('validate checks that the data paths exist, unless --no-data', async () => {
+    const r = await assay(['validate', 'folder.yaml', '--set', 'data.path=nope'], { cwd });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/^--set data\.path=nope:1:6 error\[data\.missing\] image folder nope does not exist/m);
+    const cls = await assay(['validate', 'folder.yaml', '--set', 'data.classes.no-crack=gone'], { cwd });
+    expect(cls.stderr).toMatch(/^--set data\.classes\.no-crack=gone:1:14 error\[data\.missing\] class no-crack: folder gone\/ is missing under imgs$/m);
+    const skipped = await assay(['validate', 'folder.yaml', '--no-data', '--set', 'data.path=nope'], { cwd });
+    expect(skipped.exitCode, skipped.stderr).toBe(0);
+    expect(skipped.stdout).toBe('folder.yaml: ok');
+    expect((await assay(['validate', 'folder.yaml'], { cwd })).exitCode).toBe(0);
+  });
+});
+
+describe('hostile pipelines and arguments', () => {
+  let cwd: string;
+  beforeAll(async () => { cwd = await tempProject({ 'tiny.yaml': TINY_PIPELINE }); });
+  afterAll(async () => rm(cwd, { recursive: true, force: true }));
+
+  it('refuses --set keys that reach the object prototype, at the key', async () => {
+    for (const arg of ['__proto__.polluted=1', 'constructor.prototype.x=1']) {
+      const r = await assay(['run', 'tiny.yaml', '--set', arg], { cwd });
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr).toMatch(/^<--set>:1:1 error\[override\.forbidden-key\] /m);
+      expect(r.stderr).not.toMatch(NO_TRACE);
+    }
+    expect(existsSync(path.join(cwd, 'runs'))).toBe(false);
+  });
+
+  it('reports alias trouble and deep nesting as located yaml problems, exit 2', async () => {
+    const lols = ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+    for (let i = 1; i < 9; i++) lols.push(`${'abcdefghi'[i]}: &${'abcdefghi'[i]} [${Array(9).fill(`*${'abcdefghi'[i - 1]}`).join(', ')}]`);
+    await writeFile(path.join(cwd, 'lol.yaml'), `${lols.join('\n')}\n`);
+    await writeFile(path.join(cwd, 'alias.yaml'), `${TINY_PIPELINE}seed: *nope\n`);
+    await writeFile(path.join(cwd, 'deep.yaml'), `x: ${'['.repeat(3000)}${']'.repeat(3000)}\n`);
+    const lol = await assay(['validate', 'lol.yaml'], { cwd });
+    expect(lol.exitCode).toBe(2);
+    expect(lol.stderr).toMatch(/^lol\.yaml:2:8 error\[yaml\.alias\] aliases expand to more than 1000 values/m);
+    const alias = await assay(['run', 'alias.yaml'], { cwd });
+    expect(alias.exitCode).toBe(2);
+    expect(alias.stderr).toMatch(/^alias\.yaml:\d+:7 error\[yaml\.alias\] unknown alias \*nope/m);
+    const deep = await assay(['validate', 'deep.yaml'], { cwd });
+    expect(deep.exitCode).toBe(2);
+    expect(deep.stderr).toMatch(/^deep\.yaml:1:\d+ error\[yaml\.depth\] nested deeper than 64 levels$/m);
+    for (const r of [lol, alias, deep]) expect(r.stderr).not.toMatch(NO_TRACE);
+  });
+
+  it('prints the first 100 of 16,000 unknown keys and counts them all', async () => {
+    await writeFile(path.join(cwd, 'keys.yaml'), `${TINY_PIPELINE}${Array.from({ length: 16_000 }, (_, i) => `k${i}: 1`).join('\n')}\n`);
+    const r = await assay(['validate', 'keys.yaml'], { cwd });
+    expect(r.exitCode).toBe(2);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(102);
+    expect(lines[0]).toMatch(/^keys\.yaml:\d+:1 error\[schema\.unknown-key\] unknown key "k0" in the pipeline/);
+    expect(lines[100]).toBe('... and 15900 more problems not shown (the first 100 are above)');
+    expect(lines[101]).toBe('16000 problems found.');
+  });
+
+  it.runIf(posix)('does not hang on a pipeline that is a FIFO', async () => {
+    execFileSync('mkfifo', [path.join(cwd, 'fifo.yaml')]);
+    const r = await assay(['validate', 'fifo.yaml'], { cwd, timeoutMs: 30_000 });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/^fifo\.yaml:1:1 error\[file\.read\] cannot read the pipeline: not a regular file \(a FIFO\)$/m);
+  });
+});
+
+describe('a reader that stops early', () => {
+  const MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../src/cli/main.ts');
+  let cwd: string;
+  beforeAll(async () => {
+    cwd = await tempProject({ 'tiny.yaml': TINY_PIPELINE });
+    // Many (fake, unfinished) run folders: more output than a pipe holds.
+    for (let i = 0; i < 1500; i++) await mkdir(path.join(cwd, 'runs', 'tiny', `20260101-000000-000-${i.toString(16).padStart(4, '0')}`), { recursive: true });
+  });
+  afterAll(async () => rm(cwd, { recursive: true, force: true }));
+
+  /** Run assay with its stdout read by nothing: the pipe is closed before the first write. */
+  function closedPipe(args: readonly string[]): Promise<{ code: number | null; stderr: string }> {
+    return new Promise((resolve) => {
+      const child = spawn('node', ['--import', import.meta.resolve('tsx'), MAIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout.destroy();
+      let stderr = '';
+      child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+  }
+
+  it.runIf(posix)('closes quietly on EPIPE (`assay runs | head -1`, `assay cache status | head -1`)', async () => {
+    for (const args of [['runs'], ['cache', 'status'], ['validate', 'tiny.yaml']]) {
+      const r = await closedPipe(args);
+      expect(r.stderr, args.join(' ')).not.toMatch(NO_TRACE);
+      expect(r.code, args.join(' ')).toBe(0);
+    }
+  });
+});
