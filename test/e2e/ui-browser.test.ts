@@ -210,7 +210,7 @@ describe.skipIf(!CHROMIUM)('assay ui in Chromium', () => {
 
   it('shows a new run as it starts and its live progress advancing to finished', () => step('live', async () => {
     await open(url);
-    const run = execa('node', ['--import', import.meta.resolve('tsx'), MAIN, 'run', 'tiny.yaml', '--set', 'search.trials=8', '--set', 'model.training.epochs=6', '--no-cache'], { cwd, reject: false, stdin: 'ignore', env: { ASSAY_CACHE_DIR: '' } });
+    const run = execa('node', ['--import', import.meta.resolve('tsx'), MAIN, 'run', 'tiny.yaml', '--set', 'search.trials=8', '--set', 'model.training.epochs=12', '--set', 'data.counts.crack=120', '--set', 'data.counts.no-crack=240', '--no-cache'], { cwd, reject: false, stdin: 'ignore', env: { ASSAY_CACHE_DIR: '' } });
     try {
       // The runs table polls: the new run appears without a reload.
       const link = page.locator('#runs-table .s-running a');
