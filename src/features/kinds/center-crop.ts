@@ -10,12 +10,15 @@ export const centerCrop: GeometryKind<'center-crop'> = {
   schema: { $ref: '#/$defs/centerCrop' },
   defs: {
     centerCrop: {
-      title: 'Center crop', description: 'A centred box: a fraction of each side, or width and height in pixels.',
+      title: 'Center crop',
+      description: 'A centred box (geometry step, run while the image is decoded): a fraction of each side, or width and height in pixels, at offset floor((side - kept) / 2). Either fraction, or width and height, is required; the box must fit inside the image at this step.',
       type: 'object', additionalProperties: false,
       'x-expected': '{fraction: f} or {width: w, height: h}',
+      examples: [{ fraction: 0.8 }, { width: 48, height: 48 }],
       properties: {
-        fraction: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
-        width: { $ref: '#/$defs/side' }, height: { $ref: '#/$defs/side' },
+        fraction: { description: 'Keep round(side * fraction) of each side, in (0, 1]. Required unless width and height are given (not with them).', type: 'number', exclusiveMinimum: 0, maximum: 1, examples: [0.8] },
+        width: { $ref: '#/$defs/side', description: 'Width of the box in pixels, 1..4096. Required with height unless fraction is given.', examples: [48] },
+        height: { $ref: '#/$defs/side', description: 'Height of the box in pixels, 1..4096. Required with width unless fraction is given.', examples: [48] },
       },
       dependentSchemas: { fraction: { properties: { width: false, height: false } } },
       dependentRequired: { width: ['height'], height: ['width'] },

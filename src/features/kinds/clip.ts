@@ -14,12 +14,18 @@ export const clip: PixelKind<'clip', FittedClip> = {
   place: 'pixel',
   data: 'table',
   schema: {
-    title: 'Clip', description: 'Limit table columns to [min, max], or to the training part\'s quantile and 1 - quantile.',
+    title: 'Clip',
+    description: 'Limit table columns to [min, max], or to the training part\'s quantile and 1 - quantile of each column; tabular CSV data only. `clip: {}` or `clip:` clips every numeric column to its 0.01 and 0.99 quantiles; no default otherwise: it runs only where listed.',
     type: ['object', 'null'], additionalProperties: false,
+    examples: [{ columns: ['amount'], quantile: 0.01 }, { min: 0, max: 100 }],
     properties: {
       columns: COLUMNS_SCHEMA,
-      min: { type: 'number' }, max: { type: 'number' },
-      quantile: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 0.5 },
+      min: { description: 'Fixed lower bound for every chosen column (not with quantile); no limit when absent.', type: 'number', examples: [0] },
+      max: { description: 'Fixed upper bound for every chosen column (not with quantile); no limit when absent.', type: 'number', examples: [100] },
+      quantile: {
+        description: 'Clip each column to the training part\'s quantile and 1 - quantile (type 7 interpolation), in (0, 0.5); used when neither min nor max is given, and not with them.',
+        type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 0.5, default: 0.01, examples: [0.05],
+      },
     },
     dependentSchemas: { quantile: { properties: { min: false, max: false } } },
   },

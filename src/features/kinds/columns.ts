@@ -9,9 +9,10 @@ import type { FitContext } from './kind.js';
 
 /** Schema node of a `columns` key. */
 export const COLUMNS_SCHEMA = {
-  description: 'numeric (every numeric column) or a list of column names',
+  description: 'The columns the step takes: numeric (every numeric data column; one-hot name=value columns are never touched) or a list of numeric column names. A name the table lacks, or a one-hot column, fails the features stage.',
   anyOf: [{ const: 'numeric' }, { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1, uniqueItems: true }],
   default: 'numeric',
+  examples: ['numeric', ['amount', 'age']],
 } as const;
 
 /** The indices a selection names; DataError for a name the table lacks or a one-hot column, or without table columns. */

@@ -9,11 +9,15 @@ export const crop: GeometryKind<'crop'> = {
   schema: { $ref: '#/$defs/crop' },
   defs: {
     crop: {
-      title: 'Crop', description: 'A box in the pixel coordinates of the image as it is at this step.',
+      title: 'Crop',
+      description: 'A box in the pixel coordinates of the image as it is at this step (geometry step, run while the image is decoded); it must lie inside. left, top, width and height are required.',
       type: 'object', additionalProperties: false, required: ['left', 'top', 'width', 'height'],
+      examples: [{ left: 8, top: 8, width: 48, height: 48 }],
       properties: {
-        left: { type: 'integer', minimum: 0 }, top: { type: 'integer', minimum: 0 },
-        width: { $ref: '#/$defs/side' }, height: { $ref: '#/$defs/side' },
+        left: { description: 'Left edge of the box in pixels, >= 0 (required).', type: 'integer', minimum: 0, examples: [8] },
+        top: { description: 'Top edge of the box in pixels, >= 0 (required).', type: 'integer', minimum: 0, examples: [8] },
+        width: { $ref: '#/$defs/side', description: 'Width of the box in pixels, 1..4096 (required); left + width must not exceed the image width.', examples: [48] },
+        height: { $ref: '#/$defs/side', description: 'Height of the box in pixels, 1..4096 (required); top + height must not exceed the image height.', examples: [48] },
       },
     },
   },

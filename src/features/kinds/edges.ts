@@ -9,9 +9,17 @@ export const edges: PixelKind<'edges', FittedEdges> = {
   place: 'pixel',
   data: 'image',
   schema: {
-    title: 'Edges', description: 'Edge magnitude as an extra channel (append) or instead of the pixels (replace).',
+    title: 'Edges',
+    description: 'Edge magnitude of each image\'s channel mean as an extra channel (append) or instead of the pixels (replace); images only. `edges: {}` or `edges:` takes every default; no default otherwise: it runs only where listed.',
     type: ['object', 'null'], additionalProperties: false,
-    properties: { method: { enum: ['sobel'], default: 'sobel' }, mode: { enum: ['append', 'replace'], default: 'append' } },
+    examples: [{ mode: 'append' }, { method: 'sobel', mode: 'replace' }],
+    properties: {
+      method: {
+        description: 'sobel: the Sobel gradient magnitude sqrt(Gx^2 + Gy^2) with replicate borders, not rescaled (a unit step edge gives 4); the only method.',
+        enum: ['sobel'], default: 'sobel', examples: ['sobel'],
+      },
+      mode: { description: 'append adds the magnitude as the last channel; replace makes it the only channel.', enum: ['append', 'replace'], default: 'append', examples: ['replace'] },
+    },
   },
   defaults: { method: 'sobel', mode: 'append' },
   fromYaml: (p) => ({ kind: 'edges', method: 'sobel', mode: p['mode'] as 'append' | 'replace' }),

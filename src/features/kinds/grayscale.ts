@@ -5,7 +5,11 @@ export const grayscale: GeometryKind<'grayscale'> = {
   kind: 'grayscale',
   place: 'geometry',
   data: 'image',
-  schema: { title: 'Grayscale', description: 'Convert to one luminance channel.', type: ['object', 'null'], additionalProperties: false, properties: {} },
+  schema: {
+    title: 'Grayscale',
+    description: 'Decode to one luminance channel (geometry step, run while the image is decoded). Takes no settings: `grayscale: {}` or `grayscale:`; no default otherwise: it runs only where listed.',
+    type: ['object', 'null'], additionalProperties: false, properties: {}, examples: [{}],
+  },
   defaults: {},
   fromYaml: () => ({ kind: 'grayscale' }),
   size: (_s, before) => before,

@@ -5,7 +5,11 @@ export const identity: PixelKind<'identity', { readonly kind: 'identity' }> = {
   kind: 'identity',
   place: 'pixel',
   data: 'both',
-  schema: { title: 'Identity', description: 'Pixels as they are, scaled to [0, 1].', type: ['object', 'null'], additionalProperties: false, properties: {} },
+  schema: {
+    title: 'Identity',
+    description: 'Values as they are (pixels scaled to [0, 1]); on images and tables. Takes no settings: `identity: {}` or `identity:`; no default otherwise: it runs only where listed.',
+    type: ['object', 'null'], additionalProperties: false, properties: {}, examples: [{}],
+  },
   defaults: {},
   fromYaml: () => ({ kind: 'identity' }),
   fit: () => ({ kind: 'identity' }),

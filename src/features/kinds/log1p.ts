@@ -13,8 +13,10 @@ export const log1p: PixelKind<'log1p', FittedLog1p> = {
   place: 'pixel',
   data: 'table',
   schema: {
-    title: 'log1p', description: 'sign(x) * log(1 + |x|) on table columns (log(1 + x) for x >= 0).',
+    title: 'log1p',
+    description: 'sign(x) * log(1 + |x|) on table columns (log(1 + x) for x >= 0, defined for negative values too); tabular CSV data only. `log1p: {}` or `log1p:` takes every numeric column; no default otherwise: it runs only where listed.',
     type: ['object', 'null'], additionalProperties: false, properties: { columns: COLUMNS_SCHEMA },
+    examples: [{}, { columns: ['amount'] }],
   },
   defaults: { columns: 'numeric' },
   fromYaml: (p) => ({ kind: 'log1p', columns: columnsFromYaml(p['columns']) }),

@@ -17,9 +17,16 @@ export const normalize: PixelKind<'normalize', FittedNormalize> = {
   place: 'pixel',
   data: 'both',
   schema: {
-    title: 'Normalize', description: 'Scale pixels; statistics are fitted on the training part only.',
+    title: 'Normalize',
+    description: 'Per-channel scaling (on a table each column is a channel); statistics are fitted on the training part only and applied to every part. `normalize: {}` or `normalize:` takes the default method; no default otherwise: it runs only where listed.',
     type: ['object', 'null'], additionalProperties: false,
-    properties: { method: { enum: ['standard', 'min-max'], default: 'standard' } },
+    examples: [{ method: 'standard' }, { method: 'min-max' }],
+    properties: {
+      method: {
+        description: 'standard subtracts the mean and divides by the population std; min-max maps [min, max] to [0, 1]. A constant channel divides by 1.',
+        enum: ['standard', 'min-max'], default: 'standard', examples: ['min-max'],
+      },
+    },
   },
   defaults: { method: 'standard' },
   fromYaml: (p) => ({ kind: 'normalize', method: p['method'] as 'standard' | 'min-max' }),

@@ -15,10 +15,18 @@ export const resize: GeometryKind<'resize'> = {
   schema: { $ref: '#/$defs/resize' },
   defs: {
     resize: {
-      title: 'Resize', type: 'object', additionalProperties: false, required: ['width', 'height'],
+      title: 'Resize',
+      description: 'Scale to width x height (geometry step, run while the image is decoded, so a photo is shrunk on load). width and height are required.',
+      type: 'object', additionalProperties: false, required: ['width', 'height'],
+      examples: [{ width: 64, height: 64 }, { width: 224, height: 224, fit: 'cover' }],
       properties: {
-        width: { $ref: '#/$defs/side' }, height: { $ref: '#/$defs/side' },
-        fit: { title: 'Fit', description: 'fill stretches, contain pads, cover crops.', enum: ['fill', 'contain', 'cover'], default: 'fill' },
+        width: { $ref: '#/$defs/side', description: 'Width after the step in pixels, 1..4096 (required).', examples: [64] },
+        height: { $ref: '#/$defs/side', description: 'Height after the step in pixels, 1..4096 (required).', examples: [64] },
+        fit: {
+          title: 'Fit',
+          description: 'fill stretches to width x height; contain scales to fit and centres the content on zero padding; cover scales to cover and cuts the excess evenly from both sides.',
+          enum: ['fill', 'contain', 'cover'], default: 'fill', examples: ['cover'],
+        },
       },
     },
   },

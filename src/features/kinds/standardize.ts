@@ -11,8 +11,10 @@ export const standardize: PixelKind<'standardize', FittedStandardize> = {
   place: 'pixel',
   data: 'table',
   schema: {
-    title: 'Standardize', description: 'Table columns to mean 0 and std 1, statistics fitted on the training part only.',
+    title: 'Standardize',
+    description: 'Table columns minus their mean, over their population std (a constant column divides by 1), fitted on the training part only; tabular CSV data only. `standardize: {}` or `standardize:` takes every numeric column; no default otherwise: it runs only where listed.',
     type: ['object', 'null'], additionalProperties: false, properties: { columns: COLUMNS_SCHEMA },
+    examples: [{}, { columns: ['amount', 'age'] }],
   },
   defaults: { columns: 'numeric' },
   fromYaml: (p) => ({ kind: 'standardize', columns: columnsFromYaml(p['columns']) }),
