@@ -27,8 +27,8 @@ import type { FoldTensors } from './features.js';
 import { keyVersions, tensorPackages, type StageContext, type StageDef } from './stage.js';
 import { createExecutor, type ExecutorChoice } from './trial-executors.js';
 
-/** Bump when training or a model family changes what a trial produces. */
-export const TRIAL_CODE_VERSION = 2;
+/** Bump when training or a model family changes what a trial produces (3: epochs and trials tied on the objective are told apart by validation log-loss). */
+export const TRIAL_CODE_VERSION = 3;
 
 export interface SearchInput {
   readonly spec: PipelineSpec;
