@@ -18,6 +18,8 @@ export interface SeedRow {
   readonly trials: number;
   /** Wall seconds from the photos to the scored model. */
   readonly seconds: number;
+  /** Mean 1-minute load average of the machine meanwhile (other users included). */
+  readonly load: number;
 }
 
 /** Mean and sample standard deviation (0 for one value; NaN for none). */
@@ -29,7 +31,7 @@ export function meanSpread(xs: readonly number[]): { readonly mean: number; read
   return { mean, sd: Math.sqrt(ss / (xs.length - 1)) };
 }
 
-const COLUMNS = ['system', 'seed', 'F1', 'MCC', 'FNR', 'cracks missed', 'false alarms', 'trials', 'seconds'] as const;
+const COLUMNS = ['system', 'seed', 'F1', 'MCC', 'FNR', 'cracks missed', 'false alarms', 'trials', 'seconds', 'load'] as const;
 
 function fmt(x: number, digits: number): string {
   return Number.isFinite(x) ? x.toFixed(digits) : '-';
@@ -47,13 +49,13 @@ function pm(xs: readonly number[], digits: number): string {
 export function seedTable(rows: readonly SeedRow[]): string {
   const out = [`| ${COLUMNS.join(' | ')} |`, `|${COLUMNS.map(() => '---').join('|')}|`];
   for (const r of rows) {
-    out.push(`| ${r.system} | ${r.seed} | ${fmt(r.f1, 3)} | ${fmt(r.mcc, 3)} | ${fmt(r.fnr, 3)} | ${r.fn} of ${r.positives} | ${r.fp} of ${r.n - r.positives} | ${r.trials} | ${Math.round(r.seconds)} |`);
+    out.push(`| ${r.system} | ${r.seed} | ${fmt(r.f1, 3)} | ${fmt(r.mcc, 3)} | ${fmt(r.fnr, 3)} | ${r.fn} of ${r.positives} | ${r.fp} of ${r.n - r.positives} | ${r.trials} | ${Math.round(r.seconds)} | ${fmt(r.load, 1)} |`);
   }
   const systems = [...new Set(rows.map((r) => r.system))];
   for (const s of systems) {
     const rs = rows.filter((r) => r.system === s);
     const col = (f: (r: SeedRow) => number, d: number) => pm(rs.map(f), d);
-    out.push(`| **${s}, mean ± sd** | ${rs.length} seeds | ${col((r) => r.f1, 3)} | ${col((r) => r.mcc, 3)} | ${col((r) => r.fnr, 3)} | ${col((r) => r.fn, 1)} | ${col((r) => r.fp, 1)} | ${col((r) => r.trials, 1)} | ${col((r) => r.seconds, 0)} |`);
+    out.push(`| **${s}, mean ± sd** | ${rs.length} seeds | ${col((r) => r.f1, 3)} | ${col((r) => r.mcc, 3)} | ${col((r) => r.fnr, 3)} | ${col((r) => r.fn, 1)} | ${col((r) => r.fp, 1)} | ${col((r) => r.trials, 1)} | ${col((r) => r.seconds, 0)} | ${col((r) => r.load, 1)} |`);
   }
   return out.join('\n');
 }

@@ -35,6 +35,21 @@ interface AssayMetrics {
   search: { trials: number; seconds: number };
 }
 
+/**
+ * Mean 1-minute load average while `work` runs (sampled every 5 s): how busy the machine was, to
+ * report beside each timing on a shared machine.
+ */
+async function underLoad<T>(work: () => Promise<T>): Promise<{ value: T; load: number }> {
+  const samples = [os.loadavg()[0]!];
+  const timer = setInterval(() => samples.push(os.loadavg()[0]!), 5000);
+  try {
+    const value = await work();
+    return { value, load: samples.reduce((a, b) => a + b, 0) / samples.length };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 export async function benchSeedSideBySide(o: SeedBenchOptions): Promise<{ rows: SeedRow[]; table: string; peerSkipped: string | null }> {
   const { runPipeline } = await import('../src/index.js');
   const budgetSeconds = parseDuration(o.time ?? '12m');
@@ -45,7 +60,7 @@ export async function benchSeedSideBySide(o: SeedBenchOptions): Promise<{ rows: 
   const rows: SeedRow[] = [];
   const record = async (row: SeedRow, extra: Record<string, unknown>) => {
     rows.push(row);
-    o.log(`  ${row.system} seed ${row.seed}: F1 ${row.f1.toFixed(4)} MCC ${row.mcc.toFixed(4)} FNR ${row.fnr.toFixed(4)} missed ${row.fn}/${row.positives} false alarms ${row.fp} trials ${row.trials} ${Math.round(row.seconds)}s`);
+    o.log(`  ${row.system} seed ${row.seed}: F1 ${row.f1.toFixed(4)} MCC ${row.mcc.toFixed(4)} FNR ${row.fnr.toFixed(4)} missed ${row.fn}/${row.positives} false alarms ${row.fp} trials ${row.trials} ${Math.round(row.seconds)}s load ${row.load.toFixed(1)}`);
     if (o.out !== null) await appendFile(o.out, `${JSON.stringify({ ...row, ...extra, overrides: o.overrides, time: o.time, at: new Date().toISOString() })}\n`);
   };
   try {
@@ -54,17 +69,17 @@ export async function benchSeedSideBySide(o: SeedBenchOptions): Promise<{ rows: 
       const started = performance.now();
       // NOTE: a cache per seed and run, so every run computes everything from the photos.
       const runsDir = path.join(dir, `seed-${seed}-${rows.length}`);
-      const run = await runPipeline({ file: 'pipelines/crack-seed.yaml', overrides, runsDir, cacheDir: path.join(runsDir, '.cache') });
+      const { value: run, load } = await underLoad(() => runPipeline({ file: 'pipelines/crack-seed.yaml', overrides, runsDir, cacheDir: path.join(runsDir, '.cache') }));
       const m = run.metrics as AssayMetrics;
       const h = m.holdout, hm = h.metrics;
       await record({
         system: 'assay', seed, f1: hm.f1!, mcc: hm.mcc!, fnr: hm.fnr!, fn: h.confusion.fn, fp: h.confusion.fp,
-        positives: h.positives, n: h.n, trials: m.search.trials, seconds: (performance.now() - started) / 1000,
+        positives: h.positives, n: h.n, trials: m.search.trials, seconds: (performance.now() - started) / 1000, load,
       }, { run: run.dir, threshold: m.objective.threshold });
       if (peerSkipped === null) {
-        const p = await runPeer({ script: o.peerScript, data: o.data, holdoutCsv: path.join(run.dir, 'predictions.csv'), budgetSeconds, seed, threads: 2 });
+        const { value: p, load: peerLoad } = await underLoad(() => runPeer({ script: o.peerScript, data: o.data, holdoutCsv: path.join(run.dir, 'predictions.csv'), budgetSeconds, seed, threads: 2 }));
         await record({
-          system: 'peer', seed, f1: p.f1, mcc: p.mcc, fnr: p.fnr, fn: p.fn, fp: p.fp, positives: p.tp + p.fn, n: p.tp + p.fn + p.fp + p.tn, trials: p.trials, seconds: p.wallSeconds,
+          system: 'peer', seed, f1: p.f1, mcc: p.mcc, fnr: p.fnr, fn: p.fn, fp: p.fp, positives: p.tp + p.fn, n: p.tp + p.fn + p.fp + p.tn, trials: p.trials, seconds: p.wallSeconds, load: peerLoad,
         }, { valF1: p.valF1 });
       }
     }

@@ -31,13 +31,13 @@ describe('meanSpread', () => {
 });
 
 describe('seedTable', () => {
-  const row = (system: string, seed: number, f1: number, fn: number): SeedRow => ({ system, seed, f1, mcc: f1 - 0.01, fnr: fn / 75, fn, fp: 2, positives: 75, n: 825, trials: 6, seconds: 760.4 });
+  const row = (system: string, seed: number, f1: number, fn: number): SeedRow => ({ system, seed, f1, mcc: f1 - 0.01, fnr: fn / 75, fn, fp: 2, positives: 75, n: 825, trials: 6, seconds: 760.4, load: 3.25 });
 
   it('prints every row, then one mean ± sd row per system in order of appearance', () => {
     const t = seedTable([row('assay', 7, 0.96, 3), row('peer', 7, 0.99, 1), row('assay', 11, 0.98, 1), row('peer', 11, 0.97, 2)]).split('\n');
     expect(t).toHaveLength(2 + 4 + 2);
-    expect(t[2]).toBe('| assay | 7 | 0.960 | 0.950 | 0.040 | 3 of 75 | 2 of 750 | 6 | 760 |');
-    expect(t[6]).toBe(`| **assay, mean ± sd** | 2 seeds | 0.970 ± 0.014 | 0.960 ± 0.014 | 0.027 ± 0.019 | 2.0 ± 1.4 | 2.0 ± 0.0 | 6.0 ± 0.0 | 760 ± 0 |`);
+    expect(t[2]).toBe('| assay | 7 | 0.960 | 0.950 | 0.040 | 3 of 75 | 2 of 750 | 6 | 760 | 3.3 |');
+    expect(t[6]).toBe(`| **assay, mean ± sd** | 2 seeds | 0.970 ± 0.014 | 0.960 ± 0.014 | 0.027 ± 0.019 | 2.0 ± 1.4 | 2.0 ± 0.0 | 6.0 ± 0.0 | 760 ± 0 | 3.3 ± 0.0 |`);
     expect(t[7]!.startsWith('| **peer, mean ± sd** | 2 seeds | 0.980 ± 0.014 |')).toBe(true);
   });
 });
