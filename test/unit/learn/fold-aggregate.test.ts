@@ -36,8 +36,9 @@ describe('aggregateFolds', () => {
     const r = aggregateFolds(FOLDS, LABELS, F1);
     expect(r.valProbabilities).toEqual([0.9, 0.2, 0.6, 0.7, 0.4, 0.1, 0.8]);
     // Pooled, descending: 0.9+ 0.8+ 0.7+ 0.6- 0.4+ 0.2- 0.1-. Cutting between 0.4 and 0.2 gives
-    // tp 4, fp 1, fn 0: f1 8/9, the best cut; the threshold is the midpoint of the gap.
-    expect(r.threshold).toBe((0.4 + 0.2) / 2);
+    // tp 4, fp 1, fn 0: f1 8/9, the best cut; the threshold sits in the gap, (4 + 1) / (7 + 2)
+    // of the way up from 0.2 (4 positives of 7 items).
+    expect(r.threshold).toBe(0.2 + (5 / 9) * (0.4 - 0.2));
     expect(r.score).toBe(8 / 9);
     expect(r.metric).toBe('f1');
     expect(r).toMatchObject({ index: 4, family: 'cnn', params: { filters: 8 }, bestEpoch: 3, epochs: 3, seconds: 3.75, pruned: false });
