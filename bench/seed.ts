@@ -77,7 +77,11 @@ export async function benchSeedSideBySide(o: SeedBenchOptions): Promise<{ rows: 
         positives: h.positives, n: h.n, trials: m.search.trials, seconds: (performance.now() - started) / 1000, load,
       }, { run: run.dir, threshold: m.objective.threshold });
       if (peerSkipped === null) {
-        const { value: p, load: peerLoad } = await underLoad(() => runPeer({ script: o.peerScript, data: o.data, holdoutCsv: path.join(run.dir, 'predictions.csv'), budgetSeconds, seed, threads: 2 }));
+        // NOTE: a failed peer run is reported and the next seed goes on; the table shows what ran.
+        const peer = await underLoad(() => runPeer({ script: o.peerScript, data: o.data, holdoutCsv: path.join(run.dir, 'predictions.csv'), budgetSeconds, seed, threads: 2 }))
+          .catch((err: unknown) => { o.log(`  peer seed ${seed} failed: ${err instanceof Error ? err.message : String(err)}`); return null; });
+        if (peer === null) continue;
+        const { value: p, load: peerLoad } = peer;
         await record({
           system: 'peer', seed, f1: p.f1, mcc: p.mcc, fnr: p.fnr, fn: p.fn, fp: p.fp, positives: p.tp + p.fn, n: p.tp + p.fn + p.fp + p.tn, trials: p.trials, seconds: p.wallSeconds, load: peerLoad,
         }, { valF1: p.valF1 });
