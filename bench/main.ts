@@ -12,7 +12,11 @@
  *           workers (bench/queue.ts; needs Redis: $ASSAY_TEST_REDIS_URL or redis-server);
  * - validate: validation time of a pipeline with 4,000 to 32,000 unknown keys (bench/validate.ts);
  * - seed:   the seed protocol: pipelines/crack-seed.yaml on the real photos (160 negatives per
- *           positive for training), wall time to the best model and its hold-out F1, MCC, FNR.
+ *           positive for training) beside the PyTorch + Optuna peer (../shared/peers/torch_seed.py,
+ *           when Debian's python3-torch and python3-optuna are present) scored on the same
+ *           hold-out photos, per seed and as mean ± sd over seeds (bench/seed.ts). Options:
+ *           --seeds 2022,7,11  --time 12m (both systems' budget)  --trials N  --no-peer
+ *           --set path=value (repeatable, assay only)  --keep DIR (run folders)  --out FILE.jsonl
  * Sections that need the real photos are skipped when they are absent.
  */
 import { existsSync } from 'node:fs';
@@ -23,7 +27,14 @@ import { parseArgs } from 'node:util';
 
 const DATA = path.resolve(process.cwd(), '../shared/data/concrete-crack');
 
-const { values } = parseArgs({ options: { json: { type: 'boolean' }, only: { type: 'string' }, trials: { type: 'string' } }, allowPositionals: true });
+const { values } = parseArgs({
+  options: {
+    json: { type: 'boolean' }, only: { type: 'string' }, trials: { type: 'string' },
+    seeds: { type: 'string' }, time: { type: 'string' }, set: { type: 'string', multiple: true },
+    'no-peer': { type: 'boolean' }, keep: { type: 'string' }, out: { type: 'string' },
+  },
+  allowPositionals: true,
+});
 const only = new Set((values.only ?? 'ingest,cache,cnn,ui,validate,seed').split(','));
 const log = (s: string) => { if (!values.json) process.stdout.write(`${s}\n`); };
 const results: Record<string, unknown> = {
@@ -136,28 +147,18 @@ async function benchCache() {
   return timings;
 }
 
-/** The seed protocol with a fresh cache: everything from the photos to the hold-out metrics. */
+/** The seed protocol beside the peer, per seed, with a fresh cache each (bench/seed.ts). */
 async function benchSeed() {
-  const { runPipeline } = await import('../src/index.js');
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'assay-bench-seed-'));
-  const started = performance.now();
-  try {
-    const overrides = [`data.path=${DATA}`, ...(values.trials ? [`search.trials=${values.trials}`] : [])];
-    const run = await runPipeline({ file: 'pipelines/crack-seed.yaml', overrides, runsDir: path.join(dir, 'runs') });
-    const seconds = (performance.now() - started) / 1000;
-    const m = run.metrics as { holdout: { n: number; positives: number; metrics: Record<string, number>; intervals: Record<string, { low: number; high: number }> }; search: { trials: number; seconds: number } };
-    const out = {
-      wallSeconds: Math.round(seconds),
-      searchSeconds: m.search.seconds,
-      trials: m.search.trials,
-      holdout: { n: m.holdout.n, positives: m.holdout.positives, f1: m.holdout.metrics.f1, mcc: m.holdout.metrics.mcc, fnr: m.holdout.metrics.fnr, precision: m.holdout.metrics.precision, recall: m.holdout.metrics.recall, intervals: m.holdout.intervals },
-      target: { f1: 0.92, mcc: 0.92, fnr: 0.12 },
-    };
-    log('\n## seed protocol (pipelines/crack-seed.yaml on the real photos, fresh cache)');
-    log(`  wall ${out.wallSeconds}s (search ${out.searchSeconds}s, ${out.trials} trials); hold-out n=${out.holdout.n} (${out.holdout.positives} cracks)`);
-    log(`  F1 ${out.holdout.f1.toFixed(4)}  MCC ${out.holdout.mcc.toFixed(4)}  FNR ${out.holdout.fnr.toFixed(4)}   (target F1 >= 0.92, MCC >= 0.92, FNR <= 0.12)`);
-    return out;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  const { benchSeedSideBySide } = await import('./seed.js');
+  const seeds = (values.seeds ?? '2022').split(',').map((x) => Number(x.trim()));
+  if (seeds.some((x) => !Number.isInteger(x))) throw new Error(`--seeds takes whole numbers separated by commas, got ${values.seeds}`);
+  log(`\n## seed protocol (pipelines/crack-seed.yaml beside the PyTorch + Optuna peer, same hold-out photos; seeds ${seeds.join(', ')})`);
+  const out = await benchSeedSideBySide({
+    data: DATA, seeds, time: values.time ?? null, trials: values.trials ?? null, overrides: values.set ?? [],
+    peer: !values['no-peer'], peerScript: path.resolve(process.cwd(), '../shared/peers/torch_seed.py'),
+    keep: values.keep ? path.resolve(values.keep) : null, out: values.out ? path.resolve(values.out) : null, log,
+  });
+  log('');
+  log(out.table);
+  return { rows: out.rows, peerSkipped: out.peerSkipped, time: values.time ?? '12m', overrides: values.set ?? [] };
 }

@@ -19,6 +19,8 @@ export interface ThresholdSweep {
   readonly fp: Float64Array;
   readonly positives: number;
   readonly negatives: number;
+  /** The distinct probabilities, descending: candidate c predicts those >= distinct[c - 1] positive. */
+  readonly distinct: Float64Array;
 }
 
 /**
@@ -53,7 +55,7 @@ export function thresholdSweep(probs: ArrayLike<number>, labels01: ArrayLike<num
     const low = distinct[m - 1]!;
     thresholds[m] = low > 0 ? low / 2 : low;
   }
-  return { thresholds, tp: Float64Array.from(tp), fp: Float64Array.from(fp), positives: t, negatives: f };
+  return { thresholds, tp: Float64Array.from(tp), fp: Float64Array.from(fp), positives: t, negatives: f, distinct: Float64Array.from(distinct) };
 }
 
 /** Confusion counts of candidate c. */
@@ -112,8 +114,18 @@ export function constraintShortfall(value: number, op: Comparison, target: numbe
  * best optimised value), with feasible = false.
  *
  * Ties: the best candidates form contiguous plateaus; the widest plateau (in threshold span;
- * equal spans: the higher thresholds) wins and the threshold is the midpoint of its two end
- * candidates' thresholds, so the choice sits in the middle of the flat region, not at its edge.
+ * equal spans: the higher thresholds) wins. Every threshold in the open interval between the
+ * highest probability that plateau predicts negative (lo) and the lowest it predicts positive (hi)
+ * is equally good on these items; the choice is lo + r * (hi - lo) with r = (P + 1) / (P + N + 2)
+ * for P positive and N negative items (counted, not weighted): the middle for balanced classes,
+ * near the top of the majority's scores when one class is rare. When the plateau includes
+ * "none" or "all", the midpoint of its end candidates' thresholds.
+ *
+ * NOTE: why not always the middle: each end of the interval is the extreme of one class's scores,
+ * and a new item of a class passes the extreme of n seen ones with probability 1 / (n + 1). With
+ * 18 validation cracks and 2,800 surfaces, a new crack falls below the lowest validation crack
+ * about 150 times as often as a new surface rises above the highest validation surface, so the
+ * threshold belongs near the surfaces' edge: the middle traded missed cracks for nothing.
  *
  * `weights` (per item, optional): every count, curve and metric uses weighted items, e.g.
  * `prevalenceWeights` to tune for another class mix. Omitted: the unweighted results exactly.
@@ -148,10 +160,23 @@ export function chooseThreshold(spec: ThresholdSpec, metric: MetricName, probs: 
     if (pick === null || s.thresholds[c]! - s.thresholds[e]! > s.thresholds[pick[0]]! - s.thresholds[pick[1]]!) pick = [c, e];
   }
   const [a, b] = pick!;
-  const threshold = a === b ? s.thresholds[a]! : (s.thresholds[a]! + s.thresholds[b]!) / 2;
+  const threshold = a >= 1 && b < n - 1 ? inGap(s.distinct[b]!, s.distinct[a - 1]!, labels01)
+    : a === b ? s.thresholds[a]! : (s.thresholds[a]! + s.thresholds[b]!) / 2;
   const value = metricValue(metric, probs, labels01, threshold, beta, weights);
   const optimized = metricValue(optimize, probs, labels01, threshold, beta, weights);
   return { threshold, value, feasible: minViolation === 0, optimized, violation: minViolation };
+}
+
+/**
+ * A threshold in (lo, hi], at the fraction (P + 1) / (P + N + 2) of the way up from lo (counts
+ * of positive and negative items); hi itself when lo and hi are adjacent doubles.
+ */
+function inGap(lo: number, hi: number, labels01: ArrayLike<number>): number {
+  let p = 0;
+  for (let i = 0; i < labels01.length; i++) p += labels01[i] === 1 ? 1 : 0;
+  const r = (p + 1) / (labels01.length + 2);
+  const t = lo + r * (hi - lo);
+  return t > lo && t <= hi ? t : hi;
 }
 
 function near(x: number, y: number): boolean {

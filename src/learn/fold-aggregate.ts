@@ -6,7 +6,7 @@
 import { Rng } from '../core/rng.js';
 import type { ObjectiveSpec } from '../core/spec.js';
 import { chooseThreshold } from '../evaluate/threshold.js';
-import { isMinimized } from '../evaluate/metrics.js';
+import { isMinimized, metricValue } from '../evaluate/metrics.js';
 import { prevalenceWeights } from '../evaluate/prevalence.js';
 import { scoreMulticlass } from '../evaluate/multiclass-score.js';
 import type { EpochRecord, TrialResult } from './protocol.js';
@@ -51,7 +51,8 @@ export function meanCurves(curves: readonly (readonly EpochRecord[])[]): EpochRe
  *   rows, then fold 1's, ...), each fold's from its own best epoch;
  * - `threshold` and `score`: `chooseThreshold` for the objective, ONCE on the pooled predictions
  *   against the pooled labels, and the objective there (so the threshold and the search's choice
- *   see every validation item, not one fold's share);
+ *   see every validation item, not one fold's share); `valLogLoss`: the pooled log-loss, weighted
+ *   alike (the search's tie-break between equal scores);
  * - `curves`: `meanCurves` of the fold curves (what pruning compares later trials against, and
  *   what the report plots); `epochs`: the most any fold ran; `bestEpoch`: fold 0's (the folds
  *   choose their best epochs separately; fold 0's is the one a single-fold run would report);
@@ -103,12 +104,15 @@ export function aggregateFolds(folds: readonly TrialResult[], labels01: readonly
   const labels = labels01.flatMap((l) => Array.from(l));
   if (classes !== undefined) {
     const choice = scoreMulticlass(objective.threshold, objective.metric, probs, classes.length, labels, classes);
-    return { ...base, score: choice.value, threshold: choice.threshold, valProbabilities: probs };
+    // The tie-break: the pooled mean cross-entropy of the true classes.
+    const valLogLoss = labels.reduce((s, c, i) => s - Math.log(Math.max(1e-15, probs[i * classes.length + c]!)), 0) / labels.length;
+    return { ...base, score: choice.value, threshold: choice.threshold, valProbabilities: probs, valLogLoss };
   }
   const weighted = negativeWeights !== undefined && negativeWeights.some((w) => w !== 1);
   const weights = weighted ? labels01.flatMap((l, f) => Array.from(prevalenceWeights(l, negativeWeights[f] ?? 1) ?? new Float64Array(l.length).fill(1))) : undefined;
   const choice = chooseThreshold(objective.threshold, objective.metric, probs, labels, objective.beta, weights);
-  return { ...base, score: choice.value, threshold: choice.threshold, valProbabilities: probs };
+  const valLogLoss = metricValue('log-loss', probs, labels, 0.5, objective.beta, weights);
+  return { ...base, score: choice.value, threshold: choice.threshold, valProbabilities: probs, valLogLoss };
 }
 
 /**

@@ -82,6 +82,13 @@ export interface TrialResult {
   readonly seconds: number;
   /** Positive-class probabilities on the validation part, best epoch's weights (multi-class: n x k, row-major). */
   readonly valProbabilities: readonly number[];
+  /**
+   * Validation log-loss of `valProbabilities`, weighted like the objective (objective.prevalence;
+   * multi-class: the mean cross-entropy):
+   * the threshold-free tie-break between equal scores, for epochs and for trials. Absent when no
+   * epoch scored (and in results recorded before it existed).
+   */
+  readonly valLogLoss?: number;
   /** Set when the trial failed (e.g. out of memory); score is then NaN-free worst value. */
   readonly error?: string;
   /** Set when the search's time budget ended training before its planned epochs. */

@@ -29,8 +29,8 @@ import { createExecutor, type ExecutorChoice } from './trial-executors.js';
 import { formatSeconds } from './progress.js';
 import { estimateSearchEnd, formatEta } from './search-eta.js';
 
-/** Bump when training or a model family changes what a trial produces. */
-export const TRIAL_CODE_VERSION = 2;
+/** Bump when training or a model family changes what a trial produces (3: epochs and trials tied on the objective are told apart by validation log-loss). */
+export const TRIAL_CODE_VERSION = 3;
 
 export interface SearchInput {
   readonly spec: PipelineSpec;

@@ -118,10 +118,11 @@ describe('a single validation split', () => {
     const cwd = await project({ 'tiny.yaml': TINY_PIPELINE.replace('seed: 7\n', 'seed: 7\nbackend: wasm\n') });
     const r = await run(cwd, 'tiny.yaml');
     const lock = await readJson<Lock>(path.join(r.dir, 'lock.json'));
-    // NOTE: recorded from this pipeline before the search trained k folds, and before keys
-    // recorded package versions: each record less its `versions` part, in the record format of
-    // then (1), must give the key of then. A deliberate change (a stage's codeVersion bumped, the
-    // synthetic generator changed) moves these keys on purpose; k-fold support must not.
+    // NOTE: recorded from this pipeline before the search trained k folds (search, evaluate
+    // and trial keys again at trial code version 3), and before keys recorded package versions:
+    // each record less its `versions` part, in the record format of then (1), must give the key
+    // of then. A deliberate change (a stage's codeVersion bumped, the synthetic generator
+    // changed) moves these keys on purpose; k-fold support must not.
     // Upstream keys are replaced by their keys of then, stage by stage in order.
     const then = new Map<string, string>();
     const before = (fp: FingerprintRecord) => cacheKey({
@@ -139,13 +140,13 @@ describe('a single validation split', () => {
       split: '66e984b1c8c9034602387c7e2fa1da44fbcb2c56faa589d3d061a19131b3080c',
       features: '963eeb7170fcd9287f526cabd3d956c3792c5267304c1675318699d2a6a11143',
       resample: 'ed4bedd7f86859c52e1af86754a22e20eeb48b515c163301a8be349860c8afa1',
-      search: 'cc89cc953641bce71ce1f2bd277f0c2badae6c3bebeea5cc33f3c1876fb67553',
-      evaluate: '97ff8403351bc0641dc1cf03f303b9b582d879ece1889a62343df89e32cfe322',
+      search: 'fb56c822f9533ae48bff6f57103e1e68d9f35fa8fb30a4f3fdb98eab3be75d49',
+      evaluate: '69947f77336a68bbc6346d21400cc8ff8379c1078bc6ed0d89bb544f63a61320',
     });
     const trialRecord = async (key: string) => readJson<FingerprintRecord>(path.join(cwd, 'runs', '.cache', 'trial', key.slice(0, 2), key, 'fingerprint.json'));
     expect(await Promise.all(lock.trialKeys.map(async (k) => before(await trialRecord(k))))).toEqual([
-      'de626cd3af04d001aa1044690004d7a6d1a2094e3522f2d51ea7bdcc7768fc38',
-      'c8c9c8e42ad19881e6402780d198b693861c5bdb0d4b50bcefde107decfe6b71',
+      '30578fc3bc1c9dd0e06e9be5890818fe1197669f9ffad7d529229b2afd529aa9',
+      'c3335bb599047a8677e160ae96d864d9c1131555f5649de58eaa71ca7f8eeb2c',
     ]);
     expect((await readdir(path.join(r.dir, 'model'))).sort()).toEqual(['model.json', 'preprocess.json', 'weights.bin']);
     expect('folds' in await readJson<object>(path.join(r.dir, 'model', 'preprocess.json'))).toBe(false);

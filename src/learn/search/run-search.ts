@@ -85,14 +85,23 @@ export function isEligible(r: TrialResult): boolean {
   return r.error === undefined && Number.isFinite(r.score);
 }
 
-/** The best eligible trial: best score in the direction, ties to the lowest index; null if none. */
+/**
+ * The best eligible trial: best score in the direction; equal scores: the lower validation
+ * log-loss (`valLogLoss`, absent counting as the worst), then the lowest index; null if none.
+ *
+ * NOTE: on a validation part with a few dozen positives many trials tie at the top (F1 1.000);
+ * the first of them used to win by index alone. The log-loss, free of any threshold, prefers the
+ * model that separates the classes by the wider margin.
+ */
 export function bestTrial(results: readonly TrialResult[], minimize: boolean): TrialResult | null {
   let best: TrialResult | null = null;
+  const loss = (r: TrialResult) => r.valLogLoss ?? Number.POSITIVE_INFINITY;
   for (const r of results) {
     if (!isEligible(r)) continue;
     if (best === null) { best = r; continue; }
     const better = minimize ? r.score < best.score : r.score > best.score;
-    if (better || (r.score === best.score && r.index < best.index)) best = r;
+    const tied = r.score === best.score;
+    if (better || (tied && loss(r) < loss(best)) || (tied && loss(r) === loss(best) && r.index < best.index)) best = r;
   }
   return best;
 }

@@ -72,6 +72,21 @@ describe('chooseThreshold', () => {
     expect(auc.value).toBe(1);
   });
 
+  it('with a rare class, puts the threshold near the edge of the common class, in proportion to the counts', () => {
+    // 2 positives, 8 negatives, perfectly separated in (0.3, 0.9]: (2 + 1) / 12 of the way up.
+    const p = [0.95, 0.9, 0.3, 0.25, 0.2, 0.15, 0.1, 0.05, 0.02, 0.01];
+    const y = [1, 1, 0, 0, 0, 0, 0, 0, 0, 0];
+    const r = chooseThreshold({ kind: 'tune' }, 'f1', p, y, 1);
+    expect(r.threshold).toBeCloseTo(0.3 + (3 / 12) * 0.6, 15);
+    expect(r.value).toBe(1);
+    // Rare negatives: the mirror image, near the positives' edge.
+    const m = chooseThreshold({ kind: 'tune' }, 'f1', p.map((x) => 1 - x).reverse(), [...y].reverse().map((l) => 1 - l), 1);
+    expect(m.threshold).toBeCloseTo(0.1 + (9 / 12) * 0.6, 15);
+    // Item weights (objective.prevalence) do not move it: the counts say how well each edge is known.
+    const w = chooseThreshold({ kind: 'tune' }, 'f1', p, y, 1, y.map((l) => (l ? 1 : 0.1)));
+    expect(w.threshold).toBe(r.threshold);
+  });
+
   it('is deterministic and independent of item order', () => {
     const { p, y } = randomData(11, 150, 10);
     const perm = new Rng(3).shuffle(p.map((_, i) => i));
@@ -102,8 +117,9 @@ describe('chooseThreshold', () => {
       subjectTo: [{ metric: 'recall', op: '>', value: 0.75 }, { metric: 'fpr', op: '<=', value: 0.5 }],
     };
     const r = chooseThreshold(spec, 'f1', p, y, 1);
-    // recall > 0.75 needs all 4 positives: threshold <= 0.5, fpr = 2/6 there.
-    expect(r.threshold).toBeCloseTo(0.45, 15);
+    // recall > 0.75 needs all 4 positives: threshold in (0.4, 0.5], fpr = 2/6 there; 4 of 10
+    // items positive puts it (4 + 1) / 12 of the way up from 0.4.
+    expect(r.threshold).toBeCloseTo(0.4 + (5 / 12) * 0.1, 15);
     expect(r.optimized).toBeCloseTo(8 / 10, 15);
     expect(r.feasible).toBe(true);
   });

@@ -36,13 +36,18 @@ describe('aggregateFolds', () => {
     const r = aggregateFolds(FOLDS, LABELS, F1);
     expect(r.valProbabilities).toEqual([0.9, 0.2, 0.6, 0.7, 0.4, 0.1, 0.8]);
     // Pooled, descending: 0.9+ 0.8+ 0.7+ 0.6- 0.4+ 0.2- 0.1-. Cutting between 0.4 and 0.2 gives
-    // tp 4, fp 1, fn 0: f1 8/9, the best cut; the threshold is the midpoint of the gap.
-    expect(r.threshold).toBe((0.4 + 0.2) / 2);
+    // tp 4, fp 1, fn 0: f1 8/9, the best cut; the threshold sits in the gap, (4 + 1) / (7 + 2)
+    // of the way up from 0.2 (4 positives of 7 items).
+    expect(r.threshold).toBe(0.2 + (5 / 9) * (0.4 - 0.2));
     expect(r.score).toBe(8 / 9);
     expect(r.metric).toBe('f1');
     expect(r).toMatchObject({ index: 4, family: 'cnn', params: { filters: 8 }, bestEpoch: 3, epochs: 3, seconds: 3.75, pruned: false });
     expect('error' in r).toBe(false);
     expect('stoppedBy' in r).toBe(false);
+    // The tie-break between equal scores: the pooled log-loss.
+    const probs = [0.9, 0.2, 0.6, 0.7, 0.4, 0.1, 0.8], labels = [1, 0, 0, 1, 1, 0, 1];
+    const ll = -probs.reduce((s, p, i) => s + (labels[i] === 1 ? Math.log(p) : Math.log(1 - p)), 0) / probs.length;
+    expect(r.valLogLoss).toBeCloseTo(ll, 12);
   });
 
   it('averages each epoch over the folds that reached it', () => {
@@ -144,6 +149,8 @@ describe('aggregateFolds for a multi-class problem', () => {
     expect(r.score).toBeCloseTo((2 / 3 + 2 / 3 + 1) / 3, 12);
     expect(r.threshold).toBe(0);
     expect(r.valProbabilities).toEqual([...folds[0]!.valProbabilities, ...folds[1]!.valProbabilities]);
+    // The tie-break: the mean cross-entropy of the true classes (0.8, 0.7, 0.7, 0.3).
+    expect(r.valLogLoss).toBeCloseTo(-(Math.log(0.8) + Math.log(0.7) + Math.log(0.7) + Math.log(0.3)) / 4, 12);
   });
 
   it('treats a fold without k probabilities per item as incomplete: the worst score, no predictions', () => {

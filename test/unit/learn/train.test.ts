@@ -41,6 +41,21 @@ describe('trainTrial: a small cnn', () => {
     model.dispose();
   });
 
+  it('among epochs tied at the best score keeps the one with the lowest validation log-loss, not the first', async () => {
+    const { result, model } = await trainTrial(
+      request({ params: tinyCnn, training: { epochs: 6 } }),
+      { train: brightDark(64, 16, 'train'), val: brightDark(32, 16, 'val') },
+    );
+    model.dispose();
+    const top = result.curves.filter((c) => c.valObjective === result.score);
+    // The case this guards: several epochs reach F1 = 1 and the later ones separate better.
+    expect(top.length).toBeGreaterThan(1);
+    const lowest = top.reduce((a, b) => (b.valLoss < a.valLoss ? b : a));
+    expect(result.bestEpoch).toBe(lowest.epoch);
+    expect(result.bestEpoch).not.toBe(top[0]!.epoch);
+    expect(result.valLogLoss).toBeCloseTo(lowest.valLoss, 5);
+  });
+
   it('two identical requests give identical weights and results (dropout and augmentation included)', async () => {
     const req = request({
       params: tinyCnn,

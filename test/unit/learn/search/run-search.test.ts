@@ -166,6 +166,14 @@ describe('runSearch: the best trial', () => {
     expect(bestTrial([result(0, 1, { error: 'x' })], false)).toBeNull();
   });
 
+  it('breaks a tie on the score by the lower validation log-loss, a missing one counting as the worst', () => {
+    const rs = [result(0, 1, { valLogLoss: 0.05 }), result(1, 0.9, { valLogLoss: 0.001 }), result(2, 1, { valLogLoss: 0.02 }), result(3, 1), result(4, 1, { valLogLoss: 0.02 })];
+    // 2 and 4 tie on both: the lower index; 1 has the lowest loss but a worse score.
+    expect(bestTrial(rs, false)!.index).toBe(2);
+    expect(bestTrial([result(0, 1), result(1, 1, { valLogLoss: 0.3 })], false)!.index).toBe(1);
+    expect(bestTrial([result(0, 0.1, { valLogLoss: 0.3 }), result(1, 0.1, { valLogLoss: 0.2 })], true)!.index).toBe(1);
+  });
+
   it('ignores a failed trial with the highest score in a whole search', async () => {
     const out = await runSearch(options({ execute: async (p) => (p.index === 4 ? { ...train(p), score: 99, error: 'worker crashed' } : train(p)) }));
     expect(out.trials[4]!.score).toBe(99);
