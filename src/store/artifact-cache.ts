@@ -2,11 +2,11 @@
  * A machine's local copy of artifacts it fetched from the store (a worker's cache): fetched once,
  * verified against its sha256 on every use, refetched when the local copy is damaged.
  */
-import { randomBytes } from 'node:crypto';
-import { link, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isHash, sha256Bytes, type ArtifactStore } from './artifact-store.js';
 import { AssayError } from '../core/errors.js';
+import { writeFileAtomic } from './run-folder.js';
 
 export class ArtifactCache {
   readonly dir: string;
@@ -53,11 +53,5 @@ export class ArtifactCache {
 
 async function writeAtomic(file: string, bytes: Uint8Array): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    await writeFile(tmp, bytes);
-    await rename(tmp, file);
-  } finally {
-    await rm(tmp, { force: true });
-  }
+  await writeFileAtomic(file, bytes);
 }

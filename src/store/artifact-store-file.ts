@@ -1,10 +1,10 @@
 /** Artifact store backend: a directory, local or shared (NFS, SMB), as `file:///mnt/assay-store`. */
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../core/errors.js';
 import type { BlobBackend } from './artifact-store.js';
+import { writeFileAtomic } from './run-folder.js';
 
 export function fileBackend(url: URL): BlobBackend {
   if (url.host !== '' && url.host !== 'localhost') throw new UsageError(`file store URLs name a local or mounted folder (file:///path), got ${url.href}`);
@@ -24,13 +24,7 @@ export function fileBackend(url: URL): BlobBackend {
       const file = at(name);
       await mkdir(path.dirname(file), { recursive: true });
       // NOTE: written beside its final name and renamed, so a reader never sees half a file.
-      const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-      try {
-        await writeFile(tmp, bytes);
-        await rename(tmp, file);
-      } finally {
-        await rm(tmp, { force: true });
-      }
+      await writeFileAtomic(file, bytes);
     },
     async exists(name) {
       try {
