@@ -5,7 +5,9 @@
  * before multiplying by dy. On wasm that Tile was the largest single cost of a CNN training step
  * (527 of ~1340 ms kernel time for a 32 x 64x64x1 batch through the default 3-block CNN, measured
  * under load). Broadcasting the [C] vector in the multiply gives the same products, element for
- * element, with no full-size temporary.
+ * element, with no full-size temporary. The override applies on wasm only: on every other backend
+ * (tfjs-node's native ones, cpu) tfjs-core's own gradient runs, op for op, so they compute exactly
+ * what they did without assay.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -13,10 +15,14 @@ let installed = false;
 
 type Saved = tf.Tensor[];
 
+/** tfjs-core's FusedBatchNorm gradient, captured before the override replaces it in the registry. */
+let coreGrad: tf.GradConfig | undefined;
+
 const fusedBatchNormGrad: tf.GradConfig = {
   kernelName: 'FusedBatchNorm',
   inputsToSave: ['x', 'mean', 'variance', 'scale'],
   gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: Saved, attrs: tf.NamedAttrMap) => {
+    if (tf.getBackend() !== 'wasm' && coreGrad !== undefined) return coreGrad.gradFunc(dy, saved, attrs);
     const g = dy as tf.Tensor;
     const { varianceEpsilon } = attrs as unknown as { varianceEpsilon: number };
     const [x, mean, variance, scale] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor | undefined];
@@ -39,9 +45,13 @@ const fusedBatchNormGrad: tf.GradConfig = {
   },
 };
 
-/** Install the overrides once per process (idempotent). Results equal tfjs-core's gradients. */
+/**
+ * Install the overrides once per process (idempotent). Results equal tfjs-core's gradients; off
+ * wasm, tfjs-core's gradient itself runs.
+ */
 export function installTrainingGradients(): void {
   if (installed) return;
   installed = true;
+  coreGrad = tf.getGradient('FusedBatchNorm');
   tf.registerGradient(fusedBatchNormGrad);
 }

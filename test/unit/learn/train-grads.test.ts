@@ -35,4 +35,18 @@ describe('installTrainingGradients', () => {
     expect(after).toEqual(before);
     expect(after[0]!.some((v) => v !== 0)).toBe(true);
   });
+
+  it('leaves every other backend on tfjs-core\'s own gradient, Tile and all', async () => {
+    installTrainingGradients();
+    const tiles = async () => (await tf.profile(() => { bnGrads(); })).kernels.filter((k) => k.name === 'Tile').length;
+    await initBackend('cpu');
+    try {
+      expect(tf.getBackend()).toBe('cpu');
+      expect(await tiles()).toBe(1);
+      expect(bnGrads()[0]!.some((v) => v !== 0)).toBe(true);
+    } finally {
+      await initBackend('wasm');
+    }
+    expect(await tiles()).toBe(0);
+  });
 });
