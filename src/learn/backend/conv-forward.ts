@@ -2,7 +2,9 @@
  * Conv2D forward on assay's SIMD kernel (wasm/assembly/conv.ts): a 4-position x 8-channel tile
  * summed over the filter taps in order, reading the (once zero-padded) input in place. It runs
  * every float32 NHWC convolution without dilation faster than XNNPACK's GEMM (about twice as fast
- * on a first layer over 1 or 3 channels); other convolutions stay on wasm's own kernel.
+ * on a first layer over 1 or 3 channels); other convolutions stay on wasm's own kernel. Stride-1
+ * 3x3 convolutions over 8 or more channels run Winograd F(2x2, 3x3) instead (wasm/assembly/
+ * winograd.ts), about 1.6x faster again.
  */
 import * as tf from '@tensorflow/tfjs';
 import { withScope, type Info, type KernelScope } from './kernel-scope.js';
@@ -58,9 +60,35 @@ export function directConv(s: KernelScope, x: Info, filter: Info, info: tf.backe
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
   const out = s.output([b, oh, ow, co]);
   const { xp, hp, wp } = paddedInput(s, x, info);
+  if (winograd(info)) {
+    const tw = Math.ceil(ow / 2);
+    const u = s.output([16, ci, co]), v = s.output([16, tw, ci]), m = s.output([16, tw, co]);
+    s.simd.winogradFilter(s.ptr(filter), s.ptr(u), ci, co);
+    // NOTE: the padded input may hold a row / column past the last one read; the kernel reads
+    // only its first oh + 2 rows and ow + 2 columns.
+    const xv = hp === oh + 2 && wp === ow + 2 ? xp : cropTo(s, xp, b, hp, wp, ci, oh + 2, ow + 2);
+    s.simd.winogradConv(s.ptr(xv), s.ptr(u), s.ptr(out), s.ptr(v), s.ptr(m), b, oh + 2, ow + 2, ci, co, bias ? s.ptr(bias) : 0, relu ? 1 : 0);
+    return out;
+  }
   const off = tapOffsets(s, info, wp);
   s.simd.convForward(s.ptr(xp), s.ptr(filter), s.ptr(out), s.ptr(off), kh * kw * ci, b, hp, wp, ci, oh, ow, co, sh, sw, bias ? s.ptr(bias) : 0, relu ? 1 : 0);
   return out;
+}
+
+/**
+ * A stride-1 3x3 convolution over at least 8 input channels (a multiple of 4) into a multiple of 8
+ * output channels: Winograd F(2x2, 3x3) (wasm/assembly/winograd.ts) does 16 products per 2x2
+ * outputs and channel pair where the direct kernel does 36. Few input channels (a first layer)
+ * stay direct: there the transforms cost more than they save.
+ */
+function winograd(info: tf.backend_util.Conv2DInfo): boolean {
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, inChannels: ci, outChannels: co } = info;
+  return kh === 3 && kw === 3 && sh === 1 && sw === 1 && info.dilationHeight === 1 && info.dilationWidth === 1 && ci >= 8 && ci % 4 === 0 && co % 8 === 0;
+}
+
+/** The first `rows` x `cols` positions of each image of xp [b, hp, wp, c]. */
+function cropTo(s: KernelScope, xp: Info, b: number, hp: number, wp: number, c: number, rows: number, cols: number): Info {
+  return s.run('Slice', { x: xp }, { begin: [0, 0, 0, 0], size: [b, rows, cols, c] });
 }
 
 type DirectAttrs = ConvAttrs & { dilations?: number | [number, number] };

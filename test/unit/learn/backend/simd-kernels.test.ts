@@ -79,6 +79,14 @@ function convCases(n: number): Array<{ b: number; h: number; w: number; ci: numb
     { b: 1, h: 11, w: 13, ci: 3, co: 16, k: 3, s: 2, pad: 'same' as Pad },
     { b: 2, h: 10, w: 9, ci: 3, co: 9, k: 3, s: 2, pad: 'valid' as Pad },
     { b: 3, h: 15, w: 17, ci: 16, co: 32, k: 3, s: 1, pad: 'same' as Pad },
+    // Winograd F(2x2, 3x3) (3x3, stride 1, ci >= 8 and a multiple of 4, co a multiple of 8, for the
+    // forward convolution or, channels swapped, the input gradient): odd and even sizes, a single
+    // output row / column, batch 1, valid and same.
+    { b: 1, h: 7, w: 6, ci: 8, co: 8, k: 3, s: 1, pad: 'valid' as Pad },
+    { b: 2, h: 3, w: 4, ci: 12, co: 24, k: 3, s: 1, pad: 'valid' as Pad },
+    { b: 1, h: 1, w: 5, ci: 16, co: 8, k: 3, s: 1, pad: 'same' as Pad },
+    { b: 2, h: 12, w: 9, ci: 32, co: 16, k: 3, s: 1, pad: 'same' as Pad },
+    { b: 1, h: 10, w: 11, ci: 24, co: 64, k: 3, s: 1, pad: 'valid' as Pad },
   ];
   const random = Array.from({ length: n }, () => ({
     b: 1 + rng.int(3), h: 4 + rng.int(12), w: 4 + rng.int(12), ci: 1 + rng.int(6), co: 1 + rng.int(20),
