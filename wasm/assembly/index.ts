@@ -6,6 +6,6 @@
 // Build: `npm run build:wasm` (wasm/build.mjs); the test suite proves kernels.wasm is this source.
 
 export { convFilterGrad, convForward, padSpatial } from './conv';
-export { winogradConv, winogradFilter } from './winograd';
+export { winogradConv, winogradFilter, winogradFilterGrad } from './winograd';
 export { maxPoolGrad2x2 } from './pool';
 export { biasAdd, reluGrad, repeatRows } from './elementwise';

@@ -62,7 +62,7 @@ export function directConv(s: KernelScope, x: Info, filter: Info, info: tf.backe
   const { xp, hp, wp } = paddedInput(s, x, info);
   if (winograd(info)) {
     const tw = Math.ceil(ow / 2);
-    const u = s.output([16, ci, co]), v = s.output([16, tw, ci]), m = s.output([16, tw, co]);
+    const u = s.output([16, ci, co]), v = s.output([16, tw * ci + WINOGRAD_PLANE_PAD]), m = s.output([16, tw * co + WINOGRAD_PLANE_PAD]);
     s.simd.winogradFilter(s.ptr(filter), s.ptr(u), ci, co);
     // NOTE: the padded input may hold a row / column past the last one read; the kernel reads
     // only its first oh + 2 rows and ow + 2 columns.
@@ -75,13 +75,16 @@ export function directConv(s: KernelScope, x: Info, filter: Info, info: tf.backe
   return out;
 }
 
+/** Floats of padding after each of the 16 planes of Winograd's scratch (PLANE_PAD in winograd.ts). */
+export const WINOGRAD_PLANE_PAD = 16;
+
 /**
  * A stride-1 3x3 convolution over at least 8 input channels (a multiple of 4) into a multiple of 8
  * output channels: Winograd F(2x2, 3x3) (wasm/assembly/winograd.ts) does 16 products per 2x2
  * outputs and channel pair where the direct kernel does 36. Few input channels (a first layer)
  * stay direct: there the transforms cost more than they save.
  */
-function winograd(info: tf.backend_util.Conv2DInfo): boolean {
+export function winograd(info: tf.backend_util.Conv2DInfo): boolean {
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, inChannels: ci, outChannels: co } = info;
   return kh === 3 && kw === 3 && sh === 1 && sw === 1 && info.dilationHeight === 1 && info.dilationWidth === 1 && ci >= 8 && ci % 4 === 0 && co % 8 === 0;
 }

@@ -1,10 +1,11 @@
 /**
  * Conv2D gradients for the wasm backend on assay's SIMD kernels (wasm/assembly/conv.ts): the input
  * gradient is one forward convolution (flipped, channel-swapped filter over the zero-dilated,
- * padded dy); the filter gradient reads the (padded) input in place at one offset per filter tap.
+ * padded dy); the filter gradient reads the (padded) input in place at one offset per filter tap,
+ * or, for the stride-1 3x3 convolutions that run Winograd forward, is Winograd F(3x3, 2x2).
  */
 import * as tf from '@tensorflow/tfjs';
-import { convInfo, directConv, paddedInput, tapOffsets, type ConvAttrs } from './conv-forward.js';
+import { convInfo, directConv, paddedInput, tapOffsets, winograd, WINOGRAD_PLANE_PAD, type ConvAttrs } from './conv-forward.js';
 import { withScope, type Info, type KernelScope } from './kernel-scope.js';
 
 /**
@@ -75,6 +76,14 @@ export function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; back
     const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
     const out = s.output([kh, kw, ci, co]);
     const { xp, hp, wp } = paddedInput(s, x, info);
+    if (winograd(info)) {
+      // Winograd F(3x3, 2x2): a GEMM over at least ~64 blocks of dy at a time.
+      const th = Math.ceil(oh / 2), tw = Math.ceil(ow / 2);
+      const chunk = Math.min(th, Math.ceil(64 / tw));
+      const v = s.output([16, chunk * tw * ci + WINOGRAD_PLANE_PAD]), g = s.output([16, chunk * tw * co + WINOGRAD_PLANE_PAD]), m = s.output([16, ci, co]);
+      s.simd.winogradFilterGrad(s.ptr(xp), s.ptr(dy), s.ptr(out), s.ptr(v), s.ptr(g), s.ptr(m), b, hp, wp, ci, oh, ow, co, chunk);
+      return out;
+    }
     const off = tapOffsets(s, info, wp);
     s.simd.convFilterGrad(s.ptr(xp), s.ptr(dy), s.ptr(out), s.ptr(off), kh * kw * ci, b, hp, wp, ci, oh, ow, co, sh, sw);
     return out;
