@@ -119,6 +119,22 @@ describe('Conv2DBackpropFilter agrees with cpu', () => {
     expect(run().equals(run())).toBe(true);
     tf.dispose([x, dy]);
   });
+
+  it('gives the same bytes on every call on the Winograd path, forward and both gradients', async () => {
+    const rng = new Rng(3, 'repeat-winograd');
+    const x = tf.tensor4d(randomData(2 * 13 * 11 * 16, rng), [2, 13, 11, 16]);
+    const f = tf.tensor4d(randomData(3 * 3 * 16 * 8, rng), [3, 3, 16, 8]);
+    const dy = tf.tensor4d(randomData(2 * 13 * 11 * 8, rng), [2, 13, 11, 8]);
+    const attrs = { strides: 1, pad: 'same', dataFormat: 'NHWC' };
+    const bytes = (t: tf.Tensor) => { const b = Buffer.from(t.dataSync().buffer); t.dispose(); return b; };
+    const runs = [
+      () => bytes(tf.conv2d(x, f, 1, 'same')),
+      () => bytes(tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: [3, 3, 16, 8] } as unknown as tf.NamedAttrMap) as tf.Tensor),
+      () => bytes(tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: f }, { ...attrs, inputShape: [2, 13, 11, 16] } as unknown as tf.NamedAttrMap) as tf.Tensor),
+    ];
+    for (const run of runs) expect(run().equals(run())).toBe(true);
+    tf.dispose([x, f, dy]);
+  });
 });
 
 describe('Conv2D and Conv2DBackpropInput agree with cpu', () => {
@@ -147,7 +163,7 @@ describe('Conv2D and Conv2DBackpropInput agree with cpu', () => {
 
   it('FusedConv2D with a bias and ReLU or linear agrees with cpu, and prelu stays on wasm\'s own', async () => {
     const rng = new Rng(7, 'fused');
-    for (const [activation, ci, co, s, pad] of [['relu', 3, 16, 1, 'same'], ['linear', 1, 9, 2, 'valid'], ['relu', 5, 13, 2, 'same'], ['prelu', 3, 4, 1, 'same']] as const) {
+    for (const [activation, ci, co, s, pad] of [['relu', 3, 16, 1, 'same'], ['linear', 1, 9, 2, 'valid'], ['relu', 5, 13, 2, 'same'], ['prelu', 3, 4, 1, 'same'], ['relu', 8, 16, 1, 'same'], ['linear', 12, 8, 1, 'valid']] as const) {
       const xData = randomData(2 * 11 * 9 * ci, rng), wData = randomData(3 * 3 * ci * co, rng), bData = randomData(co, rng);
       const r = await onBoth(() => tf.fused.conv2d({
         x: tf.tensor4d(xData, [2, 11, 9, ci]), filter: tf.tensor4d(wData, [3, 3, ci, co]), strides: s, pad, bias: tf.tensor1d(bData), activation,
