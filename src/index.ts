@@ -39,6 +39,11 @@ export async function writeSyntheticFolder(...args: Parameters<typeof import('./
   return (await import('./data/synth.js')).writeSyntheticFolder(...args);
 }
 
+/** Write the generated mixed set (images + a CSV; for `assay synth --mixed`). */
+export async function writeMixedSet(...args: Parameters<typeof import('./data/synth-mixed.js').writeMixedSet>) {
+  return (await import('./data/synth-mixed.js')).writeMixedSet(...args);
+}
+
 // What users do with finished runs: diff, rerun, predict (src/results/).
 export { diffRuns, DIFF_RESAMPLES, type DiffOptions, type RunDiff, type MetricDiff, type MetricNoise, type StageDiff } from './results/diff-runs.js';
 export { renderDiffText, renderDiffMarkdown } from './results/diff-render.js';

@@ -7,6 +7,8 @@ import type { Reporter } from './located.js';
 export function checkFeatures(spec: PipelineSpec, r: Reporter): void {
   const steps = spec.features;
   const tabular = spec.data.source === 'csv' && spec.data.image === undefined;
+  // Mixed data (an image and a row per item): image steps take the image, table steps the row.
+  const mixed = spec.data.source === 'csv' && spec.data.image !== undefined && spec.data.columns.length > 0;
   let firstPixel = -1;
   let trainingSteps = 0;
   // Image size as known so far (synthetic data has a fixed size; resize and crops set it).
@@ -17,11 +19,16 @@ export function checkFeatures(spec: PipelineSpec, r: Reporter): void {
       r.key('semantic.tabular-step', at, `feature step ${step.kind} needs images, but this csv data is tabular (no image column)`);
       return;
     }
-    if (!tabular && needsTable(step)) {
+    if (mixed && step.kind === 'augment') {
+      r.key('semantic.mixed-step', at, 'feature step augment is not available for mixed data (an image and a row per item)', 'leave augment out, or train on the images alone');
+      return;
+    }
+    if (!tabular && !mixed && needsTable(step)) {
       r.key('semantic.table-step', at, `feature step ${step.kind} takes table columns, but this data is images`, 'use normalize for pixels');
       return;
     }
     const place = stepPlace(step);
+    if (mixed && needsTable(step)) return;
     if (place === 'pixel' && firstPixel < 0) firstPixel = i;
     if (place === 'geometry' && firstPixel >= 0) {
       const before = steps[firstPixel]!.kind;

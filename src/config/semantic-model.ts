@@ -44,8 +44,16 @@ export function checkModel(spec: PipelineSpec, r: Reporter): void {
     r.warn('semantic.early-stopping', ['model', 'training', 'early-stopping', 'patience'], `patience ${training.earlyStopping.patience} is not below epochs ${training.epochs}, so early stopping never triggers`);
   }
   const tabular = spec.data.source === 'csv' && spec.data.image === undefined;
+  const mixed = spec.data.source === 'csv' && spec.data.image !== undefined && spec.data.columns.length > 0;
   if (tabular && families.includes('cnn')) {
     r.value('semantic.family-data', ['model', 'family'], 'the cnn family needs images, but this csv data is tabular (no image column)', 'use mlp or logistic');
+  }
+  const single = families.filter((f) => f !== 'two-branch');
+  if (mixed && single.length > 0) {
+    r.value('semantic.family-data', ['model', 'family'], `this csv data is mixed (an image column and feature columns), which only the two-branch family takes (not ${single.join(', ')})`, 'use two-branch, or leave out data.columns (images) or data.image (a table)');
+  }
+  if (!mixed && families.includes('two-branch')) {
+    r.value('semantic.family-data', ['model', 'family'], 'the two-branch family needs csv data with an image column and feature columns (data.image and data.columns)', 'use cnn for images, mlp or logistic for tables');
   }
 }
 

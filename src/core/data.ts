@@ -52,3 +52,18 @@ export interface Examples {
   /** Class index per row. */
   readonly y: Uint8Array;
 }
+
+/**
+ * How one packed example of mixed data (an image and a table row per item) is laid out: the
+ * image's `h * w * c` values (NHWC order) first, then the row's `columns` values. Models take
+ * the packed vector and split it (see learn/families/two-branch.ts).
+ */
+export interface MixedLayout {
+  readonly image: readonly [number, number, number];
+  readonly columns: number;
+}
+
+/** Values per packed example of `layout`. */
+export function mixedSize(layout: MixedLayout): number {
+  return layout.image[0] * layout.image[1] * layout.image[2] + layout.columns;
+}

@@ -72,7 +72,7 @@ export interface CsvData {
   readonly label: string;
   /** Column holding an image path (relative to the CSV file), if the table describes images. */
   readonly image?: string;
-  /** Numeric or categorical columns used as tabular features. */
+  /** Numeric or categorical columns used as tabular features; with `image` too, each item is an image and a row (mixed data). */
   readonly columns: readonly string[];
   /** class names in index order; taken from the label column, sorted, when not given. */
   readonly classes?: readonly ClassName[];
@@ -155,8 +155,8 @@ export type ResampleMethod = ResampleSpec['method'];
 
 // ---------------------------------------------------------------- model
 
-export type FamilyName = 'cnn' | 'mlp' | 'logistic';
-export const FAMILY_NAMES: readonly FamilyName[] = ['cnn', 'mlp', 'logistic'];
+export type FamilyName = 'cnn' | 'mlp' | 'logistic' | 'two-branch';
+export const FAMILY_NAMES: readonly FamilyName[] = ['cnn', 'mlp', 'logistic', 'two-branch'];
 
 export type SpaceParam =
   | { readonly kind: 'int'; readonly low: number; readonly high: number }

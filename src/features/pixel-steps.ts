@@ -13,6 +13,8 @@ export type { FittedPixelStep } from './kinds/registry.js';
 /** The fitted pixel steps in pipeline order; JSON-serialisable (store it with the model). */
 export interface FittedPixelSteps {
   readonly steps: readonly FittedPixelStep[];
+  /** Mixed data only: the table steps fitted on the rows (`steps` then hold the image's). */
+  readonly table?: FittedPixelSteps;
 }
 
 /**

@@ -2,6 +2,7 @@
  * The contract between the search (which proposes trials) and training (which runs them), in the
  * main process or in a trial worker. Everything here is plain JSON so it crosses process boundaries.
  */
+import type { MixedLayout } from '../core/data.js';
 import type { AugmentSpec, FamilyName, MetricName, ObjectiveSpec, Params, TrainingSpec } from '../core/spec.js';
 
 /** Where a trial finds its data: tensor files written by the features/resample stages (see store/tensor-file.ts). */
@@ -25,6 +26,8 @@ export interface TrialData {
    * (`objective.prevalence`; see evaluate/prevalence.ts); 1 for 'sample'. Absent reads as 1.
    */
   readonly negativeWeight?: number;
+  /** Mixed data: how each packed example holds its image and its row (the two-branch family splits it so). */
+  readonly layout?: MixedLayout;
 }
 
 export interface TrialRequest {

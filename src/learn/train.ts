@@ -130,7 +130,7 @@ export async function trainTrial(req: TrialRequest, data: { readonly train: Exam
 
   installTrainingGradients();
   seedTfRandom(req.seed);
-  const model = buildModel(req.family, inputShape, req.params, classes, req.seed);
+  const model = buildModel(req.family, inputShape, req.params, classes, req.seed, req.data.layout);
   const optimizer = makeOptimizer(optName, baseRate);
   const curves: EpochRecord[] = [];
   let best: EpochScore | null = null;

@@ -88,7 +88,7 @@ export async function buildReportInput(run: RunRecord): Promise<ReportInput> {
     .sort((a, b) => preds.probabilities[b]! - preds.probabilities[a]!);
   const decoded = run.decode.decoded;
   // NOTE: a table has no pictures to show: its gallery is empty rather than invented.
-  const shown = (indices: readonly number[]): Promise<GalleryImage[]> => decoded.kind === 'images'
+  const shown = (indices: readonly number[]): Promise<GalleryImage[]> => decoded.kind !== 'table'
     ? Promise.all(indices.map((i) => galleryImage(run, decoded.block, preds.indices[i]!, preds.probabilities[i]!)))
     : Promise.resolve([]);
   const falseNegatives = await shown(fnIdx);
@@ -149,7 +149,7 @@ export async function buildReportInput(run: RunRecord): Promise<ReportInput> {
     bestTrial: search.best.index,
     counts: countRows,
     dataIssues: { skipped: [...inventory.skipped, ...run.decode.bad], duplicates, duplicatePolicy: spec.data.duplicates },
-    gallery: decoded.kind === 'images'
+    gallery: decoded.kind !== 'table'
       ? { falseNegatives, falsePositives }
       : { falseNegatives, falsePositives, unavailable: `Tabular data has no images to show: the ${fnIdx.length} false negative(s) and ${fpIdx.length} false positive(s) are the rows of predictions.csv whose prediction differs from their label.` },
     stages: run.stages.map((s) => ({ name: s.name, key: s.key.slice(0, 10), cached: s.cached, seconds: s.seconds })),
@@ -189,7 +189,7 @@ export async function writeReports(run: RunRecord, _metrics: unknown, progress: 
     const decoded = run.decode.decoded;
     const mc = await buildMulticlassReportInput(run, run.evaluation, {
       counts: stageCounts(run), environment: environmentOf(run),
-      image: decoded.kind === 'images' ? (index, probability) => galleryImage(run, decoded.block, index, probability) : null,
+      image: decoded.kind !== 'table' ? (index, probability) => galleryImage(run, decoded.block, index, probability) : null,
     });
     await writeAssets(run.dir, multiclassAssets(mc));
     await writeFileAtomic(path.join(run.dir, 'report.html'), renderMulticlassHtml(mc));

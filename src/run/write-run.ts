@@ -5,7 +5,7 @@
  */
 import { cp, mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { Inventory } from '../core/data.js';
+import type { Inventory, MixedLayout } from '../core/data.js';
 import type { PipelineSpec } from '../core/spec.js';
 import type { BackendInfo } from '../learn/backend/backend.js';
 import type { TrialPlacement } from '../learn/search/executor.js';
@@ -69,10 +69,13 @@ export interface RunRecord extends RunBase {
 export interface Preprocess {
   /**
    * `table` when the model takes table rows (tabular CSV data), with `columns` its input columns in
-   * order (categorical ones one-hot as `name=value`). Absent for images.
+   * order (categorical ones one-hot as `name=value`); `mixed` when it takes an image and a row per
+   * item (packed as `layout` says). Absent for images.
    */
-  readonly input?: 'table';
+  readonly input?: 'table' | 'mixed';
   readonly columns?: readonly string[];
+  /** `mixed` only: how a packed example holds the image (after the fitted steps) and the row. */
+  readonly layout?: MixedLayout;
   readonly classes: readonly string[];
   readonly positive: number;
   readonly threshold: number;
@@ -204,6 +207,7 @@ export async function writeRunFolder(run: RunRecord, progress: Progress): Promis
   const preprocess: Preprocess = {
     // NOTE: image runs keep the layout they always had, so `rerun --check` of an older run matches.
     ...(decoded.kind === 'table' ? { input: 'table' as const, columns: decoded.table.columns } : {}),
+    ...(decoded.kind === 'mixed' ? { input: 'mixed' as const, columns: decoded.table.columns, layout: run.features.layout } : {}),
     classes: inventory.classes,
     positive: inventory.positive,
     // NOTE: a multi-class run decides by arg-max (positive -1); its threshold is unused.

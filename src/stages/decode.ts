@@ -2,7 +2,8 @@
  * Stage `decode`: every inventory item read once into one tensor in inventory order. Image
  * sources decode to a uint8 NHWC block, with the pipeline's geometry steps (resize, crops,
  * grayscale) composed into the decode; a tabular CSV reads to a float32 table [n, d] (numeric
- * columns as they are, categorical ones one-hot). Files that fail to decode are listed; the data
+ * columns as they are, categorical ones one-hot); mixed CSV data (an image column and feature
+ * columns) gives both, the block and the table, one row per inventory item. Files that fail to decode are listed; the data
  * policy (`on-error`) decides what happens next.
  */
 import { writeFile } from 'node:fs/promises';
@@ -42,7 +43,8 @@ export interface Table {
 /** What the decode stage produced: images, or a table (tabular CSV data). */
 export type Decoded =
   | { readonly kind: 'images'; readonly block: ImageBlock<Uint8Array> }
-  | { readonly kind: 'table'; readonly table: Table };
+  | { readonly kind: 'table'; readonly table: Table }
+  | { readonly kind: 'mixed'; readonly block: ImageBlock<Uint8Array>; readonly table: Table };
 
 export interface DecodeOutput {
   readonly decoded: Decoded;
@@ -55,11 +57,17 @@ export interface DecodeOutput {
 // them readable keeps the stage's version, so image pipelines keep their cache keys.
 type DecodeMeta =
   | { readonly kind?: 'images'; readonly shape: number[]; readonly bad: BadItem[] }
-  | { readonly kind: 'table'; readonly shape: number[]; readonly columns: string[]; readonly bad: BadItem[] };
+  | { readonly kind: 'table'; readonly shape: number[]; readonly columns: string[]; readonly bad: BadItem[] }
+  | { readonly kind: 'mixed'; readonly shape: number[]; readonly tableShape: number[]; readonly columns: string[]; readonly bad: BadItem[] };
 
 /** The CSV spec when `data` is a table without an image column (tabular data), else null. */
 export function tabularData(data: DataSpec): CsvData | null {
   return data.source === 'csv' && data.image === undefined ? data : null;
+}
+
+/** The CSV spec when `data` has an image column and feature columns (mixed data: an image and a row per item), else null. */
+export function mixedData(data: DataSpec): CsvData | null {
+  return data.source === 'csv' && data.image !== undefined && data.columns.length > 0 ? data : null;
 }
 
 /** One-line description for the console, e.g. `300 rows x 5 columns` or `1650 images 64x64x1`. */
@@ -67,6 +75,7 @@ export function describeDecoded(decoded: Decoded): string {
   switch (decoded.kind) {
     case 'images': return `${decoded.block.count} images ${decoded.block.height}x${decoded.block.width}x${decoded.block.channels}`;
     case 'table': return `${decoded.table.rows} rows x ${decoded.table.columns.length} columns`;
+    case 'mixed': return `${decoded.block.count} images ${decoded.block.height}x${decoded.block.width}x${decoded.block.channels} + ${decoded.table.columns.length} columns`;
     default: return decoded satisfies never;
   }
 }
@@ -93,6 +102,13 @@ export const decodeStage: StageDef<DecodeInput, DecodeOutput, DecodeMeta> = {
     const shape = [block.count, block.height, block.width, block.channels];
     await writeTensor(path.join(dir, 'images'), block.data, shape);
     await writeFile(path.join(dir, 'bad.json'), JSON.stringify(bad));
+    const mixed = mixedData(input.data);
+    if (mixed) {
+      // NOTE: a row for every inventory item, like the images (bad images' rows stay, unused).
+      const { x, shape: tableShape, columns } = await readTabular(mixed, input.inventory, { cwd: ctx.cwd });
+      await writeTensor(path.join(dir, 'table'), x, tableShape);
+      return { kind: 'mixed', shape, tableShape, columns, bad };
+    }
     return { kind: 'images', shape, bad };
   },
   async load(dir, meta, input) {
@@ -111,6 +127,13 @@ export const decodeStage: StageDef<DecodeInput, DecodeOutput, DecodeMeta> = {
           throw new Error(`decode cache entry ${dir}: table tensor is ${t.header.dtype} [${t.header.shape.join(', ')}], expected float32 [${meta.shape.join(', ')}]`);
         }
         return { decoded: { kind: 'table', table: { rows: meta.shape[0]!, columns: meta.columns, data: t.data } }, bad: meta.bad, usable };
+      }
+      case 'mixed': {
+        const images = await readTensor(path.join(dir, 'images'));
+        const t = await readTensor(path.join(dir, 'table'));
+        const [count, height, width, channels] = meta.shape as [number, number, number, number];
+        const table = { rows: meta.tableShape[0]!, columns: meta.columns, data: t.data as Float32Array };
+        return { decoded: { kind: 'mixed', block: { count, height, width, channels, data: images.data as Uint8Array }, table }, bad: meta.bad, usable };
       }
       default: return meta satisfies never;
     }

@@ -6,12 +6,13 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ImageBlock, Inventory } from '../core/data.js';
+import type { ImageBlock, Inventory, MixedLayout } from '../core/data.js';
 import type { FeatureStep } from '../core/spec.js';
 import { applyPixelSteps, applyTabular, fitPixelSteps, fitTabular, toFloat, type FittedPixelSteps } from '../features/index.js';
 import { writeTensor } from '../store/tensor-file.js';
 import type { Decoded, Table } from './decode.js';
 import type { FoldIndices } from './split.js';
+import { fitMixedRows, transformMixedRows } from './features-mixed.js';
 import type { StageDef } from './stage.js';
 
 export interface FeaturesInput {
@@ -32,23 +33,30 @@ export interface FoldTensors {
   readonly valX: string;
   readonly valY: string;
   readonly fitted: FittedPixelSteps;
+  /** Mixed data: how each packed example holds its image and its row. */
+  readonly layout?: MixedLayout;
 }
 
 export interface FeaturesOutput {
   readonly folds: readonly FoldTensors[];
   /** Shape of one example, e.g. [64, 64, 1] for images or [5] for a table of 5 columns. */
   readonly exampleShape: readonly number[];
+  /** Mixed data: each example packs an image and a row so (its exampleShape is [values]). */
+  readonly layout?: MixedLayout;
 }
 
 interface FeaturesMeta {
   readonly folds: number;
   readonly exampleShape: number[];
+  readonly layout?: MixedLayout;
 }
 
 /** Model input rows: `data` holds `rows.length` examples of `exampleShape`. */
 export interface ModelRows {
   readonly data: Float32Array;
   readonly exampleShape: readonly number[];
+  /** Mixed data: how each packed example holds its image and its row. */
+  readonly layout?: MixedLayout;
 }
 
 /** Gather rows of a uint8 NHWC block into a new block. */
@@ -90,6 +98,7 @@ export function fitTrainRows(decoded: Decoded, rows: readonly number[], steps: r
       const fitted = fitTabular(steps, raw, d, decoded.table.columns, dataColumns);
       return { fitted, train: { data: applyTabular(fitted, raw, d), exampleShape: [d] } };
     }
+    case 'mixed': return fitMixedRows(decoded, rows, steps, dataColumns);
     default: return decoded satisfies never;
   }
 }
@@ -105,6 +114,7 @@ export function transformRows(decoded: Decoded, rows: readonly number[], fitted:
       const d = decoded.table.columns.length;
       return { data: applyTabular(fitted, gatherTableRows(decoded.table, rows), d), exampleShape: [d] };
     }
+    case 'mixed': return transformMixedRows(decoded, rows, fitted);
     default: return decoded satisfies never;
   }
 }
@@ -120,6 +130,7 @@ export const featuresStage: StageDef<FeaturesInput, FeaturesOutput, FeaturesMeta
   fingerprint: (input) => ({ params: { steps: input.pixelSteps }, upstream: input.upstream, seed: null }),
   async execute(input, dir, ctx) {
     let exampleShape: readonly number[] = [];
+    let layout: MixedLayout | undefined;
     for (const [f, fold] of input.folds.entries()) {
       const fdir = path.join(dir, `fold${f}`);
       await mkdir(fdir, { recursive: true });
@@ -128,6 +139,7 @@ export const featuresStage: StageDef<FeaturesInput, FeaturesOutput, FeaturesMeta
       const { fitted, train } = fitTrainRows(input.decoded, fold.train, input.pixelSteps, input.dataColumns);
       const val = transformRows(input.decoded, fold.validation, fitted);
       exampleShape = train.exampleShape;
+      layout = train.layout;
       await writeTensor(path.join(fdir, 'train.x'), train.data, [fold.train.length, ...exampleShape]);
       await writeTensor(path.join(fdir, 'train.y'), labelsOf(input.inventory, fold.train), [fold.train.length]);
       await writeTensor(path.join(fdir, 'val.x'), val.data, [fold.validation.length, ...exampleShape]);
@@ -135,7 +147,7 @@ export const featuresStage: StageDef<FeaturesInput, FeaturesOutput, FeaturesMeta
       await writeFile(path.join(fdir, 'fitted.json'), JSON.stringify(fitted));
       ctx.progress.tick(f + 1, input.folds.length, 'folds');
     }
-    return { folds: input.folds.length, exampleShape: [...exampleShape] };
+    return { folds: input.folds.length, exampleShape: [...exampleShape], ...(layout ? { layout } : {}) };
   },
   async load(dir, meta) {
     const folds: FoldTensors[] = [];
@@ -147,8 +159,9 @@ export const featuresStage: StageDef<FeaturesInput, FeaturesOutput, FeaturesMeta
         valX: path.join(fdir, 'val.x'),
         valY: path.join(fdir, 'val.y'),
         fitted: JSON.parse(await readFile(path.join(fdir, 'fitted.json'), 'utf8')) as FittedPixelSteps,
+        ...(meta.layout ? { layout: meta.layout } : {}),
       });
     }
-    return { folds, exampleShape: meta.exampleShape };
+    return { folds, exampleShape: meta.exampleShape, ...(meta.layout ? { layout: meta.layout } : {}) };
   },
 };

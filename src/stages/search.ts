@@ -159,7 +159,7 @@ export const searchStage: StageDef<SearchInput, SearchOutput, SearchMeta> = {
       balancedBatches: input.resampled[f]!.balancedBatches,
       augment,
       positive: input.positive,
-      classes: input.classes,
+      classes: input.classes, ...(fold.layout ? { layout: fold.layout } : {}),
       ...(weighted ? { negativeWeight: negativeWeights[f]! } : {}),
     }));
     const versions = keyVersions(ctx, tensorPackages(input.backend));

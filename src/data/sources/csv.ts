@@ -1,7 +1,8 @@
 /**
- * The `csv` source: a table with a label column and either an image-path column (paths relative
- * to the CSV file; id = sha256 of the image file) or feature columns (id = sha256 of the row's
- * feature values; ref `row:<n>`, n the 1-based data row). Items come in class order, then file order.
+ * The `csv` source: a table with a label column and an image-path column (paths relative to the
+ * CSV file; id = sha256 of the image file), feature columns (id = sha256 of the row's feature
+ * values; ref `row:<n>`, n the 1-based data row), or both (mixed data: ref the image path, id =
+ * sha256 over the image's sha256 and the row's values). Items come in class order, then file order.
  *
  * A feature column is numeric when at least half its values parse as finite numbers (then every
  * value must: the others are reported by row), otherwise categorical (one-hot in readTabular).
@@ -14,6 +15,7 @@ import type { CsvData } from '../../core/spec.js';
 import { parseCsv, type CsvTable } from './csv-table.js';
 import { classIndex, type ListOptions } from './common.js';
 import { hashFiles, sha256Hex } from './quick-check.js';
+import { cellAt, imageRefs } from './csv-images.js';
 
 function isNumber(s: string): boolean {
   return s.trim() !== '' && Number.isFinite(Number(s));
@@ -54,7 +56,7 @@ function columnKinds(spec: CsvData, table: CsvTable): ColumnKind[] {
     const categories = numeric ? null : [...new Set(values.map((v) => v.trim()))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     return { name, index, categories };
   });
-  if (problems.length > 0) throw new DataError('data.csv-value', `${spec.path}: ${problems.length} unusable value(s)`, problems);
+  if (problems.length > 0) throw new DataError('data.csv-value', `${spec.path}: ${problems.length} unusable value(s)`, problems, problems.map((message) => ({ at: 'data.columns', message: `${spec.path} ${message}` })));
   return kinds;
 }
 
@@ -71,15 +73,22 @@ export async function listCsv(spec: CsvData, opts: ListOptions): Promise<Invento
   const items: Item[] = [];
   const skipped: BadItem[] = [];
   if (spec.image) {
-    const ii = table.header.indexOf(spec.image);
-    const refs = rowsByClass.map((k) => table.rows[k]![ii]!.trim().split(path.sep).join('/'));
+    const image = spec.image;
+    // Mixed data (feature columns too): an item is its image and its row, so its id covers both.
+    const kinds = spec.columns.length > 0 ? columnKinds(spec, table) : null;
+    const refs = imageRefs({ ...spec, image }, table, rowsByClass);
     const { outcomes } = await hashFiles(path.dirname(file), refs, opts.fingerprintCache, opts.progress);
+    const ii = table.header.indexOf(image);
+    const where: string[] = [];
     outcomes.forEach((o, j) => {
-      if (o.sha256 === null) skipped.push({ ref: o.ref, reason: o.reason ?? 'cannot read' });
-      else items.push({ id: o.sha256, ref: o.ref, label: labelOf(rowsByClass[j]!) });
+      const k = rowsByClass[j]!;
+      if (o.sha256 === null) { skipped.push({ ref: o.ref, reason: o.reason ?? 'cannot read' }); where.push(cellAt(table, k, ii)); return; }
+      const id = kinds ? sha256Hex(JSON.stringify([o.sha256, ...kinds.map((c) => table.rows[k]![c.index]!.trim())])) : o.sha256;
+      items.push({ id, ref: o.ref, label: labelOf(k) });
     });
     if (skipped.length > 0 && spec.onError === 'fail') {
-      throw new DataError('data.unreadable', `${skipped.length} image(s) named in ${spec.path} cannot be read`, skipped.map((b) => `${b.ref}: ${b.reason}`));
+      const problems = skipped.map((b, j) => `${spec.path} ${where[j]}: image ${b.ref}: ${b.reason} (set data.on-error: skip to leave such rows out)`);
+      throw new DataError('data.unreadable', `${skipped.length} image(s) named in ${spec.path} cannot be read`, skipped.map((b, j) => `${where[j]}: ${b.ref}: ${b.reason}`), problems.map((message) => ({ at: 'data.image', message })));
     }
   } else {
     const kinds = columnKinds(spec, table);
@@ -103,9 +112,11 @@ export async function readTabular(spec: CsvData, inventory: Inventory, opts: { r
   const columns = kinds.flatMap((c) => (c.categories ? c.categories.map((v) => `${c.name}=${v}`) : [c.name]));
   const n = inventory.items.length, d = columns.length;
   const x = new Float32Array(n * d);
+  // Mixed data: an item's ref is its image path, named on exactly one row.
+  const byImage = spec.image ? new Map(imageRefs({ ...spec, image: spec.image }, table, table.rows.map((_, k) => k)).map((ref, k) => [ref, table.rows[k]!])) : null;
   inventory.items.forEach((it, i) => {
     const m = /^row:(\d+)$/.exec(it.ref);
-    const row = m ? table.rows[Number(m[1]) - 1] : undefined;
+    const row = m ? table.rows[Number(m[1]) - 1] : byImage?.get(it.ref);
     if (!row) throw new DataError('data.csv-row', `${spec.path} has no row for item ${it.ref}: the file changed since it was listed`);
     let o = i * d;
     for (const c of kinds) {

@@ -8,6 +8,8 @@ import * as tf from '@tensorflow/tfjs';
 import { match } from 'ts-pattern';
 import type { FamilyName, Params, ParamValue } from '../../core/spec.js';
 import { Rng } from '../../core/rng.js';
+import type { MixedLayout } from '../../core/data.js';
+import { buildTwoBranch } from './two-branch.js';
 
 /** Numeric hyperparameter `name` from resolved params; throws when it is missing or not a number. */
 export function numParam(params: Params, name: string): number {
@@ -19,7 +21,7 @@ export function numParam(params: Params, name: string): number {
 }
 
 /** Per-layer initializer seeds derived from the trial seed (never 0: tfjs treats seed 0 as "unseeded"). */
-class SeedSource {
+export class SeedSource {
   private readonly rng: Rng;
   private n = 0;
   constructor(seed: number) {
@@ -34,7 +36,7 @@ class SeedSource {
  * Head: one sigmoid unit for two classes, a softmax over `classes` otherwise.
  * NOTE: binary models output P(class index 1); train.ts maps that to the positive class.
  */
-function head(x: tf.SymbolicTensor, classes: number, seeds: SeedSource): tf.SymbolicTensor {
+export function head(x: tf.SymbolicTensor, classes: number, seeds: SeedSource): tf.SymbolicTensor {
   const binary = classes === 2;
   return tf.layers.dense({
     name: 'head',
@@ -45,7 +47,7 @@ function head(x: tf.SymbolicTensor, classes: number, seeds: SeedSource): tf.Symb
   }).apply(x) as tf.SymbolicTensor;
 }
 
-function flattenInput(input: tf.SymbolicTensor, shape: readonly number[]): tf.SymbolicTensor {
+export function flattenInput(input: tf.SymbolicTensor, shape: readonly number[]): tf.SymbolicTensor {
   return shape.length === 1 ? input : (tf.layers.flatten({ name: 'flatten' }).apply(input) as tf.SymbolicTensor);
 }
 
@@ -55,11 +57,24 @@ function buildCnn(shape: readonly number[], params: Params, classes: number, see
   if (shape.length !== 3) {
     throw new Error(`family cnn needs image input [height, width, channels], got [${shape.join(', ')}]; use mlp or logistic for tables`);
   }
+  const input = tf.input({ shape: [...shape], name: 'input' });
+  let x = cnnTrunk(input, shape, params, seeds);
+  // NOTE: no dropout seed: a seeded tfjs dropout layer repeats one mask every step. The trial
+  // seeds tfjs's global random source instead (backend.seedTfRandom).
+  x = dropoutLayer(x, params);
+  return tf.model({ name: 'cnn', inputs: input, outputs: head(x, classes, seeds) });
+}
+
+function dropoutLayer(x: tf.SymbolicTensor, params: Params): tf.SymbolicTensor {
+  const rate = numParam(params, 'dropout');
+  return rate > 0 ? (tf.layers.dropout({ name: 'dropout', rate }).apply(x) as tf.SymbolicTensor) : x;
+}
+
+/** The cnn's blocks and global average pooling over image input `input` of `shape` [h, w, c]. */
+export function cnnTrunk(input: tf.SymbolicTensor, shape: readonly number[], params: Params, seeds: SeedSource): tf.SymbolicTensor {
   const blocks = numParam(params, 'blocks');
   const filters = numParam(params, 'filters');
   const growth = numParam(params, 'width-growth');
-  const rate = numParam(params, 'dropout');
-  const input = tf.input({ shape: [...shape], name: 'input' });
   let x: tf.SymbolicTensor = input;
   let h = shape[0]!, w = shape[1]!;
   for (let i = 0; i < blocks; i++) {
@@ -82,19 +97,20 @@ function buildCnn(shape: readonly number[], params: Params, classes: number, see
       h = Math.floor(h / 2); w = Math.floor(w / 2);
     }
   }
-  x = tf.layers.globalAveragePooling2d({ name: 'gap' }).apply(x) as tf.SymbolicTensor;
-  // NOTE: no dropout seed: a seeded tfjs dropout layer repeats one mask every step. The trial
-  // seeds tfjs's global random source instead (backend.seedTfRandom).
-  if (rate > 0) x = tf.layers.dropout({ name: 'dropout', rate }).apply(x) as tf.SymbolicTensor;
-  return tf.model({ name: 'cnn', inputs: input, outputs: head(x, classes, seeds) });
+  return tf.layers.globalAveragePooling2d({ name: 'gap' }).apply(x) as tf.SymbolicTensor;
 }
 
 function buildMlp(shape: readonly number[], params: Params, classes: number, seeds: SeedSource): tf.LayersModel {
+  const input = tf.input({ shape: [...shape], name: 'input' });
+  const x = dropoutLayer(mlpTrunk(flattenInput(input, shape), params, seeds), params);
+  return tf.model({ name: 'mlp', inputs: input, outputs: head(x, classes, seeds) });
+}
+
+/** The mlp's hidden dense layers over flat input `x`. */
+export function mlpTrunk(input: tf.SymbolicTensor, params: Params, seeds: SeedSource): tf.SymbolicTensor {
   const layers = numParam(params, 'layers');
   const units = numParam(params, 'units');
-  const rate = numParam(params, 'dropout');
-  const input = tf.input({ shape: [...shape], name: 'input' });
-  let x = flattenInput(input, shape);
+  let x = input;
   for (let i = 0; i < layers; i++) {
     x = tf.layers.dense({
       name: `dense${i + 1}`,
@@ -104,8 +120,7 @@ function buildMlp(shape: readonly number[], params: Params, classes: number, see
       biasInitializer: 'zeros',
     }).apply(x) as tf.SymbolicTensor;
   }
-  if (rate > 0) x = tf.layers.dropout({ name: 'dropout', rate }).apply(x) as tf.SymbolicTensor;
-  return tf.model({ name: 'mlp', inputs: input, outputs: head(x, classes, seeds) });
+  return x;
 }
 
 function buildLogistic(shape: readonly number[], classes: number, seeds: SeedSource): tf.LayersModel {
@@ -121,12 +136,15 @@ function buildLogistic(shape: readonly number[], classes: number, seeds: SeedSou
  * - `mlp`: flatten, `layers` x dense(`units`, ReLU), dropout, dense head. Any input shape.
  * - `logistic`: flatten, dense head. Any input shape.
  *
+ * - `two-branch`: mixed data packed as `layout` says: the cnn's trunk over the image and the mlp's
+ *   over the row, concatenated, dropout, dense head (see two-branch.ts).
+ *
  * The head has one sigmoid unit when `classes` is 2 (output = P(class index 1)), a softmax over
  * `classes` otherwise. `params` must be resolved (see families/params.ts `resolveParams`); the
  * optimisation parameters in it (learning rate, weight decay, ...) are read by train.ts.
  * Same arguments and backend => same initial weights.
  */
-export function buildModel(family: FamilyName, inputShape: readonly number[], params: Params, classes: number, seed: number): tf.LayersModel {
+export function buildModel(family: FamilyName, inputShape: readonly number[], params: Params, classes: number, seed: number, layout?: MixedLayout): tf.LayersModel {
   if (!Number.isInteger(classes) || classes < 2) throw new Error(`a model needs at least 2 classes, got ${classes}`);
   if (inputShape.length === 0 || inputShape.some((d) => !Number.isInteger(d) || d < 1)) {
     throw new Error(`input shape must be positive integers, got [${inputShape.join(', ')}]`);
@@ -136,5 +154,6 @@ export function buildModel(family: FamilyName, inputShape: readonly number[], pa
     .with('cnn', () => buildCnn(inputShape, params, classes, seeds))
     .with('mlp', () => buildMlp(inputShape, params, classes, seeds))
     .with('logistic', () => buildLogistic(inputShape, classes, seeds))
+    .with('two-branch', () => buildTwoBranch(inputShape, params, classes, seeds, layout))
     .exhaustive();
 }

@@ -22,11 +22,20 @@ const optimizer: ParamDef = { type: 'choice', values: ['adam', 'sgd', 'rmsprop']
 const weightDecay: ParamDef = { type: 'float', min: 0, max: 1, default: 0, description: 'L2 penalty on kernel weights' };
 const dropout: ParamDef = { type: 'float', min: 0, max: 0.95, default: 0.25, description: 'dropout rate before the head' };
 
+const blocks: ParamDef = { type: 'int', min: 1, max: 6, default: 3, description: 'conv 3x3 + batch norm + ReLU + pooling blocks' };
+const filters: ParamDef = { type: 'int', min: 2, max: 256, default: 16, description: 'filters in the first block' };
+const widthGrowth: ParamDef = { type: 'float', min: 1, max: 4, default: 2, description: 'filter multiplier from one block to the next' };
+const layers: ParamDef = { type: 'int', min: 1, max: 8, default: 2, description: 'hidden dense layers' };
+const units: ParamDef = { type: 'int', min: 2, max: 4096, default: 128, description: 'units in each hidden layer' };
+
+// NOTE: two-branch takes the cnn's parameters for its image branch and the mlp's for its row
+// branch under the same names (none is shared between the two), so a search space addresses
+// each branch's parameters as it would the family alone; dropout acts on the joined features.
 export const FAMILY_PARAMS: Readonly<Record<FamilyName, Readonly<Record<string, ParamDef>>>> = {
   cnn: {
-    blocks: { type: 'int', min: 1, max: 6, default: 3, description: 'conv 3x3 + batch norm + ReLU + pooling blocks' },
-    filters: { type: 'int', min: 2, max: 256, default: 16, description: 'filters in the first block' },
-    'width-growth': { type: 'float', min: 1, max: 4, default: 2, description: 'filter multiplier from one block to the next' },
+    blocks,
+    filters,
+    'width-growth': widthGrowth,
     dropout,
     'learning-rate': learningRate,
     'batch-size': batchSize,
@@ -34,8 +43,20 @@ export const FAMILY_PARAMS: Readonly<Record<FamilyName, Readonly<Record<string, 
     'weight-decay': weightDecay,
   },
   mlp: {
-    layers: { type: 'int', min: 1, max: 8, default: 2, description: 'hidden dense layers' },
-    units: { type: 'int', min: 2, max: 4096, default: 128, description: 'units in each hidden layer' },
+    layers,
+    units,
+    dropout,
+    'learning-rate': learningRate,
+    'batch-size': batchSize,
+    optimizer,
+    'weight-decay': weightDecay,
+  },
+  'two-branch': {
+    blocks,
+    filters,
+    'width-growth': widthGrowth,
+    layers: { ...layers, default: 1, description: 'hidden dense layers of the row branch' },
+    units: { ...units, default: 16, description: 'units in each hidden layer of the row branch' },
     dropout,
     'learning-rate': learningRate,
     'batch-size': batchSize,

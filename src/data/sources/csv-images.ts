@@ -1,0 +1,38 @@
+/**
+ * The image column of a CSV: each row's path, checked before anything is read. A path must be
+ * relative and stay inside the CSV file's folder (`../../etc/passwd` and `/etc/passwd` are
+ * refused, whatever `on-error` says); with feature columns too (mixed data) each image may be
+ * named once, so an item's row is found by its path. Problems are located at the file line and
+ * the column (`line 7, column file (2): ...`).
+ */
+import path from 'node:path';
+import { DataError } from '../../core/errors.js';
+import type { CsvData } from '../../core/spec.js';
+import type { CsvTable } from './csv-table.js';
+
+/** Where a cell is, as messages say it: `line 7, column file (2)`. */
+export function cellAt(table: CsvTable, row: number, column: number): string {
+  return `line ${table.line[row]}, column ${table.header[column]} (${column + 1})`;
+}
+
+/** The image column's path for `rows` (in that order), `/`-separated; throws a located DataError for a path that leaves the CSV's folder. */
+export function imageRefs(spec: CsvData & { readonly image: string }, table: CsvTable, rows: readonly number[]): string[] {
+  const ii = table.header.indexOf(spec.image);
+  const problems: string[] = [];
+  const seen = new Map<string, number>();
+  const mixed = spec.columns.length > 0;
+  const refs = rows.map((k) => {
+    const raw = table.rows[k]![ii]!.trim();
+    const ref = path.posix.normalize(raw.split(path.sep).join('/'));
+    if (raw === '') problems.push(`${cellAt(table, k, ii)}: the image path is empty`);
+    else if (path.posix.isAbsolute(ref) || path.win32.isAbsolute(raw) || ref === '..' || ref.startsWith('../')) {
+      problems.push(`${cellAt(table, k, ii)}: image path ${JSON.stringify(raw)} leaves the CSV file's folder (paths are relative to it and must stay inside)`);
+    } else if (mixed && seen.has(ref)) {
+      problems.push(`${cellAt(table, k, ii)}: image ${JSON.stringify(raw)} is already named on line ${table.line[seen.get(ref)!]} (with feature columns, each image is one item: name it once)`);
+    }
+    if (!seen.has(ref)) seen.set(ref, k);
+    return ref;
+  });
+  if (problems.length > 0) throw new DataError('data.csv-value', `${spec.path}: ${problems.length} unusable image path(s)`, problems);
+  return refs;
+}
