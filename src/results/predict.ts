@@ -91,6 +91,7 @@ export async function predictFiles(opts: PredictOptions): Promise<PredictResult>
   const run = await resolveRun(path.resolve(cwd, opts.runsDir ?? 'runs'), opts.ref);
   const pre = await readPreprocess(run.dir, run);
   if (pre.input === 'table') return predictTable(run, pre, opts.paths, cwd);
+  if (pre.input === 'mixed') return (await import('./predict-mixed.js')).predictMixed(run, pre, opts.paths, cwd);
   const batchSize = Math.max(1, opts.batchSize ?? 64);
   const warnings: string[] = [];
   const listing = await listImageFiles(opts.paths, cwd);
@@ -140,7 +141,7 @@ export async function predictFiles(opts: PredictOptions): Promise<PredictResult>
 }
 
 /** The run's backend, or (with a warning) the best one here when that is unavailable. */
-async function runBackend(pre: Preprocess, warnings: string[]): Promise<{ name: string }> {
+export async function runBackend(pre: Preprocess, warnings: string[]): Promise<{ name: string }> {
   try {
     return await initBackend(pre.backend as BackendChoice);
   } catch (err) {
@@ -152,7 +153,7 @@ async function runBackend(pre: Preprocess, warnings: string[]): Promise<{ name: 
 }
 
 /** Row `k`'s result from the models' mean probabilities (one per item, or k per item for a multi-class run). */
-function scoredRow(ref: string, probs: readonly number[], k: number, pre: Preprocess): PredictRow {
+export function scoredRow(ref: string, probs: readonly number[], k: number, pre: Preprocess): PredictRow {
   if (!isMulticlass(pre.positive)) return { path: ref, probability: probs[k]!, prediction: className(pre, probs[k]!), error: null };
   const row = probs.slice(k * pre.classes.length, (k + 1) * pre.classes.length);
   const best = argmaxClasses(row, pre.classes.length)[0]!;

@@ -212,13 +212,13 @@ describe('tabular csv pipelines (end to end)', () => {
     expect(bad.stderr).toContain("short.csv lacks column(s) x2, color that the run's model takes (the file has x1, colour)");
   });
 
-  it('fails a run on a non-numeric value in a numeric column, naming the line and column', async () => {
+  it('refuses a run on a non-numeric value in a numeric column (exit 2), naming the line and column', async () => {
     const lines = data.csv.split('\n');
     lines[17] = lines[17]!.replace(/^(\d+),[^,]+,/, '$1,n/a,'); // data row 17 is file line 18
     await writeFile(path.join(cwd, 'bad.csv'), lines.join('\n'));
     await writeFile(path.join(cwd, 'bad.yaml'), PIPELINE.replace('path: rows.csv', 'path: bad.csv').replace('name: tabular', 'name: bad'));
     const r = await assay(['run', 'bad.yaml'], { cwd });
-    expect(r.exitCode).toBe(1);
+    expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('line 18: column x1 is numeric but holds "n/a"');
     expect(r.stderr).not.toMatch(/unexpected error|\n\s+at /);
   });

@@ -15,6 +15,21 @@ export function cellAt(table: CsvTable, row: number, column: number): string {
   return `line ${table.line[row]}, column ${table.header[column]} (${column + 1})`;
 }
 
+/** The `/`-separated form of an image cell's path (relative to the CSV's folder). */
+export function imageRef(raw: string): string {
+  return path.posix.normalize(raw.trim().split(path.sep).join('/'));
+}
+
+/** Why an image cell cannot name an image (empty, absolute, or leaving the CSV's folder), or null. */
+export function imagePathProblem(raw: string): string | null {
+  const ref = imageRef(raw);
+  if (raw.trim() === '') return 'the image path is empty';
+  if (path.posix.isAbsolute(ref) || path.win32.isAbsolute(raw.trim()) || ref === '..' || ref.startsWith('../')) {
+    return `image path ${JSON.stringify(raw.trim())} leaves the CSV file's folder (paths are relative to it and must stay inside)`;
+  }
+  return null;
+}
+
 /** The image column's path for `rows` (in that order), `/`-separated; throws a located DataError for a path that leaves the CSV's folder. */
 export function imageRefs(spec: CsvData & { readonly image: string }, table: CsvTable, rows: readonly number[]): string[] {
   const ii = table.header.indexOf(spec.image);
@@ -22,17 +37,16 @@ export function imageRefs(spec: CsvData & { readonly image: string }, table: Csv
   const seen = new Map<string, number>();
   const mixed = spec.columns.length > 0;
   const refs = rows.map((k) => {
-    const raw = table.rows[k]![ii]!.trim();
-    const ref = path.posix.normalize(raw.split(path.sep).join('/'));
-    if (raw === '') problems.push(`${cellAt(table, k, ii)}: the image path is empty`);
-    else if (path.posix.isAbsolute(ref) || path.win32.isAbsolute(raw) || ref === '..' || ref.startsWith('../')) {
-      problems.push(`${cellAt(table, k, ii)}: image path ${JSON.stringify(raw)} leaves the CSV file's folder (paths are relative to it and must stay inside)`);
-    } else if (mixed && seen.has(ref)) {
+    const raw = table.rows[k]![ii]!;
+    const ref = imageRef(raw);
+    const problem = imagePathProblem(raw);
+    if (problem !== null) problems.push(`${cellAt(table, k, ii)}: ${problem}`);
+    else if (mixed && seen.has(ref)) {
       problems.push(`${cellAt(table, k, ii)}: image ${JSON.stringify(raw)} is already named on line ${table.line[seen.get(ref)!]} (with feature columns, each image is one item: name it once)`);
     }
     if (!seen.has(ref)) seen.set(ref, k);
     return ref;
   });
-  if (problems.length > 0) throw new DataError('data.csv-value', `${spec.path}: ${problems.length} unusable image path(s)`, problems);
+  if (problems.length > 0) throw new DataError('data.csv-value', `${spec.path}: ${problems.length} unusable image path(s)`, problems, problems.map((message) => ({ at: 'data.image', message: `${spec.path} ${message}` })));
   return refs;
 }

@@ -34,7 +34,8 @@ async function loadTable(spec: CsvData, cwd: string): Promise<{ table: CsvTable;
   const table = parseCsv(text, spec.path);
   const wanted = [spec.label, ...(spec.image ? [spec.image] : []), ...spec.columns];
   const missing = wanted.filter((c) => !table.header.includes(c));
-  if (missing.length > 0) throw new DataError('data.csv-column', `${spec.path} lacks column(s) ${missing.join(', ')} (it has ${table.header.join(', ')})`, missing.map((c) => `missing column ${c}`));
+  const keyOf = (c: string): string => (c === spec.label ? 'data.label' : c === spec.image ? 'data.image' : 'data.columns');
+  if (missing.length > 0) throw new DataError('data.csv-column', `${spec.path} lacks column(s) ${missing.join(', ')} (it has ${table.header.join(', ')})`, missing.map((c) => `missing column ${c}`), missing.map((c) => ({ at: keyOf(c), message: `${spec.path} lacks column ${c} (it has ${table.header.join(', ')})` })));
   if (!spec.image && spec.columns.length === 0) throw new DataError('data.csv-column', `${spec.path}: name an image column or at least one feature column`);
   return { table, file };
 }

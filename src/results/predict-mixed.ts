@@ -1,0 +1,96 @@
+/**
+ * `assay predict RUN table.csv` for a run on mixed data (an image and a row per item): each row's
+ * image (its path relative to the CSV file, which must stay inside the CSV's folder) is decoded
+ * with the run's geometry, its columns are encoded as the run encoded them (table-input.ts), and
+ * both go through each fold's fitted steps (image steps on the image, table steps on the row),
+ * packed as in training, scored and averaged. A row whose value or image is unusable gets an error
+ * row located at its line and column; a missing column is a usage error (exit 2). Loads tfjs.
+ */
+import path from 'node:path';
+import { isMulticlass, type MixedLayout } from '../core/data.js';
+import { AssayError, UsageError } from '../core/errors.js';
+import { decodeBatch } from '../data/decode-batch.js';
+import { readFileBounded } from '../data/read-file-bounded.js';
+import { parseCsv } from '../data/sources/csv-table.js';
+import { imagePathProblem, imageRef } from '../data/sources/csv-images.js';
+import { toFloat } from '../features/index.js';
+import { meanProbabilities } from '../learn/fold-aggregate.js';
+import { loadModel } from '../learn/model-io.js';
+import { predictProbabilities } from '../learn/train-ops.js';
+import type { Preprocess } from '../run/write-run.js';
+import { transformMixed } from '../stages/features-mixed.js';
+import { modelFolders, runBackend, scoredRow, type PredictResult } from './predict.js';
+import type { PredictRow } from './predict-csv.js';
+import { readLock } from './run-files.js';
+import { encodeRows, sourceColumns } from './table-input.js';
+
+/** Score the rows of one mixed CSV file with run `run`'s models. */
+export async function predictMixed(run: { id: string; dir: string }, pre: Preprocess, paths: readonly string[], cwd: string): Promise<PredictResult> {
+  if (paths.length !== 1 || !/\.csv$/i.test(paths[0]!)) {
+    throw new UsageError(`run ${run.id} was trained on an image and a row per item; give it one CSV file with its image column and columns (assay predict ${run.id} table.csv), image paths relative to the CSV file`);
+  }
+  const file = paths[0]!;
+  const data = (await readLock(run.dir)).pipeline as { data?: { columns?: unknown; image?: unknown } } | undefined;
+  const layout: MixedLayout | undefined = pre.layout;
+  if (!Array.isArray(data?.data?.columns) || typeof data?.data?.image !== 'string' || !layout) {
+    throw new AssayError('predict.lock', `run ${run.id}'s lock.json and model/preprocess.json do not record its image column, data columns and layout`);
+  }
+  const imageColumn = data.data.image;
+  const abs = path.resolve(cwd, file);
+  let text: string;
+  try { text = (await readFileBounded(abs)).toString('utf8'); } catch (err) {
+    throw new UsageError(`${file} cannot be read: ${(err as Error).message}`);
+  }
+  const table = parseCsv(text, file);
+  const ii = table.header.indexOf(imageColumn);
+  if (ii < 0) throw new UsageError(`${file} lacks the image column ${imageColumn} that the run's model takes (the file has ${table.header.join(', ') || 'no columns'})`);
+  const encoded = encodeRows(text, file, sourceColumns(data.data.columns as string[], pre.columns ?? []));
+  const d = layout.columns;
+  // Rows whose values encoded: their image, decoded with the run's geometry.
+  const good = encoded.rows.flatMap((r, k) => (r.error === null ? [k] : []));
+  const decoded = await decodeBatch({ source: { kind: 'files', root: path.dirname(abs) }, refs: good.map((k) => imageRef(table.rows[k]![ii]!)), geometry: pre.geometry });
+  const errors = new Map<number, string>();
+  const [h, w] = layout.image;
+  good.forEach((k, j) => {
+    const at = `line ${table.line[k]}, column ${imageColumn} (${ii + 1})`;
+    const problem = imagePathProblem(table.rows[k]![ii]!);
+    const r = decoded[j]!;
+    if (problem !== null) errors.set(k, `${at}: ${problem}`);
+    else if (!r.ok) errors.set(k, `${at}: image ${imageRef(table.rows[k]![ii]!)} ${r.reason.includes('ENOENT') ? 'does not exist' : r.reason}`.replace(/\s*\n\s*/g, '; '));
+    else if (r.height !== h || r.width !== w) errors.set(k, `${at}: image decodes to ${r.width}x${r.height}, but the model takes ${w}x${h} (the run's pipeline has no resize to a fixed size)`);
+  });
+  const scored = good.filter((k) => !errors.has(k));
+  const channels = scored.length > 0 ? (decoded[good.indexOf(scored[0]!)] as { channels: number }).channels : 1;
+  const bytes = new Uint8Array(scored.length * h * w * channels);
+  const rows = new Float32Array(scored.length * d);
+  scored.forEach((k, i) => {
+    bytes.set((decoded[good.indexOf(k)] as { data: Uint8Array }).data, i * h * w * channels);
+    rows.set(encoded.x.subarray(good.indexOf(k) * d, (good.indexOf(k) + 1) * d), i * d);
+  });
+  const warnings = encoded.unseen.map((u) => `column ${u.column}: ${u.rows} row(s) hold categories the run never saw (${u.values.map((v) => JSON.stringify(v)).join(', ')}); they are coded all-zero`);
+  const backend = await runBackend(pre, warnings);
+  const perModel: Float32Array[] = [];
+  if (scored.length > 0) {
+    const images = toFloat({ count: scored.length, height: h, width: w, channels, data: bytes });
+    for (const m of modelFolders(run.dir, pre)) {
+      const model = await loadModel(m.dir);
+      try {
+        const x = transformMixed(m.fitted, images, rows, d);
+        // NOTE: the labels only feed the loss, which is not used here.
+        perModel.push(predictProbabilities(model, x.data, x.exampleShape, new Uint8Array(scored.length), pre.classes.length, pre.positive).probs);
+      } finally {
+        model.dispose();
+      }
+    }
+  }
+  const probs = scored.length > 0 ? meanProbabilities(perModel) : [];
+  let n = 0;
+  const out = encoded.rows.map((r, k): PredictRow => {
+    const error = r.error ?? errors.get(k) ?? null;
+    return error !== null ? { path: r.ref, probability: null, prediction: null, error } : scoredRow(r.ref, probs, n++, pre);
+  });
+  return {
+    run, classes: pre.classes, positive: isMulticlass(pre.positive) ? null : pre.classes[pre.positive]!, threshold: pre.threshold,
+    backend: backend.name, rows: out, failed: out.filter((r) => r.error !== null).length, warnings, conversion: null,
+  };
+}
