@@ -30,23 +30,27 @@ export function imagePathProblem(raw: string): string | null {
   return null;
 }
 
-/** The image column's path for `rows` (in that order), `/`-separated; throws a located DataError for a path that leaves the CSV's folder. */
+/**
+ * The image column's path for `rows` (in that order), `/`-separated. Throws a located DataError
+ * (every problem, in file order) for an empty path, one that leaves the CSV's folder, and (mixed
+ * data) an image named on an earlier line too.
+ */
 export function imageRefs(spec: CsvData & { readonly image: string }, table: CsvTable, rows: readonly number[]): string[] {
   const ii = table.header.indexOf(spec.image);
   const problems: string[] = [];
-  const seen = new Map<string, number>();
   const mixed = spec.columns.length > 0;
-  const refs = rows.map((k) => {
+  // The first row, in file order, naming each image.
+  const first = new Map<string, number>();
+  table.rows.forEach((r, k) => { const ref = imageRef(r[ii]!); if (!first.has(ref)) first.set(ref, k); });
+  for (const k of [...rows].sort((a, b) => a - b)) {
     const raw = table.rows[k]![ii]!;
     const ref = imageRef(raw);
     const problem = imagePathProblem(raw);
     if (problem !== null) problems.push(`${cellAt(table, k, ii)}: ${problem}`);
-    else if (mixed && seen.has(ref)) {
-      problems.push(`${cellAt(table, k, ii)}: image ${JSON.stringify(raw)} is already named on line ${table.line[seen.get(ref)!]} (with feature columns, each image is one item: name it once)`);
+    else if (mixed && first.get(ref) !== k) {
+      problems.push(`${cellAt(table, k, ii)}: image ${JSON.stringify(raw.trim())} is already named on line ${table.line[first.get(ref)!]} (with feature columns, each image is one item: name it once)`);
     }
-    if (!seen.has(ref)) seen.set(ref, k);
-    return ref;
-  });
+  }
   if (problems.length > 0) throw new DataError('data.csv-value', `${spec.path}: ${problems.length} unusable image path(s)`, problems, problems.map((message) => ({ at: 'data.image', message: `${spec.path} ${message}` })));
-  return refs;
+  return rows.map((k) => imageRef(table.rows[k]![ii]!));
 }

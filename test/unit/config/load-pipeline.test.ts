@@ -129,7 +129,7 @@ model:
       '3:10 schema.enum backend must be one of auto, wasm, cpu, tensorflow, tensorflow-gpu (found "gpu") (did you mean "cpu"?)',
       '9:3 schema.unknown-key unknown key "on-eror" in data (did you mean "on-error"?)',
       '11:5 schema.shape features[0] must be a single-key map such as {resize: {width: 64, height: 64}} (found keys grayscale, normalize) (each list item is one step: did you forget a "-"?)',
-      '14:11 schema.enum model.family must be one of cnn, mlp, logistic (found "cnx") (did you mean "cnn"?)',
+      '14:11 schema.enum model.family must be one of cnn, mlp, logistic, two-branch (found "cnx") (did you mean "cnn"?)',
     ]);
   });
 

@@ -46,7 +46,7 @@ describe('--set overrides', () => {
   it('locates an invalid value at the override, column of the value', () => {
     expect(failures(['search.trials=four'])).toEqual(['--set search.trials=four:1:15 schema.type search.trials must be an integer (found "four")']);
     expect(failures(['model.family={choice: [cnn, cnx]}'])).toEqual([
-      '--set model.family={choice: [cnn, cnx]}:1:29 schema.enum model.family.choice[1] must be one of cnn, mlp, logistic (found "cnx") (did you mean "cnn"?)',
+      '--set model.family={choice: [cnn, cnx]}:1:29 schema.enum model.family.choice[1] must be one of cnn, mlp, logistic, two-branch (found "cnx") (did you mean "cnn"?)',
     ]);
   });
 

@@ -86,7 +86,7 @@ describe('semantic checks: model search space', () => {
   it('names a parameter no chosen family has, with a did-you-mean hint', () => {
     expect(problems(`${SYNTH}model:\n  family: cnn\n  space:\n    filtres: { choice: [8, 16] }\n    units: 64\n`)).toEqual([
       '7:5 semantic.unknown-param "filtres" is not a parameter of cnn (did you mean "filters"?)',
-      '8:5 semantic.unknown-param "units" is not a parameter of cnn (units belongs to mlp)',
+      '8:5 semantic.unknown-param "units" is not a parameter of cnn (units belongs to mlp, two-branch)',
     ]);
   });
 

@@ -64,7 +64,7 @@ describe('listInventory: csv', () => {
     await writeFile(path.join(cwd, 't', 'a.png'), 'img-a');
     await table('file,kind\na.png,crack\nmissing.png,clean\n');
     const s = spec({ image: 'file', columns: [] });
-    await expect(listInventory(s, { cwd })).rejects.toMatchObject({ code: 'data.unreadable', details: [expect.stringMatching(/^missing\.png: cannot read/)] });
+    await expect(listInventory(s, { cwd })).rejects.toMatchObject({ code: 'data.unreadable', details: [expect.stringMatching(/^line \d+, column \w+ \(\d+\): missing\.png: cannot read/)] });
     const { inventory } = await listInventory({ ...s, onError: 'skip' }, { cwd });
     expect(inventory.items).toEqual([{ id: '4565512f6f7e64f98a4a519536e69c3b078d04389def4f6b707065e0ccb7ff03', ref: 'a.png', label: 1 }]);
     expect(inventory.skipped.map((b) => b.ref)).toEqual(['missing.png']);
