@@ -13,7 +13,7 @@ import { validatePipelineText } from '../../../src/config/index.js';
 import { formatPath, type Segment } from '../../../src/config/path.js';
 import { ROOT } from '../../e2e/cli.js';
 
-const SHIPPED = ['quickstart.yaml', 'crack-seed.yaml'].map((f) => ({ file: f, text: readFileSync(path.join(ROOT, 'pipelines', f), 'utf8') }));
+const SHIPPED = ['quickstart.yaml', 'crack-seed.yaml', 'mixed-example.yaml'].map((f) => ({ file: f, text: readFileSync(path.join(ROOT, 'pipelines', f), 'utf8') }));
 
 /** Every path of a plain document (maps and lists), the document itself first. */
 function paths(doc: unknown, at: Segment[] = []): Segment[][] {
