@@ -8,7 +8,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ImageBlock, Inventory } from '../core/data.js';
 import type { FeatureStep } from '../core/spec.js';
-import { applyPixelSteps, applyTabular, fitPixelSteps, fitTabular, toFloat, type FittedPixelSteps } from '../features/index.js';
+import { applyPixelSteps, applyTable, fitPixelSteps, fitTabular, tableContext, toFloat, type FittedPixelSteps } from '../features/index.js';
 import { writeTensor } from '../store/tensor-file.js';
 import type { Decoded, Table } from './decode.js';
 import type { FoldIndices } from './split.js';
@@ -87,15 +87,17 @@ export function fitTrainRows(decoded: Decoded, rows: readonly number[], steps: r
     case 'table': {
       const d = decoded.table.columns.length;
       const raw = gatherTableRows(decoded.table, rows);
-      const fitted = fitTabular(steps, raw, d, decoded.table.columns, dataColumns);
-      return { fitted, train: { data: applyTabular(fitted, raw, d), exampleShape: [d] } };
+      const { columns, categories } = decoded.table;
+      const fitted = fitTabular(steps, raw, d, columns, dataColumns, categories);
+      const out = applyTable(fitted, raw, d, tableContext(columns, dataColumns, categories));
+      return { fitted, train: { data: out.data, exampleShape: [out.d] } };
     }
     default: return decoded satisfies never;
   }
 }
 
 /** Decoded rows -> model input, with already-fitted steps (the one transform train, validation, hold-out and the report share). */
-export function transformRows(decoded: Decoded, rows: readonly number[], fitted: FittedPixelSteps): ModelRows {
+export function transformRows(decoded: Decoded, rows: readonly number[], fitted: FittedPixelSteps, dataColumns?: readonly string[]): ModelRows {
   switch (decoded.kind) {
     case 'images': {
       const x = applyPixelSteps(fitted, toFloat(gatherRows(decoded.block, rows)));
@@ -103,7 +105,8 @@ export function transformRows(decoded: Decoded, rows: readonly number[], fitted:
     }
     case 'table': {
       const d = decoded.table.columns.length;
-      return { data: applyTabular(fitted, gatherTableRows(decoded.table, rows), d), exampleShape: [d] };
+      const out = applyTable(fitted, gatherTableRows(decoded.table, rows), d, tableContext(decoded.table.columns, dataColumns, decoded.table.categories));
+      return { data: out.data, exampleShape: [out.d] };
     }
     default: return decoded satisfies never;
   }
@@ -126,7 +129,7 @@ export const featuresStage: StageDef<FeaturesInput, FeaturesOutput, FeaturesMeta
       // NOTE: fitted on the fold's training rows alone; validation (and later the hold-out) only
       // receive the fitted record.
       const { fitted, train } = fitTrainRows(input.decoded, fold.train, input.pixelSteps, input.dataColumns);
-      const val = transformRows(input.decoded, fold.validation, fitted);
+      const val = transformRows(input.decoded, fold.validation, fitted, input.dataColumns);
       exampleShape = train.exampleShape;
       await writeTensor(path.join(fdir, 'train.x'), train.data, [fold.train.length, ...exampleShape]);
       await writeTensor(path.join(fdir, 'train.y'), labelsOf(input.inventory, fold.train), [fold.train.length]);

@@ -40,7 +40,7 @@ describe('table steps', () => {
 
   it('refuses a column the table lacks, a one-hot column, and a table step without columns', () => {
     expect(() => fit([{ kind: 'log1p', columns: ['amnt'] }])).toThrow('feature step log1p names column amnt, which the table does not have (columns: amount, color=blue, color=red)');
-    expect(() => fit([{ kind: 'standardize', columns: ['color=red'] }])).toThrow('feature step standardize names column color=red, a one-hot column; it takes numeric columns');
+    expect(() => fit([{ kind: 'standardize', columns: ['color=red'] }])).toThrow('feature step standardize names column color=red, a one-hot or indicator column; it takes numeric columns');
     expect(() => fitTabular([{ kind: 'log1p', columns: 'numeric' }], X, 3)).toThrow('feature step log1p takes table columns; this data has none');
   });
 
