@@ -200,7 +200,7 @@ export function refuseTabular(id: string, dir: string, pre: Preprocess, paths: r
   throw new UsageError(
     `run ${id} was trained on table rows (${columns.length} input columns: ${shown}); give it one CSV file with those columns (assay predict ${id} table.csv), not image files. `
     + `The run's transform and model are in ${path.join(dir, 'model')}: preprocess.json lists the input columns in order `
-    + `(categorical ones one-hot as name=value) and the normalize statistics fitted on the training rows, and model.json is the tfjs model that takes them; `
+    + `and the feature steps fitted on the training rows (one-hot categories, impute fills, normalize statistics), and model.json is the tfjs model that takes their output; `
     + `the hold-out rows' scores are in ${path.join(dir, 'predictions.csv')}.`,
   );
 }

@@ -72,7 +72,8 @@ function columnKinds(spec: CsvData, table: CsvTable, missing: MissingPolicy): Co
   });
   if (problems.length > 0) {
     const message = `${spec.path}: ${problems.length} unusable value(s)${problems.some((p) => p.includes('no impute step')) ? ' (a missing value is allowed only in a column an impute step covers)' : ''}`;
-    throw new DataError('data.csv-value', message, problems, [{ at: 'data.path', message }]);
+    // NOTE: one located problem per cell, so every line and column is printed (the CLI shows the first 100).
+    throw new DataError('data.csv-value', message, problems, problems.map((p) => ({ at: 'data.path', message: `${spec.path} ${p}` })));
   }
   return kinds;
 }

@@ -57,7 +57,7 @@ describe('listInventory: csv', () => {
   it('reports non-numeric and empty values in a numeric column by line', async () => {
     await table('kind,width,finish\ncrack,1,a\nclean,wide,a\ncrack,2,a\nclean,,a\ncrack,3,a\n');
     await expect(listInventory(spec(), { cwd })).rejects.toMatchObject({
-      code: 'data.csv-value', exitCode: 2, problems: [{ at: 'data.path' }],
+      code: 'data.csv-value', exitCode: 2, problems: [{ at: 'data.path', message: 't/table.csv line 3, column width (2): numeric but holds "wide"' }, { at: 'data.path' }],
       details: ['line 3, column width (2): numeric but holds "wide"', 'line 5, column width (2): empty, a missing value, and no impute step covers width'],
     });
   });
