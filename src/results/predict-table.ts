@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isMulticlass } from '../core/data.js';
 import { AssayError, UsageError } from '../core/errors.js';
-import { applyTabular, tableContext, type FittedPixelStep } from '../features/index.js';
+import { applyTable, tableContext, type FittedPixelStep } from '../features/index.js';
 import { meanProbabilities } from '../learn/fold-aggregate.js';
 import { loadModel } from '../learn/model-io.js';
 import { predictProbabilities } from '../learn/train-ops.js';
@@ -81,12 +81,13 @@ export async function predictTable(run: { id: string; dir: string }, pre: Prepro
   const { d } = prepared;
   const n = prepared.x.length / d;
   const perModel: Float32Array[] = [];
-  const width = pre.exampleShape[0]!;
   for (const m of models) {
     const model = await loadModel(m.dir);
     try {
+      // NOTE: each fold's steps give its own width (a k-fold run's folds may have fitted different categories).
+      const x = applyTable(m.fitted, prepared.x, d, prepared.context);
       // NOTE: the labels only feed the loss, which is not used here.
-      perModel.push(predictProbabilities(model, applyTabular(m.fitted, prepared.x, d, prepared.context), [width], new Uint8Array(n), pre.classes.length, pre.positive).probs);
+      perModel.push(predictProbabilities(model, x.data, [x.d], new Uint8Array(n), pre.classes.length, pre.positive).probs);
     } finally {
       model.dispose();
     }

@@ -16,7 +16,7 @@ interface Step { kind: string; names?: string[]; fill?: (number | string | null)
 interface JsonRun { run: string; dir: string; metrics: { holdout: { metrics: Record<string, number> } } }
 interface Lock { stages: { name: string; key: string; cached: boolean }[] }
 
-/** 240 rows, 1 fraud : 5 legit, separable by x1 + x2/2 = 5 (gap 2); about 1 in 12 x1 and region cells missing. */
+/** 240 rows, 1 fraud : 5 legit, separable by x1 + x2/2 = 5 (gap 2); about 1 in 12 x1 and region cells missing (not row 8's region). */
 function makeRows(seed: number): { csv: string; rows: Row[] } {
   const rng = new Rng(seed).child('tabular-missing');
   const rows: Row[] = [];
@@ -27,8 +27,9 @@ function makeRows(seed: number): { csv: string; rows: Row[] } {
       x1 = Number(rng.uniform(-4, 4).toFixed(3));
       x2 = Number(rng.uniform(0, 10).toFixed(3));
     } while (fraud ? x1 + x2 / 2 < 6 : x1 + x2 / 2 > 4);
-    const region = ['north', 'south', 'east', 'west'][rng.int(4)]!;
-    rows.push({ x1: rng.int(12) === 0 ? null : x1, x2, region: rng.int(12) === 0 ? null : region, fraud });
+    // Row 8 holds the only `island`: a category some k-fold training parts never see.
+    const region = i === 7 ? 'island' : ['north', 'south', 'east', 'west'][rng.int(4)]!;
+    rows.push({ x1: rng.int(12) === 0 ? null : x1, x2, region: rng.int(12) === 0 && i !== 7 ? null : region, fraud });
   }
   const cell = (v: number | string | null, i: number): string => (v === null ? (i % 2 === 0 ? '' : 'NA') : String(v));
   const csv = ['x1,x2,region,label', ...rows.map((r, i) => `${cell(r.x1, i)},${r.x2},${cell(r.region, i)},${r.fraud ? 'fraud' : 'legit'}`)].join('\n') + '\n';
@@ -127,6 +128,22 @@ describe('tabular pipelines with missing cells: impute and one-hot (end to end)'
     for (const line of out.slice(-3)) expect(line).toMatch(/^new\.csv:\d+,0\.\d+,(fraud|legit),$/);
     expect(r.stderr).toContain('warning: column region: 2 row(s) hold categories the run never saw ("mars"); they are coded all-zero');
   });
+
+  it('k-fold: each fold fits its own categories and widths; predict averages them and counts a category not every fold saw', async () => {
+    const r = await assay(['run', 'claims.yaml', '--set', 'split={folds: 3}', '--set', 'name=claims-kfold', '--json'], { cwd });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const run = JSON.parse(r.stdout) as JsonRun;
+    const pre = await readJson<{ folds: { fitted: { steps: Step[] } }[] }>(path.join(run.dir, 'model', 'preprocess.json'));
+    const cats = pre.folds.map((f) => f.fitted.steps.find((s) => s.kind === 'one-hot')!.categories![0]!);
+    // island (one row, in the pool) is in two folds' training parts and the third's validation.
+    expect(cats.filter((c) => c.includes('island'))).toHaveLength(2);
+    expect(new Set(cats.map((c) => c.length))).toEqual(new Set([4, 5]));
+    await writeFile(path.join(cwd, 'island.csv'), 'x1,x2,region\n1,2,island\n,3,north\n');
+    const p = await assay(['predict', run.run, 'island.csv'], { cwd });
+    expect(p.exitCode, p.stderr).toBe(0);
+    expect(p.stdout.trim().split('\n').slice(1).every((l) => /^island\.csv:\d,0\.\d+,(fraud|legit),$/.test(l))).toBe(true);
+    expect(p.stderr).toContain('warning: column region: 1 row(s) hold categories the run never saw ("island")');
+  }, 120_000);
 
   it('refuses a missing cell in a column no impute step covers, at its line and column (exit 2)', async () => {
     await writeFile(path.join(cwd, 'plain.yaml'), PIPELINE.replace('name: claims', 'name: plain').replace(/  - impute: \{ columns: numeric, indicator: true \}\n/, ''));
