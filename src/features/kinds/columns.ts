@@ -10,7 +10,7 @@ import type { FitContext } from './kind.js';
 
 /** Schema node of a `columns` key. */
 export const COLUMNS_SCHEMA = {
-  description: 'The columns the step takes: numeric (every numeric data column; one-hot name=value columns are never touched) or a list of numeric column names. A name the table lacks, or a one-hot column, fails the features stage.',
+  description: 'The columns the step takes: numeric (every numeric data column; one-hot name=value columns are never touched) or a list of numeric column names. A name not in data.columns fails validation; a categorical or one-hot column fails the features stage.',
   anyOf: [{ const: 'numeric' }, { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1, uniqueItems: true }],
   default: 'numeric',
   examples: ['numeric', ['amount', 'age']],

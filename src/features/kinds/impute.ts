@@ -39,7 +39,7 @@ export function mostFrequent<T>(values: readonly T[], before: (a: T, b: T) => bo
 }
 
 const IMPUTE_COLUMNS = {
-  description: 'The columns to fill: numeric (every numeric data column), categorical (every categorical data column not yet one-hot coded) or a list of column names. A name the table lacks fails validation.',
+  description: 'The columns to fill: numeric (every numeric data column), categorical (every categorical data column not yet one-hot coded) or a list of column names. A name not in data.columns fails validation.',
   anyOf: [{ enum: ['numeric', 'categorical'] }, { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1, uniqueItems: true }],
   default: 'numeric',
   examples: ['numeric', ['amount', 'region']],

@@ -29,7 +29,7 @@ export const oneHot: PixelKind<'one-hot', FittedOneHot> = {
     examples: [{}, { columns: ['region'] }],
     properties: {
       columns: {
-        description: 'The columns to code: categorical (every categorical data column not yet coded) or a list of categorical column names. A name the table lacks fails validation.',
+        description: 'The columns to code: categorical (every categorical data column not yet coded) or a list of categorical column names. A name not in data.columns fails validation.',
         anyOf: [{ const: 'categorical' }, { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1, uniqueItems: true }],
         default: 'categorical',
         examples: ['categorical', ['region']],
