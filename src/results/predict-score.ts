@@ -1,5 +1,7 @@
-/** What image and table predictions share: the backend and one scored row. Loads tfjs. */
+/** What image and table predictions share: the model folders, the backend, one scored row, the refusal of images for a table run. Loads tfjs. */
+import path from 'node:path';
 import { isMulticlass } from '../core/data.js';
+import { UsageError } from '../core/errors.js';
 import type { BackendChoice } from '../core/spec.js';
 import { argmaxClasses } from '../evaluate/multiclass-score.js';
 import { initBackend } from '../learn/backend/backend.js';
@@ -29,4 +31,31 @@ export function scoredRow(ref: string, probs: readonly number[], k: number, pre:
   const row = probs.slice(k * pre.classes.length, (k + 1) * pre.classes.length);
   const best = argmaxClasses(row, pre.classes.length)[0]!;
   return { path: ref, probability: row[best]!, prediction: pre.classes[best]!, error: null, classProbabilities: row };
+}
+
+/**
+ * The run's model folders with their fitted transforms: `model/` with `fitted` for one fold,
+ * `model/fold-<f>/` with `folds[f].fitted` for a k-fold run.
+ */
+export function modelFolders(dir: string, pre: Preprocess): { readonly dir: string; readonly fitted: Preprocess['fitted'] }[] {
+  const folds = pre.folds ?? [];
+  if (folds.length <= 1) return [{ dir: path.join(dir, 'model'), fitted: pre.fitted }];
+  return folds.map((f, k) => ({ dir: path.join(dir, 'model', `fold-${k}`), fitted: f.fitted }));
+}
+
+/**
+ * A run trained on table rows scores one CSV file; image paths have no table to read. Throws a
+ * UsageError (exit 2) that says so and where the model and its transform are.
+ */
+export function refuseTabular(id: string, dir: string, pre: Preprocess, paths: readonly string[]): void {
+  if (pre.input !== 'table') return;
+  if (paths.length === 1 && /\.csv$/i.test(paths[0]!)) return;
+  const columns = pre.columns ?? [];
+  const shown = columns.length > 8 ? `${columns.slice(0, 8).join(', ')}, ...` : columns.join(', ');
+  throw new UsageError(
+    `run ${id} was trained on table rows (${columns.length} input columns: ${shown}); give it one CSV file with those columns (assay predict ${id} table.csv), not image files. `
+    + `The run's transform and model are in ${path.join(dir, 'model')}: preprocess.json lists the input columns in order `
+    + `and the feature steps fitted on the training rows (one-hot categories, impute fills, normalize statistics), and model.json is the tfjs model that takes their output; `
+    + `the hold-out rows' scores are in ${path.join(dir, 'predictions.csv')}.`,
+  );
 }

@@ -15,9 +15,8 @@ import { loadModel } from '../learn/model-io.js';
 import { predictProbabilities } from '../learn/train-ops.js';
 import type { Preprocess } from '../run/write-run.js';
 import type { PredictRow } from './predict-csv.js';
-import { runBackend, scoredRow } from './predict-score.js';
+import { modelFolders, refuseTabular, runBackend, scoredRow } from './predict-score.js';
 import type { PredictResult } from './predict.js';
-import { modelFolders, refuseTabular } from './predict.js';
 import { readLock } from './run-files.js';
 import { codeRows, encodeRows, sourceColumns } from './table-input.js';
 

@@ -10,13 +10,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isMulticlass } from '../core/data.js';
 import sharp from 'sharp';
-import { AssayError, NotFoundError, UsageError } from '../core/errors.js';
-import { argmaxClasses } from '../evaluate/multiclass-score.js';
-import type { BackendChoice } from '../core/spec.js';
+import { AssayError, NotFoundError } from '../core/errors.js';
 import { decodeBatch } from '../data/decode-batch.js';
 import type { DecodedImage } from '../data/decode-image.js';
 import { applyPixelSteps, toFloat } from '../features/index.js';
-import { initBackend } from '../learn/backend/backend.js';
 import { meanProbabilities } from '../learn/fold-aggregate.js';
 import { loadModel } from '../learn/model-io.js';
 import { predictProbabilities } from '../learn/train-ops.js';
@@ -24,7 +21,9 @@ import type { Preprocess } from '../run/write-run.js';
 import { readJson } from '../store/run-folder.js';
 import { resolveRun, type RunSummary } from '../store/run-status.js';
 import { predictTable } from './predict-table.js';
-import { runBackend, scoredRow } from './predict-score.js';
+import { modelFolders, refuseTabular, runBackend, scoredRow } from './predict-score.js';
+
+export { modelFolders, refuseTabular };
 import type { PredictRow } from './predict-csv.js';
 import { listImageFiles } from './walk-images.js';
 
@@ -188,22 +187,6 @@ async function decodeFiles(batch: readonly { abs: string; problem: string | null
   });
 }
 
-/**
- * A run trained on table rows scores one CSV file; image paths have no table to read. Throws a
- * UsageError (exit 2) that says so and where the model and its transform are.
- */
-export function refuseTabular(id: string, dir: string, pre: Preprocess, paths: readonly string[]): void {
-  if (pre.input !== 'table') return;
-  if (paths.length === 1 && /\.csv$/i.test(paths[0]!)) return;
-  const columns = pre.columns ?? [];
-  const shown = columns.length > 8 ? `${columns.slice(0, 8).join(', ')}, ...` : columns.join(', ');
-  throw new UsageError(
-    `run ${id} was trained on table rows (${columns.length} input columns: ${shown}); give it one CSV file with those columns (assay predict ${id} table.csv), not image files. `
-    + `The run's transform and model are in ${path.join(dir, 'model')}: preprocess.json lists the input columns in order `
-    + `and the feature steps fitted on the training rows (one-hot categories, impute fills, normalize statistics), and model.json is the tfjs model that takes their output; `
-    + `the hold-out rows' scores are in ${path.join(dir, 'predictions.csv')}.`,
-  );
-}
 
 /** One model of a run and the fitted transform its inputs go through. */
 interface Model {
@@ -211,15 +194,6 @@ interface Model {
   readonly fitted: Preprocess['fitted'];
 }
 
-/**
- * The run's model folders with their fitted transforms: `model/` with `fitted` for one fold,
- * `model/fold-<f>/` with `folds[f].fitted` for a k-fold run.
- */
-export function modelFolders(dir: string, pre: Preprocess): { readonly dir: string; readonly fitted: Preprocess['fitted'] }[] {
-  const folds = pre.folds ?? [];
-  if (folds.length <= 1) return [{ dir: path.join(dir, 'model'), fitted: pre.fitted }];
-  return folds.map((f, k) => ({ dir: path.join(dir, 'model', `fold-${k}`), fitted: f.fitted }));
-}
 
 /** Positive-class probabilities of decoded images from one model, through its fitted pixel steps. */
 function score({ model, fitted }: Model, images: readonly DecodedImage[], pre: Preprocess): Float32Array {
