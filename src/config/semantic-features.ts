@@ -27,6 +27,12 @@ export function checkFeatures(spec: PipelineSpec, r: Reporter): void {
       r.key('semantic.table-step', at, `feature step ${step.kind} takes table columns, but this data is images`, 'use normalize for pixels');
       return;
     }
+    if ((tabular || mixed) && 'columns' in step && Array.isArray(step.columns)) {
+      const known = spec.data.source === 'csv' ? spec.data.columns : [];
+      (step.columns as readonly string[]).forEach((name, j) => {
+        if (!known.includes(name)) r.key('semantic.step-column', [...at, 'columns', j], `feature step ${step.kind} names column ${name}, which is not one of data.columns (${known.join(', ')})`, 'name a column listed in data.columns');
+      });
+    }
     const place = stepPlace(step);
     if (mixed && needsTable(step)) return;
     if (place === 'pixel' && firstPixel < 0) firstPixel = i;

@@ -119,10 +119,14 @@ export type FeatureStep =
   | { readonly kind: 'standardize'; readonly columns: ColumnSelection }
   | { readonly kind: 'log1p'; readonly columns: ColumnSelection }
   /** Fixed bounds (`min`/`max`), or the training part's `quantile` and 1 - quantile per column. */
-  | { readonly kind: 'clip'; readonly columns: ColumnSelection; readonly bounds: { readonly kind: 'fixed'; readonly min: number | null; readonly max: number | null } | { readonly kind: 'quantile'; readonly quantile: number } };
+  | { readonly kind: 'clip'; readonly columns: ColumnSelection; readonly bounds: { readonly kind: 'fixed'; readonly min: number | null; readonly max: number | null } | { readonly kind: 'quantile'; readonly quantile: number } }
+  /** Fill missing values with the training part's median or most frequent value; `indicator` adds 0/1 missing-value columns. */
+  | { readonly kind: 'impute'; readonly columns: ColumnSelection; readonly strategy: 'median' | 'most-frequent'; readonly indicator: boolean }
+  /** Categorical columns to 0/1 codes over the categories of the training part. */
+  | { readonly kind: 'one-hot'; readonly columns: ColumnSelection };
 
-/** The table columns a step takes: every numeric column, or these (model input columns by name). */
-export type ColumnSelection = 'numeric' | readonly string[];
+/** The table columns a step takes: every numeric or every categorical column, or these (data columns by name). */
+export type ColumnSelection = 'numeric' | 'categorical' | readonly string[];
 
 export type FeatureKind = FeatureStep['kind'];
 

@@ -2,5 +2,5 @@
 export { planSteps, stepPlace, type StepPlace, type StepPlan } from './steps.js';
 export { toFloat } from './to-float.js';
 export { applyPixelSteps, fitPixelSteps, type FittedPixelStep, type FittedPixelSteps } from './pixel-steps.js';
-export { applyTabular, fitTabular } from './tabular.js';
+export { applyTable, applyTabular, fitTabular, tableContext, withImplicitOneHot } from './tabular.js';
 export { sobelEdges } from './sobel.js';

@@ -1,7 +1,8 @@
 /**
  * `assay predict RUN table.csv` for a run on mixed data (an image and a row per item): each row's
  * image (its path relative to the CSV file, which must stay inside the CSV's folder) is decoded
- * with the run's geometry, its columns are encoded as the run encoded them (table-input.ts), and
+ * with the run's geometry, its columns are read as the run's table steps take them (missing cells
+ * imputed, unseen categories coded all-zero and counted; see predict-table.ts prepareRows), and
  * both go through each fold's fitted steps (image steps on the image, table steps on the row),
  * packed as in training, scored and averaged. A row whose value or image is unusable gets an error
  * row located at its line and column; a missing column is a usage error (exit 2). Loads tfjs.
@@ -19,10 +20,11 @@ import { loadModel } from '../learn/model-io.js';
 import { predictProbabilities } from '../learn/train-ops.js';
 import type { Preprocess } from '../run/write-run.js';
 import { transformMixed } from '../stages/features-mixed.js';
-import { modelFolders, runBackend, scoredRow, type PredictResult } from './predict.js';
+import type { PredictResult } from './predict.js';
+import { modelFolders, runBackend, scoredRow } from './predict-score.js';
+import { prepareRows } from './predict-table.js';
 import type { PredictRow } from './predict-csv.js';
 import { readLock } from './run-files.js';
-import { encodeRows, sourceColumns } from './table-input.js';
 
 /** Score the rows of one mixed CSV file with run `run`'s models. */
 export async function predictMixed(run: { id: string; dir: string }, pre: Preprocess, paths: readonly string[], cwd: string): Promise<PredictResult> {
@@ -44,8 +46,9 @@ export async function predictMixed(run: { id: string; dir: string }, pre: Prepro
   const table = parseCsv(text, file);
   const ii = table.header.indexOf(imageColumn);
   if (ii < 0) throw new UsageError(`${file} lacks the image column ${imageColumn} that the run's model takes (the file has ${table.header.join(', ') || 'no columns'})`);
-  const encoded = encodeRows(text, file, sourceColumns(data.data.columns as string[], pre.columns ?? []));
-  const d = layout.columns;
+  const models = modelFolders(run.dir, pre);
+  const encoded = prepareRows(text, file, data.data.columns as string[], pre.columns ?? [], models.map((m) => m.fitted.table?.steps ?? []));
+  const { d } = encoded;
   // Rows whose values encoded: their image, decoded with the run's geometry.
   const good = encoded.rows.flatMap((r, k) => (r.error === null ? [k] : []));
   const decoded = await decodeBatch({ source: { kind: 'files', root: path.dirname(abs) }, refs: good.map((k) => imageRef(table.rows[k]![ii]!)), geometry: pre.geometry });
@@ -67,15 +70,15 @@ export async function predictMixed(run: { id: string; dir: string }, pre: Prepro
     bytes.set((decoded[good.indexOf(k)] as { data: Uint8Array }).data, i * h * w * channels);
     rows.set(encoded.x.subarray(good.indexOf(k) * d, (good.indexOf(k) + 1) * d), i * d);
   });
-  const warnings = encoded.unseen.map((u) => `column ${u.column}: ${u.rows} row(s) hold categories the run never saw (${u.values.map((v) => JSON.stringify(v)).join(', ')}); they are coded all-zero`);
+  const warnings = [...encoded.warnings];
   const backend = await runBackend(pre, warnings);
   const perModel: Float32Array[] = [];
   if (scored.length > 0) {
     const images = toFloat({ count: scored.length, height: h, width: w, channels, data: bytes });
-    for (const m of modelFolders(run.dir, pre)) {
+    for (const m of models) {
       const model = await loadModel(m.dir);
       try {
-        const x = transformMixed(m.fitted, images, rows, d);
+        const x = transformMixed(m.fitted, images, rows, d, encoded.context);
         // NOTE: the labels only feed the loss, which is not used here.
         perModel.push(predictProbabilities(model, x.data, x.exampleShape, new Uint8Array(scored.length), pre.classes.length, pre.positive).probs);
       } finally {

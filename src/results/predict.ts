@@ -10,21 +10,20 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isMulticlass } from '../core/data.js';
 import sharp from 'sharp';
-import { AssayError, NotFoundError, UsageError } from '../core/errors.js';
-import { argmaxClasses } from '../evaluate/multiclass-score.js';
-import type { BackendChoice } from '../core/spec.js';
+import { AssayError, NotFoundError } from '../core/errors.js';
 import { decodeBatch } from '../data/decode-batch.js';
 import type { DecodedImage } from '../data/decode-image.js';
-import { applyPixelSteps, applyTabular, toFloat } from '../features/index.js';
-import { initBackend } from '../learn/backend/backend.js';
+import { applyPixelSteps, toFloat } from '../features/index.js';
 import { meanProbabilities } from '../learn/fold-aggregate.js';
 import { loadModel } from '../learn/model-io.js';
 import { predictProbabilities } from '../learn/train-ops.js';
 import type { Preprocess } from '../run/write-run.js';
 import { readJson } from '../store/run-folder.js';
 import { resolveRun, type RunSummary } from '../store/run-status.js';
-import { readLock } from './run-files.js';
-import { encodeRows, sourceColumns } from './table-input.js';
+import { predictTable } from './predict-table.js';
+import { modelFolders, refuseTabular, runBackend, scoredRow } from './predict-score.js';
+
+export { modelFolders, refuseTabular };
 import type { PredictRow } from './predict-csv.js';
 import { listImageFiles } from './walk-images.js';
 
@@ -80,10 +79,6 @@ export async function readPreprocess(dir: string, run?: Pick<RunSummary, 'id' | 
   );
 }
 
-function className(pre: Preprocess, probability: number): string {
-  if (probability >= pre.threshold) return pre.classes[pre.positive]!;
-  return pre.classes.length === 2 ? pre.classes[1 - pre.positive]! : `not-${pre.classes[pre.positive]}`;
-}
 
 /** Score `paths` with run `ref`'s model. Throws NotFoundError for an unknown run or a run without a model. */
 export async function predictFiles(opts: PredictOptions): Promise<PredictResult> {
@@ -140,68 +135,6 @@ export async function predictFiles(opts: PredictOptions): Promise<PredictResult>
   };
 }
 
-/** The run's backend, or (with a warning) the best one here when that is unavailable. */
-export async function runBackend(pre: Preprocess, warnings: string[]): Promise<{ name: string }> {
-  try {
-    return await initBackend(pre.backend as BackendChoice);
-  } catch (err) {
-    // NOTE: a model trained on a native backend still loads on wasm; its probabilities may differ in the last digits.
-    const backend = await initBackend('auto');
-    warnings.push(`the run used the ${pre.backend} backend, which is unavailable here (${(err as Error).message}); using ${backend.name}, so probabilities may differ slightly from the run's`);
-    return backend;
-  }
-}
-
-/** Row `k`'s result from the models' mean probabilities (one per item, or k per item for a multi-class run). */
-export function scoredRow(ref: string, probs: readonly number[], k: number, pre: Preprocess): PredictRow {
-  if (!isMulticlass(pre.positive)) return { path: ref, probability: probs[k]!, prediction: className(pre, probs[k]!), error: null };
-  const row = probs.slice(k * pre.classes.length, (k + 1) * pre.classes.length);
-  const best = argmaxClasses(row, pre.classes.length)[0]!;
-  return { path: ref, probability: row[best]!, prediction: pre.classes[best]!, error: null, classProbabilities: row };
-}
-
-/**
- * Score the rows of one CSV file with a tabular run: encoded as the run encoded its table
- * (table-input.ts), through each fold's fitted steps and model, averaged. A row with an unusable
- * value gets an error row, located at its line and column; unseen categories are coded all-zero
- * and counted in a warning.
- */
-async function predictTable(run: { id: string; dir: string }, pre: Preprocess, paths: readonly string[], cwd: string): Promise<PredictResult> {
-  refuseTabular(run.id, run.dir, pre, paths);
-  const file = paths[0]!;
-  const lock = await readLock(run.dir);
-  const dataColumns = (lock.pipeline as { data?: { columns?: unknown } } | undefined)?.data?.columns;
-  if (!Array.isArray(dataColumns)) throw new AssayError('predict.lock', `run ${run.id}'s lock.json does not record its data columns`);
-  let text: string;
-  try { text = await readFile(path.resolve(cwd, file), 'utf8'); } catch (err) {
-    throw new UsageError(`${file} cannot be read: ${(err as Error).message}`);
-  }
-  const encoded = encodeRows(text, file, sourceColumns(dataColumns as string[], pre.columns ?? []));
-  const warnings = encoded.unseen.map((u) => `column ${u.column}: ${u.rows} row(s) hold categories the run never saw (${u.values.map((v) => JSON.stringify(v)).join(', ')}); they are coded all-zero`);
-  const backend = await runBackend(pre, warnings);
-  // NOTE: the encoded width is the model input columns; table steps may change it on the way to the model.
-  const d = (pre.columns ?? []).length;
-  const n = encoded.x.length / d;
-  const perModel: Float32Array[] = [];
-  for (const m of modelFolders(run.dir, pre)) {
-    const model = await loadModel(m.dir);
-    try {
-      // NOTE: the labels only feed the loss, which is not used here.
-      perModel.push(predictProbabilities(model, applyTabular(m.fitted, encoded.x, d), [d], new Uint8Array(n), pre.classes.length, pre.positive).probs);
-    } finally {
-      model.dispose();
-    }
-  }
-  const probs = n > 0 ? meanProbabilities(perModel) : [];
-  let k = 0;
-  const rows = encoded.rows.map((r): PredictRow => (r.error !== null ? { path: r.ref, probability: null, prediction: null, error: r.error } : scoredRow(r.ref, probs, k++, pre)));
-  return {
-    run, classes: pre.classes, positive: isMulticlass(pre.positive) ? null : pre.classes[pre.positive]!, threshold: pre.threshold,
-    backend: backend.name, rows, failed: rows.filter((r) => r.error !== null).length, warnings,
-    conversion: null,
-  };
-}
-
 function channelName(c: number): string {
   return c === 1 ? 'gray' : c === 2 ? 'gray+alpha' : c === 3 ? 'RGB' : c === 4 ? 'RGBA' : `${c}-channel`;
 }
@@ -252,22 +185,6 @@ async function decodeFiles(batch: readonly { abs: string; problem: string | null
   });
 }
 
-/**
- * A run trained on table rows scores one CSV file; image paths have no table to read. Throws a
- * UsageError (exit 2) that says so and where the model and its transform are.
- */
-export function refuseTabular(id: string, dir: string, pre: Preprocess, paths: readonly string[]): void {
-  if (pre.input !== 'table') return;
-  if (paths.length === 1 && /\.csv$/i.test(paths[0]!)) return;
-  const columns = pre.columns ?? [];
-  const shown = columns.length > 8 ? `${columns.slice(0, 8).join(', ')}, ...` : columns.join(', ');
-  throw new UsageError(
-    `run ${id} was trained on table rows (${columns.length} input columns: ${shown}); give it one CSV file with those columns (assay predict ${id} table.csv), not image files. `
-    + `The run's transform and model are in ${path.join(dir, 'model')}: preprocess.json lists the input columns in order `
-    + `(categorical ones one-hot as name=value) and the normalize statistics fitted on the training rows, and model.json is the tfjs model that takes them; `
-    + `the hold-out rows' scores are in ${path.join(dir, 'predictions.csv')}.`,
-  );
-}
 
 /** One model of a run and the fitted transform its inputs go through. */
 interface Model {
@@ -275,15 +192,6 @@ interface Model {
   readonly fitted: Preprocess['fitted'];
 }
 
-/**
- * The run's model folders with their fitted transforms: `model/` with `fitted` for one fold,
- * `model/fold-<f>/` with `folds[f].fitted` for a k-fold run.
- */
-export function modelFolders(dir: string, pre: Preprocess): { readonly dir: string; readonly fitted: Preprocess['fitted'] }[] {
-  const folds = pre.folds ?? [];
-  if (folds.length <= 1) return [{ dir: path.join(dir, 'model'), fitted: pre.fitted }];
-  return folds.map((f, k) => ({ dir: path.join(dir, 'model', `fold-${k}`), fitted: f.fitted }));
-}
 
 /** Positive-class probabilities of decoded images from one model, through its fitted pixel steps. */
 function score({ model, fitted }: Model, images: readonly DecodedImage[], pre: Preprocess): Float32Array {

@@ -4,10 +4,12 @@
  * numeric column as its number, a categorical one as `name=value` one-hot columns. A category the
  * run never saw becomes an all-zero code (counted, for a warning); a missing column is a usage
  * error naming the header; an empty or non-numeric value in a numeric column fails that row only,
- * located at its file line and column. Pure: no tfjs.
+ * located at its file line and column. Pure: no tfjs. (encodeRows reads runs whose table held the
+ * one-hot columns; codeRows, runs whose feature steps code categorical columns.)
  */
 import { UsageError } from '../core/errors.js';
 import { parseCsv } from '../data/sources/csv-table.js';
+import { isMissing } from '../data/sources/csv.js';
 
 /** One source column and how it is encoded: numeric (categories null) or one-hot over `categories`. */
 export interface SourceColumn {
@@ -85,4 +87,61 @@ export function encodeRows(text: string, name: string, columns: readonly SourceC
     rows,
     unseen: columns.flatMap((c, k) => (unseen[k]!.rows === 0 ? [] : [{ column: c.name, values: [...unseen[k]!.values].sort(), rows: unseen[k]!.rows }])),
   };
+}
+
+/** One data column as a run's fitted steps take it: categorical (coded by a one-hot step) or numeric, and whether an impute step fills it. */
+export interface DataColumn {
+  readonly name: string;
+  readonly categorical: boolean;
+  readonly mayMiss: boolean;
+}
+
+export interface CodedRows {
+  /** Rows that can be scored, [good.length, columns.length]: numbers, category codes, NaN where missing. */
+  readonly x: Float32Array;
+  /** Per column: the category list its codes index (categorical columns), else null. */
+  readonly categories: readonly (readonly string[] | null)[];
+  readonly rows: EncodedRows['rows'];
+  /** Per column: each present value of the scored rows (categorical columns; else empty), for counting unseen categories. */
+  readonly values: readonly (readonly string[])[];
+}
+
+/**
+ * Read the CSV `text` into the data columns a run's feature steps take (runs that one-hot code
+ * their categorical columns in the steps). Missing cells (empty, NA, NaN) are NaN in a column an
+ * impute step fills and fail the row elsewhere, as does a non-numeric value in a numeric column.
+ * `fills`: per column, categories the steps may write (impute fills), added to its category list.
+ */
+export function codeRows(text: string, name: string, columns: readonly DataColumn[], fills: ReadonlyMap<string, readonly string[]>): CodedRows {
+  const table = parseCsv(text, name);
+  const missing = columns.filter((c) => !table.header.includes(c.name)).map((c) => c.name);
+  if (missing.length > 0) {
+    throw new UsageError(`${name} lacks column(s) ${missing.join(', ')} that the run's model takes (the file has ${table.header.join(', ') || 'no columns'})`);
+  }
+  const at = columns.map((c) => table.header.indexOf(c.name));
+  const categories = columns.map((c, k) => (c.categorical
+    ? [...new Set([...table.rows.map((r) => r[at[k]!]!.trim()).filter((v) => !isMissing(v)), ...(fills.get(c.name) ?? [])])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    : null));
+  const x: number[] = [];
+  const rows: { ref: string; error: string | null }[] = [];
+  const values = columns.map((): string[] => []);
+  table.rows.forEach((cells, r) => {
+    const problems: string[] = [];
+    const row = columns.map((c, k) => {
+      const v = cells[at[k]!]!.trim();
+      const where = `line ${table.line[r]}, column ${c.name} (${at[k]! + 1})`;
+      if (isMissing(v)) {
+        if (!c.mayMiss) problems.push(`${where}: ${v === '' ? 'empty' : JSON.stringify(v)}, a missing value the run does not impute`);
+        return Number.NaN;
+      }
+      if (categories[k]) return categories[k]!.indexOf(v);
+      if (!isNumber(v)) problems.push(`${where}: ${JSON.stringify(v)} is not a number`);
+      return Number(v);
+    });
+    rows.push({ ref: `${name}:${table.line[r]}`, error: problems.length > 0 ? problems.join('; ') : null });
+    if (problems.length > 0) return;
+    x.push(...row);
+    columns.forEach((c, k) => { if (categories[k] && !isMissing(cells[at[k]!]!)) values[k]!.push(cells[at[k]!]!.trim()); });
+  });
+  return { x: Float32Array.from(x), categories, rows, values };
 }

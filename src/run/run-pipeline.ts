@@ -26,7 +26,7 @@ import { packageVersion, assayVersion } from '../store/environment.js';
 import { consoleProgress, type Progress } from '../stages/progress.js';
 import { runStage, type StageContext, type StageRecord } from '../stages/stage.js';
 import { ingestStage } from '../stages/ingest.js';
-import { decodeStage, describeDecoded, enforceBadFilePolicy } from '../stages/decode.js';
+import { decodeStage, describeDecoded, enforceBadFilePolicy, missingPolicy } from '../stages/decode.js';
 import { holdoutStage } from '../stages/holdout.js';
 import { sampleStage } from '../stages/sample.js';
 import { splitStage } from '../stages/split.js';
@@ -159,7 +159,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     // Listing and fingerprinting the files is the ingest stage's work (its progress shows under it).
     trackStages.stageStart('ingest');
     const listed = await listInventory(spec.data, {
-      cwd, seed: spec.seed,
+      cwd, seed: spec.seed, missing: missingPolicy(spec.features),
       fingerprintCache: path.join(cache.root, 'fingerprints', `${spec.data.source}-${sha256(root).slice(0, 16)}.json`),
       progress: (done, total) => progress.tick(done, total, 'files'),
     });
@@ -171,7 +171,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     const column = [spec.holdout.groupBy, spec.split.groupBy].find((g) => g?.kind === 'column');
     const groups = column?.kind === 'column' && spec.data.source === 'csv' ? await readColumn(spec.data, inventory, column.column, { cwd }) : null;
 
-    const decode = await runStage(decodeStage, { data: spec.data, root, inventory, geometry: steps.geometry, seed: spec.seed, upstream: { ingest: ingest.record.key } }, ctx,
+    const decode = await runStage(decodeStage, { data: spec.data, root, inventory, geometry: steps.geometry, seed: spec.seed, upstream: { ingest: ingest.record.key }, missing: missingPolicy(spec.features) }, ctx,
       (o) => `${describeDecoded(o.decoded)}${o.bad.length ? `, ${o.bad.length} unreadable` : ''}`);
     stages.push(decode.record);
     enforceBadFilePolicy(spec.data, decode.output.bad, inventory);

@@ -68,9 +68,10 @@ export interface RunRecord extends RunBase {
 /** What `assay predict` reads from `model/preprocess.json`. */
 export interface Preprocess {
   /**
-   * `table` when the model takes table rows (tabular CSV data), with `columns` its input columns in
-   * order (categorical ones one-hot as `name=value`); `mixed` when it takes an image and a row per
-   * item (packed as `layout` says). Absent for images.
+   * `table` when the model takes table rows (tabular CSV data), with `columns` the data columns in
+   * order (the fitted steps, one-hot among them, make the model input from them; runs from before
+   * one-hot was a step list `name=value` input columns); `mixed` when it takes an image and a row
+   * per item (packed as `layout` says, `columns` as for `table`). Absent for images.
    */
   readonly input?: 'table' | 'mixed';
   readonly columns?: readonly string[];

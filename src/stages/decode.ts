@@ -2,8 +2,9 @@
  * Stage `decode`: every inventory item read once into one tensor in inventory order. Image
  * sources decode to a uint8 NHWC block, with the pipeline's geometry steps (resize, crops,
  * grayscale) composed into the decode; a tabular CSV reads to a float32 table [n, d] (numeric
- * columns as they are, categorical ones one-hot); mixed CSV data (an image column and feature
- * columns) gives both, the block and the table, one row per inventory item. Files that fail to decode are listed; the data
+ * columns as they are, categorical ones as codes into their category list, missing cells NaN);
+ * mixed CSV data (an image column and feature columns) gives both, the block and such a table,
+ * one row per inventory item. Files that fail to decode are listed; the data
  * policy (`on-error`) decides what happens next.
  */
 import { writeFile } from 'node:fs/promises';
@@ -12,7 +13,7 @@ import type { BadItem, ImageBlock, Inventory } from '../core/data.js';
 import { DataError } from '../core/errors.js';
 import type { CsvData, DataSpec, FeatureStep } from '../core/spec.js';
 import { decodeImages } from '../data/decode.js';
-import { readTabular } from '../data/sources/index.js';
+import { NO_MISSING, readTabular, type MissingPolicy } from '../data/sources/index.js';
 import { namedFiles, unreadableText } from '../data/sources/image-folder.js';
 import { readTensor, writeTensor } from '../store/tensor-file.js';
 import type { StageDef } from './stage.js';
@@ -30,14 +31,28 @@ export interface DecodeInput {
   readonly geometry: readonly FeatureStep[];
   readonly seed: number;
   readonly upstream: { readonly ingest: string };
+  /** Tabular CSV: the columns that may hold missing values (see {@link missingPolicy}). */
+  readonly missing?: MissingPolicy;
+}
+
+/** The CSV columns the pipeline's impute steps cover: only those may hold missing values. */
+export function missingPolicy(steps: readonly FeatureStep[]): MissingPolicy {
+  const impute = steps.flatMap((s) => (s.kind === 'impute' ? [s.columns] : []));
+  return {
+    numeric: impute.includes('numeric'),
+    categorical: impute.includes('categorical'),
+    columns: [...new Set(impute.flatMap((c) => (Array.isArray(c) ? c : [])))].sort(),
+  };
 }
 
 /** A float table [rows, columns.length], row-major, one row per inventory item. */
 export interface Table {
   readonly rows: number;
-  /** Model input columns in order: a numeric column by name, a categorical one as `name=value` per category. */
+  /** The data columns in order (a table decoded before categorical codes: `name=value` one-hot columns). */
   readonly columns: readonly string[];
   readonly data: Float32Array;
+  /** Per column: a categorical column's category list (its values are codes into it), else null. */
+  readonly categories?: readonly (readonly string[] | null)[];
 }
 
 /** What the decode stage produced: images, or a table (tabular CSV data). */
@@ -57,8 +72,8 @@ export interface DecodeOutput {
 // them readable keeps the stage's version, so image pipelines keep their cache keys.
 type DecodeMeta =
   | { readonly kind?: 'images'; readonly shape: number[]; readonly bad: BadItem[] }
-  | { readonly kind: 'table'; readonly shape: number[]; readonly columns: string[]; readonly bad: BadItem[] }
-  | { readonly kind: 'mixed'; readonly shape: number[]; readonly tableShape: number[]; readonly columns: string[]; readonly bad: BadItem[] };
+  | { readonly kind: 'table'; readonly shape: number[]; readonly columns: string[]; readonly categories?: (string[] | null)[]; readonly bad: BadItem[] }
+  | { readonly kind: 'mixed'; readonly shape: number[]; readonly tableShape: number[]; readonly columns: string[]; readonly categories: (string[] | null)[]; readonly bad: BadItem[] };
 
 /** The CSV spec when `data` is a table without an image column (tabular data), else null. */
 export function tabularData(data: DataSpec): CsvData | null {
@@ -86,14 +101,19 @@ export const decodeStage: StageDef<DecodeInput, DecodeOutput, DecodeMeta> = {
   packages: decodePackages,
   // NOTE: a table depends only on the CSV's rows and the listed columns, which the ingest key
   // covers (item ids hash each row's feature values; the data params name the columns).
-  fingerprint: (input) => ({ params: { geometry: input.geometry }, upstream: input.upstream, seed: input.data.source === 'synthetic-cracks' ? input.seed : null }),
+  // NOTE: a table's key (tabular or mixed data) also covers which columns may hold missing values,
+  // and its format (`table: 2`: categorical columns as codes), so image pipelines keep their keys.
+  fingerprint: (input) => ({
+    params: { geometry: input.geometry, ...(tabularData(input.data) || mixedData(input.data) ? { table: 2, missing: input.missing ?? NO_MISSING } : {}) },
+    upstream: input.upstream, seed: input.data.source === 'synthetic-cracks' ? input.seed : null,
+  }),
   async execute(input, dir, ctx): Promise<DecodeMeta> {
     const csv = tabularData(input.data);
     if (csv) {
-      const { x, shape, columns } = await readTabular(csv, input.inventory, { cwd: ctx.cwd });
+      const { x, shape, columns, categories } = await readTabular(csv, input.inventory, { cwd: ctx.cwd, missing: input.missing ?? NO_MISSING });
       ctx.progress.tick(shape[0], shape[0], 'rows');
       await writeTensor(path.join(dir, 'table'), x, shape);
-      return { kind: 'table', shape, columns, bad: [] };
+      return { kind: 'table', shape, columns, categories, bad: [] };
     }
     const { block, bad } = await decodeImages(input.data, input.root, input.inventory.items, input.geometry, {
       seed: input.seed,
@@ -105,9 +125,9 @@ export const decodeStage: StageDef<DecodeInput, DecodeOutput, DecodeMeta> = {
     const mixed = mixedData(input.data);
     if (mixed) {
       // NOTE: a row for every inventory item, like the images (bad images' rows stay, unused).
-      const { x, shape: tableShape, columns } = await readTabular(mixed, input.inventory, { cwd: ctx.cwd });
+      const { x, shape: tableShape, columns, categories } = await readTabular(mixed, input.inventory, { cwd: ctx.cwd, missing: input.missing ?? NO_MISSING });
       await writeTensor(path.join(dir, 'table'), x, tableShape);
-      return { kind: 'mixed', shape, tableShape, columns, bad };
+      return { kind: 'mixed', shape, tableShape, columns, categories, bad };
     }
     return { kind: 'images', shape, bad };
   },
@@ -126,13 +146,13 @@ export const decodeStage: StageDef<DecodeInput, DecodeOutput, DecodeMeta> = {
         if (!(t.data instanceof Float32Array) || t.header.shape.join(',') !== meta.shape.join(',')) {
           throw new Error(`decode cache entry ${dir}: table tensor is ${t.header.dtype} [${t.header.shape.join(', ')}], expected float32 [${meta.shape.join(', ')}]`);
         }
-        return { decoded: { kind: 'table', table: { rows: meta.shape[0]!, columns: meta.columns, data: t.data } }, bad: meta.bad, usable };
+        return { decoded: { kind: 'table', table: { rows: meta.shape[0]!, columns: meta.columns, data: t.data, ...(meta.categories ? { categories: meta.categories } : {}) } }, bad: meta.bad, usable };
       }
       case 'mixed': {
         const images = await readTensor(path.join(dir, 'images'));
         const t = await readTensor(path.join(dir, 'table'));
         const [count, height, width, channels] = meta.shape as [number, number, number, number];
-        const table = { rows: meta.tableShape[0]!, columns: meta.columns, data: t.data as Float32Array };
+        const table = { rows: meta.tableShape[0]!, columns: meta.columns, data: t.data as Float32Array, categories: meta.categories };
         return { decoded: { kind: 'mixed', block: { count, height, width, channels, data: images.data as Uint8Array }, table }, bad: meta.bad, usable };
       }
       default: return meta satisfies never;

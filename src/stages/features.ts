@@ -8,7 +8,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ImageBlock, Inventory, MixedLayout } from '../core/data.js';
 import type { FeatureStep } from '../core/spec.js';
-import { applyPixelSteps, applyTabular, fitPixelSteps, fitTabular, toFloat, type FittedPixelSteps } from '../features/index.js';
+import { applyPixelSteps, applyTable, fitPixelSteps, fitTabular, tableContext, toFloat, type FittedPixelSteps } from '../features/index.js';
 import { writeTensor } from '../store/tensor-file.js';
 import type { Decoded, Table } from './decode.js';
 import type { FoldIndices } from './split.js';
@@ -49,6 +49,8 @@ interface FeaturesMeta {
   readonly folds: number;
   readonly exampleShape: number[];
   readonly layout?: MixedLayout;
+  /** Mixed data, per fold (folds may fit different categories, so rows of different widths). */
+  readonly layouts?: MixedLayout[];
 }
 
 /** Model input rows: `data` holds `rows.length` examples of `exampleShape`. */
@@ -95,8 +97,10 @@ export function fitTrainRows(decoded: Decoded, rows: readonly number[], steps: r
     case 'table': {
       const d = decoded.table.columns.length;
       const raw = gatherTableRows(decoded.table, rows);
-      const fitted = fitTabular(steps, raw, d, decoded.table.columns, dataColumns);
-      return { fitted, train: { data: applyTabular(fitted, raw, d), exampleShape: [d] } };
+      const { columns, categories } = decoded.table;
+      const fitted = fitTabular(steps, raw, d, columns, dataColumns, categories);
+      const out = applyTable(fitted, raw, d, tableContext(columns, dataColumns, categories));
+      return { fitted, train: { data: out.data, exampleShape: [out.d] } };
     }
     case 'mixed': return fitMixedRows(decoded, rows, steps, dataColumns);
     default: return decoded satisfies never;
@@ -104,7 +108,7 @@ export function fitTrainRows(decoded: Decoded, rows: readonly number[], steps: r
 }
 
 /** Decoded rows -> model input, with already-fitted steps (the one transform train, validation, hold-out and the report share). */
-export function transformRows(decoded: Decoded, rows: readonly number[], fitted: FittedPixelSteps): ModelRows {
+export function transformRows(decoded: Decoded, rows: readonly number[], fitted: FittedPixelSteps, dataColumns?: readonly string[]): ModelRows {
   switch (decoded.kind) {
     case 'images': {
       const x = applyPixelSteps(fitted, toFloat(gatherRows(decoded.block, rows)));
@@ -112,9 +116,10 @@ export function transformRows(decoded: Decoded, rows: readonly number[], fitted:
     }
     case 'table': {
       const d = decoded.table.columns.length;
-      return { data: applyTabular(fitted, gatherTableRows(decoded.table, rows), d), exampleShape: [d] };
+      const out = applyTable(fitted, gatherTableRows(decoded.table, rows), d, tableContext(decoded.table.columns, dataColumns, decoded.table.categories));
+      return { data: out.data, exampleShape: [out.d] };
     }
-    case 'mixed': return transformMixedRows(decoded, rows, fitted);
+    case 'mixed': return transformMixedRows(decoded, rows, fitted, dataColumns);
     default: return decoded satisfies never;
   }
 }
@@ -131,15 +136,17 @@ export const featuresStage: StageDef<FeaturesInput, FeaturesOutput, FeaturesMeta
   async execute(input, dir, ctx) {
     let exampleShape: readonly number[] = [];
     let layout: MixedLayout | undefined;
+    const layouts: MixedLayout[] = [];
     for (const [f, fold] of input.folds.entries()) {
       const fdir = path.join(dir, `fold${f}`);
       await mkdir(fdir, { recursive: true });
       // NOTE: fitted on the fold's training rows alone; validation (and later the hold-out) only
       // receive the fitted record.
       const { fitted, train } = fitTrainRows(input.decoded, fold.train, input.pixelSteps, input.dataColumns);
-      const val = transformRows(input.decoded, fold.validation, fitted);
+      const val = transformRows(input.decoded, fold.validation, fitted, input.dataColumns);
       exampleShape = train.exampleShape;
       layout = train.layout;
+      if (layout) layouts.push(layout);
       await writeTensor(path.join(fdir, 'train.x'), train.data, [fold.train.length, ...exampleShape]);
       await writeTensor(path.join(fdir, 'train.y'), labelsOf(input.inventory, fold.train), [fold.train.length]);
       await writeTensor(path.join(fdir, 'val.x'), val.data, [fold.validation.length, ...exampleShape]);
@@ -147,7 +154,7 @@ export const featuresStage: StageDef<FeaturesInput, FeaturesOutput, FeaturesMeta
       await writeFile(path.join(fdir, 'fitted.json'), JSON.stringify(fitted));
       ctx.progress.tick(f + 1, input.folds.length, 'folds');
     }
-    return { folds: input.folds.length, exampleShape: [...exampleShape], ...(layout ? { layout } : {}) };
+    return { folds: input.folds.length, exampleShape: [...exampleShape], ...(layout ? { layout, layouts } : {}) };
   },
   async load(dir, meta) {
     const folds: FoldTensors[] = [];
@@ -159,7 +166,7 @@ export const featuresStage: StageDef<FeaturesInput, FeaturesOutput, FeaturesMeta
         valX: path.join(fdir, 'val.x'),
         valY: path.join(fdir, 'val.y'),
         fitted: JSON.parse(await readFile(path.join(fdir, 'fitted.json'), 'utf8')) as FittedPixelSteps,
-        ...(meta.layout ? { layout: meta.layout } : {}),
+        ...(meta.layout ? { layout: meta.layouts?.[f] ?? meta.layout } : {}),
       });
     }
     return { folds, exampleShape: meta.exampleShape, ...(meta.layout ? { layout: meta.layout } : {}) };

@@ -77,9 +77,20 @@ describe('mixed image + table data', () => {
     });
   });
 
+  it('the row part goes through the table steps: site is one-hot coded by a step fitted on the training rows, preprocess.json lists the data columns', async () => {
+    interface Pre { input: string; columns: string[]; layout: { image: number[]; columns: number }; fitted: { table: { steps: { kind: string; names?: string[]; categories?: string[][] }[] } } }
+    const pre = JSON.parse(await readFile(path.join(runs.both!.dir, 'model', 'preprocess.json'), 'utf8')) as Pre;
+    expect(pre.input).toBe('mixed');
+    expect(pre.columns).toEqual(['reading', 'site']);
+    expect(pre.fitted.table.steps.map((s) => s.kind)).toEqual(['one-hot', 'standardize']);
+    expect(pre.fitted.table.steps[0]).toMatchObject({ names: ['site'], categories: [['a', 'b', 'c']] });
+    // reading, then site=a, site=b, site=c after the image's 16x16x1 values.
+    expect(pre.layout).toEqual({ image: [16, 16, 1], columns: 4 });
+  });
+
   it('predict scores the mixed CSV as the run scored its hold-out, bad rows located; rerun --check is identical', async () => {
     const text = await readFile(path.join(cwd, 'data', 'mixed.csv'), 'utf8');
-    await writeFile(path.join(cwd, 'data', 'new.csv'), `${text}images/nope.png,7,a,ok\n../../etc/passwd,7,a,ok\nimages/00001.png,oops,a,ok\n`);
+    await writeFile(path.join(cwd, 'data', 'new.csv'), `${text}images/00002.png,7,zz,ok\nimages/nope.png,7,a,ok\n../../etc/passwd,7,a,ok\nimages/00001.png,oops,a,ok\n`);
     await writeFile(path.join(cwd, 'data', 'short.csv'), 'file,site\nimages/00001.png,a\n');
     const [out, short, check] = await Promise.all([
       assay(['predict', runs.both!.run, 'data/new.csv', '--out', 'scores.csv'], { cwd }),
@@ -92,12 +103,16 @@ describe('mixed image + table data', () => {
     expect(short.stderr).toContain("short.csv lacks column(s) reading that the run's model takes");
     // Three rows with errors: exit 1, the others scored.
     expect(out.exitCode, out.stderr).toBe(1);
+    // A site the training rows never held is coded all-zero, counted, and the row still scored.
+    expect(out.stderr).toContain('warning: column site: 1 row(s) hold categories the run never saw ("zz"); they are coded all-zero');
     const scores = parseCsv(await readFile(path.join(cwd, 'scores.csv'), 'utf8'), 'scores.csv');
-    expect(scores.rows).toHaveLength(323);
+    expect(scores.rows).toHaveLength(324);
+    expect(scores.rows[320]![1]).toMatch(/^\d/);
+    expect(scores.rows[320]![3]).toBe('');
     expect(scores.rows.slice(-3).map((r) => r.slice(1))).toEqual([
-      ['', '', 'line 322, column file (1): image images/nope.png does not exist'],
-      ['', '', 'line 323, column file (1): image path "../../etc/passwd" leaves the CSV file\'s folder (paths are relative to it and must stay inside)'],
-      ['', '', 'line 324, column reading (2): "oops" is not a number'],
+      ['', '', 'line 323, column file (1): image images/nope.png does not exist'],
+      ['', '', 'line 324, column file (1): image path "../../etc/passwd" leaves the CSV file\'s folder (paths are relative to it and must stay inside)'],
+      ['', '', 'line 325, column reading (2): "oops" is not a number'],
     ]);
     const held = parseCsv(await readFile(path.join(runs.both!.dir, 'predictions.csv'), 'utf8'), 'predictions.csv', { formulaEscaped: true });
     const csv = parseCsv(text, 'mixed.csv');
@@ -115,7 +130,7 @@ describe('mixed image + table data', () => {
     const text = await readFile(path.join(cwd, 'data', 'mixed.csv'), 'utf8');
     const cases: [string, string, RegExp][] = [
       ['missing.csv', text.replace('file,reading,site,label', 'file,value,site,label'), /error\[data\.csv-column\] data\/missing\.csv lacks column reading/],
-      ['value.csv', `${text}images/00001.png,n/a,a,ok\n`, /error\[data\.csv-value\] data\/value\.csv line 322: column reading is numeric but holds "n\/a"/],
+      ['value.csv', `${text}images/00001.png,n/a,a,ok\n`, /error\[data\.csv-value\] data\/value\.csv line 322, column reading \(2\): numeric but holds "n\/a"/],
       ['image.csv', `${text}images/gone.png,3,a,ok\n`, /error\[data\.unreadable\] data\/image\.csv line 322, column file \(1\): image images\/gone\.png: cannot read/],
       ['escape.csv', `${text}../../etc/passwd,3,a,ok\n`, /error\[data\.csv-value\] data\/escape\.csv line 322, column file \(1\): image path "\.\.\/\.\.\/etc\/passwd" leaves the CSV file's folder/],
     ];

@@ -14,7 +14,7 @@ interface JsonRun { run: string; dir: string; metrics: { holdout: { metrics: Rec
 interface LockStage { name: string; key: string; cached: boolean; summary: string }
 interface Lock { status: string; stages: LockStage[] }
 interface Inventory { classes: string[]; positive: number; items: { id: string; ref: string; label: number }[] }
-interface Preprocess { input?: string; columns?: string[]; exampleShape: number[]; geometry: unknown[]; fitted: { steps: { kind: string; method: string; mean: number[]; std: number[] }[] } }
+interface Preprocess { input?: string; columns?: string[]; exampleShape: number[]; geometry: unknown[]; fitted: { steps: { kind: string; method: string; mean: number[]; std: number[]; categories?: string[][] }[] } }
 
 /**
  * 300 rows, 50 `fraud` to 250 `legit` (1:5). Fraud lies in the half-plane x1 + x2/2 >= 6, legit
@@ -56,6 +56,7 @@ report: { bootstrap: 200 }
 `;
 
 const COLUMNS = ['x1', 'x2', 'color=blue', 'color=green', 'color=red'];
+const DATA_COLUMNS = ['x1', 'x2', 'color'];
 const STAGES = ['ingest', 'decode', 'holdout', 'sample', 'split', 'features', 'resample', 'search', 'evaluate'];
 
 /** The model input row of a CSV row, as float32 values in COLUMNS order. */
@@ -107,7 +108,7 @@ describe('tabular csv pipelines (end to end)', () => {
     expect(lock.stages.map((s) => s.name)).toEqual(STAGES);
     const summary = Object.fromEntries(lock.stages.map((s) => [s.name, s.summary]));
     expect(summary.ingest).toBe('300 items (fraud 50, legit 250)');
-    expect(summary.decode).toBe('300 rows x 5 columns');
+    expect(summary.decode).toBe('300 rows x 3 columns');
     expect(summary.holdout).toBe('60 held out, 240 in the pool');
     expect(summary.features).toBe('example shape [5], fitted normalize on train');
     const csv = (await readFile(path.join(first.dir, 'predictions.csv'), 'utf8')).trim().split('\n');
@@ -137,8 +138,11 @@ describe('tabular csv pipelines (end to end)', () => {
   it('fits normalize on the training rows only: preprocess.json holds their mean and std, not the hold-out\'s or validation\'s', async () => {
     const pre = await readJson<Preprocess>(path.join(first.dir, 'model', 'preprocess.json'));
     expect(pre.input).toBe('table');
-    expect(pre.columns).toEqual(COLUMNS);
+    expect(pre.columns).toEqual(DATA_COLUMNS);
     expect(pre.exampleShape).toEqual([5]);
+    // No step names color, so a one-hot step fitted on the training rows codes it before normalize.
+    expect(pre.fitted.steps.map((s) => s.kind)).toEqual(['one-hot', 'normalize']);
+    expect(pre.fitted.steps[0]!.categories).toEqual([['blue', 'green', 'red']]);
     expect(pre.geometry).toEqual([]);
     const inventory = await readJson<Inventory>(path.join(cacheEntry('ingest'), 'inventory.json'));
     const split = await readJson<{ folds: { train: number[]; validation: number[] }[] }>(path.join(cacheEntry('split'), 'split.json'));
@@ -148,7 +152,7 @@ describe('tabular csv pipelines (end to end)', () => {
     expect(train).toHaveLength(180);
     expect(train.filter((i) => holdout.holdout.includes(i))).toEqual([]);
     const expected = meanStd(vectorsOf(train));
-    const step = pre.fitted.steps[0]!;
+    const step = pre.fitted.steps[1]!;
     expect([step.kind, step.method]).toEqual(['normalize', 'standard']);
     step.mean.forEach((m, c) => expect(m, `mean ${COLUMNS[c]}`).toBeCloseTo(expected.mean[c]!, 9));
     step.std.forEach((s, c) => expect(s, `std ${COLUMNS[c]}`).toBeCloseTo(expected.std[c]!, 9));
@@ -184,7 +188,7 @@ describe('tabular csv pipelines (end to end)', () => {
     const r = await assay(['predict', first.run, 'new.png'], { cwd });
     expect(r.exitCode).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain('was trained on table rows (5 input columns: x1, x2, color=blue, color=green, color=red)');
+    expect(r.stderr).toContain('was trained on table rows (3 input columns: x1, x2, color)');
     expect(r.stderr).toContain(`give it one CSV file with those columns (assay predict ${first.run} table.csv), not image files`);
     expect(r.stderr).toContain(path.join(first.dir, 'model'));
     expect(r.stderr).not.toMatch(/unexpected error|\n\s+at /);
@@ -219,7 +223,7 @@ describe('tabular csv pipelines (end to end)', () => {
     await writeFile(path.join(cwd, 'bad.yaml'), PIPELINE.replace('path: rows.csv', 'path: bad.csv').replace('name: tabular', 'name: bad'));
     const r = await assay(['run', 'bad.yaml'], { cwd });
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toContain('line 18: column x1 is numeric but holds "n/a"');
+    expect(r.stderr).toContain('line 18, column x1 (2): numeric but holds "n/a"');
     expect(r.stderr).not.toMatch(/unexpected error|\n\s+at /);
   });
 

@@ -19,12 +19,13 @@ go on; the exit code is then 1.
 
 A run trained on table rows (source: csv without an image column) scores the rows of one CSV
 file instead: it must have the run's feature columns (other columns are ignored); each row's
-path is FILE:LINE. A value that is empty or not a number in a numeric column gives that row an
-error naming its line and column; a category the run never saw is coded all-zero and counted in
-a warning; a missing column is an error (exit 2). A run on mixed data (an image column and
-feature columns) scores one CSV the same way, and also needs the image column: each row's image
-path is relative to the CSV file and must stay inside its folder; a missing or unreadable image
-gives that row an error naming its line and column.
+path is FILE:LINE. A missing cell (empty, NA, NaN) is filled as the run's impute steps fill it;
+in a column the run does not impute, or a value that is not a number in a numeric column, it gives
+that row an error naming its line and column; a category the run never saw is coded all-zero and
+counted in a warning per column; a missing column is an error (exit 2). A run on mixed data (an
+image column and feature columns) scores one CSV the same way, and also needs the image column:
+each row's image path is relative to the CSV file and must stay inside its folder; a missing or
+unreadable image gives that row an error naming its line and column.
 
 Options:
   --out FILE         write the CSV to FILE (default: stdout); progress goes to stderr

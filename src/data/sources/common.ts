@@ -11,7 +11,19 @@ export interface ListOptions {
   readonly progress?: (done: number, total: number) => void;
   /** The pipeline seed (the synthetic source's images depend on it). */
   readonly seed?: number;
+  /** CSV feature columns that may hold missing values (those impute steps cover); default none. */
+  readonly missing?: MissingPolicy;
 }
+
+/** Which CSV feature columns may hold missing values: every numeric, every categorical, or these by name. */
+export interface MissingPolicy {
+  readonly numeric: boolean;
+  readonly categorical: boolean;
+  readonly columns: readonly string[];
+}
+
+/** No missing values anywhere. */
+export const NO_MISSING: MissingPolicy = { numeric: false, categorical: false, columns: [] };
 
 /** Index of the positive class; NO_POSITIVE (-1) when none is named and there are more than two classes (multi-class). */
 export function classIndex(classes: readonly string[], name: string | undefined): number {

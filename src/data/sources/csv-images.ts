@@ -51,6 +51,6 @@ export function imageRefs(spec: CsvData & { readonly image: string }, table: Csv
       problems.push(`${cellAt(table, k, ii)}: image ${JSON.stringify(raw.trim())} is already named on line ${table.line[first.get(ref)!]} (with feature columns, each image is one item: name it once)`);
     }
   }
-  if (problems.length > 0) throw new DataError('data.csv-value', `${spec.path}: ${problems.length} unusable image path(s)`, problems, problems.map((message) => ({ at: 'data.image', message: `${spec.path} ${message}` })));
+  if (problems.length > 0) throw new DataError('data.csv-value', `${spec.path}: ${problems.length} unusable image path(s)`, problems, problems.map((message) => ({ at: 'data.path', message: `${spec.path} ${message}` })));
   return rows.map((k) => imageRef(table.rows[k]![ii]!));
 }

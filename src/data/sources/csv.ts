@@ -4,8 +4,13 @@
  * values; ref `row:<n>`, n the 1-based data row), or both (mixed data: ref the image path, id =
  * sha256 over the image's sha256 and the row's values). Items come in class order, then file order.
  *
- * A feature column is numeric when at least half its values parse as finite numbers (then every
- * value must: the others are reported by row), otherwise categorical (one-hot in readTabular).
+ * A cell that is empty, `NA` or `NaN` (after trimming) is missing. A feature column is numeric when
+ * at least half its present values parse as finite numbers (then every present value must: the
+ * others are reported by row), otherwise categorical. A missing cell is allowed only in a column
+ * the {@link MissingPolicy} covers (an impute step); elsewhere it is reported by row.
+ *
+ * Every unusable cell (value or image path) is reported the same way, `PATH line L, column NAME
+ * (i): what is wrong` (cellAt), located at data.path, the key naming the file that holds it.
  */
 import path from 'node:path';
 import type { BadItem, Inventory, Item } from '../../core/data.js';
@@ -13,13 +18,22 @@ import { DataError, UsageError } from '../../core/errors.js';
 import { readFileBounded } from '../read-file-bounded.js';
 import type { CsvData } from '../../core/spec.js';
 import { parseCsv, type CsvTable } from './csv-table.js';
-import { classIndex, type ListOptions } from './common.js';
+import { NO_MISSING, classIndex, type ListOptions, type MissingPolicy } from './common.js';
 import { hashFiles, sha256Hex } from './quick-check.js';
 import { cellAt, imageRefs } from './csv-images.js';
 
 function isNumber(s: string): boolean {
   return s.trim() !== '' && Number.isFinite(Number(s));
 }
+
+/** The cell texts (trimmed) that mean a missing value. */
+export const MISSING_VALUES: readonly string[] = ['', 'NA', 'NaN'];
+
+/** True when a cell is a missing value. */
+export function isMissing(s: string): boolean {
+  return MISSING_VALUES.includes(s.trim());
+}
+
 
 async function loadTable(spec: CsvData, cwd: string): Promise<{ table: CsvTable; file: string }> {
   const file = path.resolve(cwd, spec.path);
@@ -43,21 +57,30 @@ async function loadTable(spec: CsvData, cwd: string): Promise<{ table: CsvTable;
 interface ColumnKind { readonly name: string; readonly index: number; readonly categories: readonly string[] | null }
 
 /** Numeric or categorical, per feature column; DataError naming rows with unusable values. */
-function columnKinds(spec: CsvData, table: CsvTable): ColumnKind[] {
+function columnKinds(spec: CsvData, table: CsvTable, missing: MissingPolicy): ColumnKind[] {
   const problems: string[] = [];
   const kinds = spec.columns.map((name) => {
     const index = table.header.indexOf(name);
     const values = table.rows.map((r) => r[index]!);
-    const numeric = values.filter(isNumber).length * 2 >= values.length;
+    const present = values.filter((v) => !isMissing(v));
+    const numeric = present.filter(isNumber).length * 2 >= present.length;
+    const mayMiss = missing.columns.includes(name) || (numeric ? missing.numeric : missing.categorical);
     values.forEach((v, r) => {
-      if (v.trim() === '') problems.push(`line ${table.line[r]}: column ${name} is empty`);
-      else if (numeric && !isNumber(v)) problems.push(`line ${table.line[r]}: column ${name} is numeric but holds ${JSON.stringify(v)}`);
+      const at = cellAt(table, r, index);
+      if (isMissing(v)) {
+        if (!mayMiss) problems.push(`${at}: ${v.trim() === '' ? 'empty' : JSON.stringify(v.trim())}, a missing value, and no impute step covers ${name}`);
+      } else if (numeric && !isNumber(v)) problems.push(`${at}: numeric but holds ${JSON.stringify(v)}`);
     });
-    // NOTE: categories in code-unit order, so the one-hot layout is the same on every machine.
-    const categories = numeric ? null : [...new Set(values.map((v) => v.trim()))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    // NOTE: the category list (code-unit order) only names the codes the table holds; which
+    // categories reach the model is fitted on the training part by the one-hot step.
+    const categories = numeric ? null : [...new Set(present.map((v) => v.trim()))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     return { name, index, categories };
   });
-  if (problems.length > 0) throw new DataError('data.csv-value', `${spec.path}: ${problems.length} unusable value(s)`, problems, problems.map((message) => ({ at: 'data.columns', message: `${spec.path} ${message}` })));
+  if (problems.length > 0) {
+    const message = `${spec.path}: ${problems.length} unusable value(s)${problems.some((p) => p.includes('no impute step')) ? ' (a missing value is allowed only in a column an impute step covers)' : ''}`;
+    // NOTE: one located problem per cell, so every line and column is printed (the CLI shows the first 100).
+    throw new DataError('data.csv-value', message, problems, problems.map((p) => ({ at: 'data.path', message: `${spec.path} ${p}` })));
+  }
   return kinds;
 }
 
@@ -76,7 +99,7 @@ export async function listCsv(spec: CsvData, opts: ListOptions): Promise<Invento
   if (spec.image) {
     const image = spec.image;
     // Mixed data (feature columns too): an item is its image and its row, so its id covers both.
-    const kinds = spec.columns.length > 0 ? columnKinds(spec, table) : null;
+    const kinds = spec.columns.length > 0 ? columnKinds(spec, table, opts.missing ?? NO_MISSING) : null;
     const refs = imageRefs({ ...spec, image }, table, rowsByClass);
     const { outcomes } = await hashFiles(path.dirname(file), refs, opts.fingerprintCache, opts.progress);
     const ii = table.header.indexOf(image);
@@ -89,10 +112,10 @@ export async function listCsv(spec: CsvData, opts: ListOptions): Promise<Invento
     });
     if (skipped.length > 0 && spec.onError === 'fail') {
       const problems = skipped.map((b, j) => `${spec.path} ${where[j]}: image ${b.ref}: ${b.reason} (set data.on-error: skip to leave such rows out)`);
-      throw new DataError('data.unreadable', `${skipped.length} image(s) named in ${spec.path} cannot be read`, skipped.map((b, j) => `${where[j]}: ${b.ref}: ${b.reason}`), problems.map((message) => ({ at: 'data.image', message })));
+      throw new DataError('data.unreadable', `${skipped.length} image(s) named in ${spec.path} cannot be read`, skipped.map((b, j) => `${where[j]}: ${b.ref}: ${b.reason}`), problems.map((message) => ({ at: 'data.path', message })));
     }
   } else {
-    const kinds = columnKinds(spec, table);
+    const kinds = columnKinds(spec, table, opts.missing ?? NO_MISSING);
     for (const k of rowsByClass) {
       const values = kinds.map((c) => table.rows[k]![c.index]!.trim());
       items.push({ id: sha256Hex(JSON.stringify(values)), ref: `row:${k + 1}`, label: labelOf(k) });
@@ -103,14 +126,15 @@ export async function listCsv(spec: CsvData, opts: ListOptions): Promise<Invento
 }
 
 /**
- * The feature matrix of a tabular CSV for `inventory`'s items, in inventory order. Columns follow
- * `spec.columns`; a numeric column gives one column, a categorical one gives `name=value` one-hot
- * columns, its categories in code-unit order of the values found in the whole file.
+ * The feature matrix of a tabular CSV for `inventory`'s items, in inventory order, one column per
+ * `spec.columns` entry: a numeric column holds its number, a categorical one the code of its value
+ * in `categories[i]` (the values of the whole file in code-unit order; the one-hot step fits which
+ * of them the model sees on the training part only). A missing cell is NaN.
  */
-export async function readTabular(spec: CsvData, inventory: Inventory, opts: { readonly cwd: string }): Promise<{ x: Float32Array; shape: [number, number]; columns: string[] }> {
+export async function readTabular(spec: CsvData, inventory: Inventory, opts: { readonly cwd: string; readonly missing?: MissingPolicy }): Promise<{ x: Float32Array; shape: [number, number]; columns: string[]; categories: (string[] | null)[] }> {
   const { table } = await loadTable(spec, opts.cwd);
-  const kinds = columnKinds(spec, table);
-  const columns = kinds.flatMap((c) => (c.categories ? c.categories.map((v) => `${c.name}=${v}`) : [c.name]));
+  const kinds = columnKinds(spec, table, opts.missing ?? NO_MISSING);
+  const columns = kinds.map((c) => c.name);
   const n = inventory.items.length, d = columns.length;
   const x = new Float32Array(n * d);
   // Mixed data: an item's ref is its image path, named on exactly one row.
@@ -119,13 +143,12 @@ export async function readTabular(spec: CsvData, inventory: Inventory, opts: { r
     const m = /^row:(\d+)$/.exec(it.ref);
     const row = m ? table.rows[Number(m[1]) - 1] : byImage?.get(it.ref);
     if (!row) throw new DataError('data.csv-row', `${spec.path} has no row for item ${it.ref}: the file changed since it was listed`);
-    let o = i * d;
-    for (const c of kinds) {
+    kinds.forEach((c, j) => {
       const v = row[c.index]!.trim();
-      if (c.categories) { x[o + c.categories.indexOf(v)] = 1; o += c.categories.length; } else x[o++] = Number(v);
-    }
+      x[i * d + j] = isMissing(v) ? Number.NaN : c.categories ? c.categories.indexOf(v) : Number(v);
+    });
   });
-  return { x, shape: [n, d], columns };
+  return { x, shape: [n, d], columns, categories: kinds.map((c) => (c.categories ? [...c.categories] : null)) };
 }
 
 /**

@@ -5,12 +5,13 @@
  */
 import type { Inventory } from '../../core/data.js';
 import type { DataSpec } from '../../core/spec.js';
-import { inventoryFingerprint, type ListOptions } from './common.js';
+import { NO_MISSING, inventoryFingerprint, type ListOptions, type MissingPolicy } from './common.js';
 import { listCsv, readColumn, readTabular } from './csv.js';
 import { listImageFolder, IMAGE_EXTENSIONS } from './image-folder.js';
 import { listSynthetic, syntheticId } from './synthetic.js';
 
-export type { ListOptions };
+export type { ListOptions, MissingPolicy };
+export { NO_MISSING };
 export { readColumn, readTabular, IMAGE_EXTENSIONS, syntheticId, inventoryFingerprint };
 
 /**

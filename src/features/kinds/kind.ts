@@ -35,10 +35,15 @@ export interface Size {
 /** Image data on float tensors (a table [n, d] is a block of n 1x1 images with d channels). */
 export type FloatBlock = ImageBlock<Float32Array>;
 
-/** What a table step needs besides the values: the model input column names and which are numeric. */
+/**
+ * What a table step needs besides the values: the table's column names, which are numeric data
+ * columns, and per column the category list of a categorical column (its values are codes into
+ * that list, NaN where missing; null for every other column). Missing numeric values are NaN.
+ */
 export interface FitContext {
   readonly columns?: readonly string[];
   readonly numeric: readonly boolean[];
+  readonly categories?: readonly (readonly string[] | null)[];
 }
 
 interface Common<K extends FeatureKind> {
@@ -71,8 +76,10 @@ export interface PixelKind<K extends FeatureKind, F extends { readonly kind: K }
   readonly place: 'pixel';
   /** Fit on the training block as transformed by the steps before it (`context`: table column names). */
   fit(step: StepOf<K>, block: FloatBlock, context?: FitContext): F;
-  /** Apply what was fitted; returns a new block or the input itself when nothing changes. */
-  apply(fitted: F, block: FloatBlock): FloatBlock;
+  /** Apply what was fitted; returns a new block or the input itself when nothing changes (`context`: the table's columns as this step sees them). */
+  apply(fitted: F, block: FloatBlock, context?: FitContext): FloatBlock;
+  /** Table steps that add or replace columns: the columns after this step (absent: unchanged). */
+  columnsAfter?(fitted: F, context: FitContext): FitContext;
 }
 
 /** A step run inside training on the training part only. */

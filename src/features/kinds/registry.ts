@@ -10,9 +10,11 @@ import { crop } from './crop.js';
 import { edges, type FittedEdges } from './edges.js';
 import { grayscale } from './grayscale.js';
 import { identity } from './identity.js';
+import { impute, type FittedImpute } from './impute.js';
 import { log1p, type FittedLog1p } from './log1p.js';
 import type { FitContext, FloatBlock, GeometryKind, PixelKind, StepKind, StepOf, StepPlace } from './kind.js';
 import { normalize, type FittedNormalize } from './normalize.js';
+import { oneHot, type FittedOneHot } from './one-hot.js';
 import { resize } from './resize.js';
 import { standardize, type FittedStandardize } from './standardize.js';
 
@@ -28,12 +30,14 @@ export const STEP_KINDS = {
   standardize,
   log1p,
   clip,
+  impute,
+  'one-hot': oneHot,
   // NOTE: `any` for what a pixel kind learns: fit returns it and apply takes it (invariant), so
   // only the kind's own module fixes its shape.
 } as const satisfies { readonly [K in FeatureKind]: StepKind<K, any> };
 
 /** What a pixel step learned from the training block (plain JSON, stored with the model). */
-export type FittedPixelStep = FittedNormalize | FittedEdges | { readonly kind: 'identity' } | FittedStandardize | FittedLog1p | FittedClip;
+export type FittedPixelStep = FittedNormalize | FittedEdges | { readonly kind: 'identity' } | FittedStandardize | FittedLog1p | FittedClip | FittedImpute | FittedOneHot;
 
 /** The kinds of pixel steps. */
 export type PixelStepKind = FittedPixelStep['kind'];
@@ -72,8 +76,14 @@ export function fitPixelStep(step: FeatureStep, block: FloatBlock, context?: Fit
   return (k as unknown as PixelKind<FeatureKind, FittedPixelStep>).fit(step as StepOf<FeatureKind>, block, context);
 }
 
-/** Apply one fitted pixel step. */
-export function applyPixelStep(fitted: FittedPixelStep, block: FloatBlock): FloatBlock {
+/** Apply one fitted pixel step (`context`: a table's columns as the step sees them). */
+export function applyPixelStep(fitted: FittedPixelStep, block: FloatBlock, context?: FitContext): FloatBlock {
   const k = STEP_KINDS[fitted.kind] as unknown as PixelKind<PixelStepKind, FittedPixelStep>;
-  return k.apply(fitted, block);
+  return k.apply(fitted, block, context);
+}
+
+/** A table's columns after one fitted step (unchanged unless the step adds or replaces columns). */
+export function columnsAfter(fitted: FittedPixelStep, context: FitContext): FitContext {
+  const k = STEP_KINDS[fitted.kind] as unknown as PixelKind<PixelStepKind, FittedPixelStep>;
+  return k.columnsAfter ? k.columnsAfter(fitted, context) : context;
 }

@@ -172,4 +172,16 @@ describe('the flagship pipeline', () => {
     expect(r.spec.data.source).toBe('synthetic-cracks');
     expect(r.spec.search).toMatchObject({ strategy: 'bayesian', parallel: 2 });
   });
+
+  it('ships a tabular example with impute and one-hot on a small table with missing cells', async () => {
+    const text = readFileSync('pipelines/claims-impute.yaml', 'utf8');
+    expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=../schemas/pipeline.v1.schema.json');
+    const r = await loadPipeline('pipelines/claims-impute.yaml');
+    if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
+    expect(r.warnings).toEqual([]);
+    expect(r.spec.features.map((f) => f.kind)).toEqual(['impute', 'impute', 'one-hot', 'log1p', 'standardize']);
+    const csv = readFileSync(r.spec.data.source === 'csv' ? r.spec.data.path : '', 'utf8').split('\n');
+    expect(csv[0]).toBe('amount,age,region,outcome');
+    expect(csv.some((l) => l.startsWith(',') || l.includes(',NA,') || l.includes(',,'))).toBe(true);
+  });
 });

@@ -11,7 +11,7 @@ describe('the step-kind registry', () => {
     expect(summary).toEqual({
       resize: 'geometry/image', 'center-crop': 'geometry/image', crop: 'geometry/image', grayscale: 'geometry/image',
       normalize: 'pixel/both', identity: 'pixel/both', edges: 'pixel/image', augment: 'training/image',
-      standardize: 'pixel/table', log1p: 'pixel/table', clip: 'pixel/table',
+      standardize: 'pixel/table', log1p: 'pixel/table', clip: 'pixel/table', impute: 'pixel/table', 'one-hot': 'pixel/table',
     });
   });
 

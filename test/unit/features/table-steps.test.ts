@@ -40,7 +40,7 @@ describe('table steps', () => {
 
   it('refuses a column the table lacks, a one-hot column, and a table step without columns', () => {
     expect(() => fit([{ kind: 'log1p', columns: ['amnt'] }])).toThrow('feature step log1p names column amnt, which the table does not have (columns: amount, color=blue, color=red)');
-    expect(() => fit([{ kind: 'standardize', columns: ['color=red'] }])).toThrow('feature step standardize names column color=red, a one-hot column; it takes numeric columns');
+    expect(() => fit([{ kind: 'standardize', columns: ['color=red'] }])).toThrow('feature step standardize names column color=red, a one-hot or indicator column; it takes numeric columns');
     expect(() => fitTabular([{ kind: 'log1p', columns: 'numeric' }], X, 3)).toThrow('feature step log1p takes table columns; this data has none');
   });
 
@@ -57,5 +57,26 @@ describe('table steps', () => {
     const bad = validatePipelineText(images, 'p.yaml');
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.diagnostics.map((d) => `${d.line}:${d.col} ${d.code} ${d.message}`)).toEqual(['6:5 semantic.table-step feature step log1p takes table columns, but this data is images']);
+  });
+
+  it('reads impute and one-hot with their defaults, and locates a column name data.columns lacks', () => {
+    const head = `assay: 1\nname: t\ndata: { source: csv, path: t.csv, label: y, columns: [amount, color], positive: a }\nmodel: { family: mlp }\nfeatures:\n`;
+    const r = validatePipelineText(`${head}  - impute:\n  - impute: { columns: categorical, strategy: most-frequent, indicator: true }\n  - one-hot: {}\n`, 'p.yaml');
+    if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
+    expect(r.spec.features).toEqual([
+      { kind: 'impute', columns: 'numeric', strategy: 'median', indicator: false },
+      { kind: 'impute', columns: 'categorical', strategy: 'most-frequent', indicator: true },
+      { kind: 'one-hot', columns: 'categorical' },
+    ]);
+    const bad = validatePipelineText(`${head}  - impute: { columns: [amount, colour] }\n  - one-hot: { columns: [region] }\n`, 'p.yaml');
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) {
+      expect(bad.diagnostics.map((d) => `${d.line}:${d.col} ${d.code} ${d.message}`)).toEqual([
+        '6:33 semantic.step-column feature step impute names column colour, which is not one of data.columns (amount, color)',
+        '7:26 semantic.step-column feature step one-hot names column region, which is not one of data.columns (amount, color)',
+      ]);
+    }
+    const strategy = validatePipelineText(`${head}  - impute: { strategy: mean }\n`, 'p.yaml');
+    expect(strategy.ok).toBe(false);
   });
 });

@@ -34,7 +34,7 @@ describe('decode stage', () => {
     return { data: TABLE, root: path.join(dir, 'data'), inventory, geometry: [], seed: 1, upstream: { ingest: 'ingest-key' } };
   }
 
-  it('reads a tabular CSV into a float table in inventory order, categoricals one-hot, and stores it as a table tensor', async () => {
+  it('reads a tabular CSV into a float table in inventory order, categoricals as codes into their sorted values, and stores it as a table tensor', async () => {
     const input = await tableInput();
     // Classes sorted (neg, pos), then file order: rows 2, 3, then 1, 4.
     expect(input.inventory.items.map((i) => i.ref)).toEqual(['row:2', 'row:3', 'row:1', 'row:4']);
@@ -43,18 +43,19 @@ describe('decode stage', () => {
     expect(out.output.decoded.kind).toBe('table');
     if (out.output.decoded.kind !== 'table') return;
     const { table } = out.output.decoded;
-    expect(table.columns).toEqual(['a', 'b=x', 'b=y', 'b=z']);
+    expect(table.columns).toEqual(['a', 'b']);
+    expect(table.categories).toEqual([null, ['x', 'y', 'z']]);
     expect(table.rows).toBe(4);
     expect(Array.from(table.data)).toEqual([
-      2, 0, 1, 0,
-      -1, 1, 0, 0,
-      1.5, 1, 0, 0,
-      0.25, 0, 0, 1,
+      2, 1,
+      -1, 0,
+      1.5, 0,
+      0.25, 2,
     ]);
     expect(out.output.usable).toEqual([0, 1, 2, 3]);
     expect(out.output.bad).toEqual([]);
-    expect(describeDecoded(out.output.decoded)).toBe('4 rows x 4 columns');
-    expect(JSON.parse(await readFile(path.join(out.dir, 'table.json'), 'utf8'))).toEqual({ dtype: 'float32', shape: [4, 4] });
+    expect(describeDecoded(out.output.decoded)).toBe('4 rows x 2 columns');
+    expect(JSON.parse(await readFile(path.join(out.dir, 'table.json'), 'utf8'))).toEqual({ dtype: 'float32', shape: [4, 2] });
   });
 
   it('restores the same table from a cache hit without reading the CSV again', async () => {
@@ -67,13 +68,16 @@ describe('decode stage', () => {
     expect(second.output).toEqual(first.output);
   });
 
-  it('keys the entry on the ingest key (which covers the rows and columns) and the geometry', async () => {
+  it('keys the entry on the ingest key (which covers the rows and columns), the geometry and the columns that may hold missing values', async () => {
     const input = await tableInput();
     const a = await runStage(decodeStage, input, ctx);
     const b = await runStage(decodeStage, { ...input, upstream: { ingest: 'another-ingest-key' } }, ctx);
     expect(b.record.cached).toBe(false);
     expect(b.record.key).not.toBe(a.record.key);
-    expect(a.record.fingerprint.params).toEqual({ geometry: [] });
+    expect(a.record.fingerprint.params).toEqual({ geometry: [], table: 2, missing: { numeric: false, categorical: false, columns: [] } });
+    const c = await runStage(decodeStage, { ...input, missing: { numeric: true, categorical: false, columns: [] } }, ctx);
+    expect(c.record.cached).toBe(false);
+    expect(c.record.key).not.toBe(a.record.key);
     expect(a.record.fingerprint.seed).toBeNull();
   });
 

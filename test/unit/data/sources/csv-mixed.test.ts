@@ -29,16 +29,18 @@ describe('listInventory: mixed csv', () => {
     expect(changed.items[2]!.id).not.toBe(inventory.items[2]!.id);
     expect(changed.items[0]!.id).toBe(inventory.items[0]!.id);
     const tab = await readTabular(spec(), changed, { cwd });
-    expect(tab.columns).toEqual(['width', 'finish=rough', 'finish=smooth']);
-    expect(Array.from(tab.x)).toEqual([0, 0, 1, 0, 0, 1, 2, 1, 0]);
+    // The row part is a table like a tabular CSV's: categorical columns as codes into their values.
+    expect(tab.columns).toEqual(['width', 'finish']);
+    expect(tab.categories).toEqual([null, ['rough', 'smooth']]);
+    expect(Array.from(tab.x)).toEqual([0, 1, 0, 1, 2, 0]);
   });
 
-  it('refuses image paths that leave the CSV folder, and an image named twice, at their line and column (exit 2, at data.image)', async () => {
+  it('refuses image paths that leave the CSV folder, and an image named twice, at their line and column (exit 2, at data.path)', async () => {
     await table('file,kind,width,finish\nimg/a.png,crack,1,x\n../../etc/passwd,clean,0,x\n/etc/passwd,clean,0,x\nimg/./a.png,clean,1,x\n,clean,1,x\n');
     const err = await listInventory(spec(), { cwd }).catch((e: unknown) => e) as { code: string; exitCode: number; details: string[]; problems: { at: string }[] };
     expect(err.code).toBe('data.csv-value');
     expect(err.exitCode).toBe(2);
-    expect(err.problems.every((p) => p.at === 'data.image')).toBe(true);
+    expect(err.problems.every((p) => p.at === 'data.path')).toBe(true);
     expect(err.details).toEqual([
       'line 3, column file (1): image path "../../etc/passwd" leaves the CSV file\'s folder (paths are relative to it and must stay inside)',
       'line 4, column file (1): image path "/etc/passwd" leaves the CSV file\'s folder (paths are relative to it and must stay inside)',
@@ -56,11 +58,25 @@ describe('listInventory: mixed csv', () => {
     expect(inventory.items.map((i) => i.ref)).toEqual(['img/b.png', 'img/a.png']);
     expect(inventory.skipped.map((b) => b.ref)).toEqual(['img/gone.png']);
     const tab = await readTabular(spec({ onError: 'skip' }), inventory, { cwd });
-    expect(Array.from(tab.x)).toEqual([0, 1, 1, 1]);
+    expect(Array.from(tab.x)).toEqual([0, 0, 1, 0]);
   });
 
-  it('a non-numeric value in a numeric column is located at data.columns with its line (exit 2)', async () => {
+  it('a non-numeric value in a numeric column is located at data.path with its line and column, as in a tabular CSV (exit 2)', async () => {
     await table('file,kind,width,finish\nimg/a.png,crack,1,x\nimg/b.png,clean,wide,x\nimg/c.png,clean,2,x\n');
-    await expect(listInventory(spec(), { cwd })).rejects.toMatchObject({ code: 'data.csv-value', exitCode: 2, problems: [{ at: 'data.columns', message: 't/table.csv line 3: column width is numeric but holds "wide"' }] });
+    await expect(listInventory(spec(), { cwd })).rejects.toMatchObject({ code: 'data.csv-value', exitCode: 2, problems: [{ at: 'data.path', message: 't/table.csv line 3, column width (3): numeric but holds "wide"' }] });
+  });
+
+  it('a missing cell is refused at its line and column unless the missing-value policy (an impute step) covers its column; then it reads as NaN', async () => {
+    await table('file,kind,width,finish\nimg/a.png,crack,1,x\nimg/b.png,clean,NA,y\nimg/c.png,clean,2,\n');
+    await expect(listInventory(spec(), { cwd })).rejects.toMatchObject({
+      code: 'data.csv-value', exitCode: 2,
+      details: ['line 3, column width (3): "NA", a missing value, and no impute step covers width', 'line 4, column finish (4): empty, a missing value, and no impute step covers finish'],
+    });
+    const missing = { numeric: true, categorical: true, columns: [] };
+    const { inventory } = await listInventory(spec(), { cwd, missing });
+    expect(inventory.items.map((i) => i.ref)).toEqual(['img/b.png', 'img/c.png', 'img/a.png']);
+    const tab = await readTabular(spec(), inventory, { cwd, missing });
+    expect(tab.categories).toEqual([null, ['x', 'y']]);
+    expect(Array.from(tab.x)).toEqual([Number.NaN, 1, 2, Number.NaN, 1, 0]);
   });
 });

@@ -28,7 +28,7 @@ describe('parseCsv (RFC 4180)', () => {
 });
 
 describe('listInventory: csv', () => {
-  it('tabular: class order, then file order; ids hash the feature values; categoricals one-hot in sorted order', async () => {
+  it('tabular: class order, then file order; ids hash the feature values; categoricals as codes into their sorted values', async () => {
     await table('kind,width,finish\ncrack,1.5,rough\nclean,0,smooth\ncrack,2,smooth\nclean,0,smooth\n');
     const { inventory } = await listInventory(spec(), { cwd });
     expect(inventory.classes).toEqual(['clean', 'crack']);
@@ -36,9 +36,10 @@ describe('listInventory: csv', () => {
     expect(inventory.items.map((i) => [i.ref, i.label])).toEqual([['row:2', 0], ['row:4', 0], ['row:1', 1], ['row:3', 1]]);
     expect(inventory.items[0]!.id).toBe(inventory.items[1]!.id); // identical rows share an identity
     const tab = await readTabular(spec(), inventory, { cwd });
-    expect(tab.columns).toEqual(['width', 'finish=rough', 'finish=smooth']);
-    expect(tab.shape).toEqual([4, 3]);
-    expect(Array.from(tab.x)).toEqual([0, 0, 1, 0, 0, 1, 1.5, 1, 0, 2, 0, 1]);
+    expect(tab.columns).toEqual(['width', 'finish']);
+    expect(tab.categories).toEqual([null, ['rough', 'smooth']]);
+    expect(tab.shape).toEqual([4, 2]);
+    expect(Array.from(tab.x)).toEqual([0, 1, 0, 1, 1.5, 0, 2, 1]);
   });
 
   it('uses the declared class order and rejects unknown labels by line', async () => {
@@ -56,8 +57,25 @@ describe('listInventory: csv', () => {
   it('reports non-numeric and empty values in a numeric column by line', async () => {
     await table('kind,width,finish\ncrack,1,a\nclean,wide,a\ncrack,2,a\nclean,,a\ncrack,3,a\n');
     await expect(listInventory(spec(), { cwd })).rejects.toMatchObject({
-      code: 'data.csv-value', details: ['line 3: column width is numeric but holds "wide"', 'line 5: column width is empty'],
+      code: 'data.csv-value', exitCode: 2, problems: [{ at: 'data.path', message: 't/table.csv line 3, column width (2): numeric but holds "wide"' }, { at: 'data.path' }],
+      details: ['line 3, column width (2): numeric but holds "wide"', 'line 5, column width (2): empty, a missing value, and no impute step covers width'],
     });
+  });
+
+  it('takes empty, NA and NaN cells as missing (NaN) only in columns the missing-value policy covers', async () => {
+    await table('kind,width,finish\ncrack,1,a\nclean,NA,b\ncrack, ,NaN\nclean,4,a\ncrack,oops,\n');
+    const err = { code: 'data.csv-value', details: ['line 3, column width (2): "NA", a missing value, and no impute step covers width', 'line 4, column width (2): empty, a missing value, and no impute step covers width', 'line 6, column width (2): numeric but holds "oops"', 'line 4, column finish (3): "NaN", a missing value, and no impute step covers finish', 'line 6, column finish (3): empty, a missing value, and no impute step covers finish'] };
+    await expect(listInventory(spec(), { cwd })).rejects.toMatchObject(err);
+    // Covering the columns leaves the non-numeric value an error.
+    const missing = { numeric: true, categorical: false, columns: ['finish'] };
+    await expect(listInventory(spec(), { cwd, missing })).rejects.toMatchObject({ details: ['line 6, column width (2): numeric but holds "oops"'] });
+    await table('kind,width,finish\ncrack,1,a\nclean,NA,b\ncrack, ,NaN\nclean,4,a\n');
+    const { inventory } = await listInventory(spec(), { cwd, missing });
+    const tab = await readTabular(spec(), inventory, { cwd, missing });
+    expect(tab.categories).toEqual([null, ['a', 'b']]);
+    // Inventory order: clean rows 2 and 4, then crack rows 1 and 3.
+    expect(Array.from(tab.x)).toEqual([NaN, 1, 4, 0, 1, 0, NaN, NaN]);
+    await expect(readTabular(spec(), inventory, { cwd })).rejects.toMatchObject({ code: 'data.csv-value' });
   });
 
   it('image column: paths relative to the CSV file, ids = sha256 of the image bytes, unreadable files by policy', async () => {
