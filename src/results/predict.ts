@@ -18,6 +18,7 @@ import type { DecodedImage } from '../data/decode-image.js';
 import { applyPixelSteps, applyTabular, toFloat } from '../features/index.js';
 import { initBackend } from '../learn/backend/backend.js';
 import { meanProbabilities } from '../learn/fold-aggregate.js';
+import { modelFolders } from './model-folders.js';
 import { loadModel } from '../learn/model-io.js';
 import { predictProbabilities } from '../learn/train-ops.js';
 import type { Preprocess } from '../run/write-run.js';
@@ -272,16 +273,6 @@ export function refuseTabular(id: string, dir: string, pre: Preprocess, paths: r
 interface Model {
   readonly model: Awaited<ReturnType<typeof loadModel>>;
   readonly fitted: Preprocess['fitted'];
-}
-
-/**
- * The run's model folders with their fitted transforms: `model/` with `fitted` for one fold,
- * `model/fold-<f>/` with `folds[f].fitted` for a k-fold run.
- */
-export function modelFolders(dir: string, pre: Preprocess): { readonly dir: string; readonly fitted: Preprocess['fitted'] }[] {
-  const folds = pre.folds ?? [];
-  if (folds.length <= 1) return [{ dir: path.join(dir, 'model'), fitted: pre.fitted }];
-  return folds.map((f, k) => ({ dir: path.join(dir, 'model', `fold-${k}`), fitted: f.fitted }));
 }
 
 /** Positive-class probabilities of decoded images from one model, through its fitted pixel steps. */
