@@ -61,6 +61,8 @@ export function withDefaults(document: unknown): YamlMap {
       parallel,
       pruning: search['pruning'] ?? 'median',
       startup: search['startup'] ?? defaultStartup(trials, parallel),
+      // NOTE: 1 (the best trial alone) is left out, so such pipelines resolve as they always did.
+      ensemble: search['ensemble'] === 1 ? undefined : search['ensemble'],
     }),
     report: { 'false-positives': report['false-positives'] ?? 16, bootstrap: report['bootstrap'] ?? 1000 },
   });

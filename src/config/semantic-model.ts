@@ -119,6 +119,10 @@ export function checkSearch(spec: PipelineSpec, r: Reporter): void {
   if (s.timeSeconds !== null && s.timeSeconds <= 0) r.value('semantic.range', ['search', 'time'], 'search.time must be longer than zero');
   if (s.parallel > s.trials) r.warn('semantic.parallel', ['search', 'parallel'], `parallel ${s.parallel} exceeds trials ${s.trials}; only ${s.trials} run at once`);
   if (s.strategy === 'bayesian' && s.startup > s.trials) r.warn('semantic.startup', ['search', 'startup'], `startup ${s.startup} exceeds trials ${s.trials}, so the search stays random`);
+  if (s.ensemble !== undefined) {
+    if (spec.split.kind === 'k-fold') r.value('semantic.ensemble', ['search', 'ensemble'], `ensemble ${s.ensemble} needs a validation split: a k-fold run already averages its fold models, and its trials have no single validation part to choose one threshold on`, 'write ensemble: 1, or split: { validation: 0.2 }');
+    else if (s.ensemble > s.trials) r.warn('semantic.ensemble', ['search', 'ensemble'], `ensemble ${s.ensemble} exceeds trials ${s.trials}; the final model averages every finished trial`);
+  }
   if (s.strategy === 'grid') {
     const size = gridSize(spec);
     if (size > s.trials) r.warn('semantic.grid-size', ['search', 'trials'], `the grid has ${size} points; trials ${s.trials} visits only the first ${s.trials}`);

@@ -39,6 +39,7 @@ const READS: Readonly<Record<string, readonly string[]>> = {
   'semantic.range': ['model', 'objective', 'search'], 'semantic.early-stopping': ['model'],
   'semantic.threshold-metric': ['objective'], 'semantic.direction': ['objective'],
   'semantic.grid-size': ['search', 'model'], 'semantic.startup': ['search'], 'semantic.parallel': ['search'],
+  'semantic.ensemble': ['search', 'split'],
 };
 
 const isMap = (v: unknown): v is Doc => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -52,6 +52,7 @@ export function specFromResolved(r: YamlMap): PipelineSpec {
       parallel: search['parallel'] as number,
       pruning: search['pruning'] as SearchSpec['pruning'],
       startup: search['startup'] as number,
+      ...(typeof search['ensemble'] === 'number' && search['ensemble'] > 1 ? { ensemble: search['ensemble'] } : {}),
     },
     report: { falsePositives: report['false-positives'] as number, bootstrap: report['bootstrap'] as number },
   };

@@ -241,6 +241,11 @@ export interface SearchSpec {
   readonly pruning: 'none' | 'median' | 'successive-halving';
   /** Random trials before the Bayesian model takes over. */
   readonly startup: number;
+  /**
+   * The final model is the mean of the best `ensemble` trials' models (2..10); absent for the best
+   * trial alone, so such specs (and their keys) are the ones they always were.
+   */
+  readonly ensemble?: number;
 }
 
 export interface ReportSpec {

@@ -102,6 +102,11 @@ export interface ReportInput {
   readonly trials: readonly TrialResult[];
   /** `TrialResult.index` of the best trial (the model evaluated on the hold-out). */
   readonly bestTrial: number;
+  /**
+   * `search.ensemble` > 1: the final model is the mean of these trials' models (`TrialResult.index`,
+   * best first), described by `headline` (e.g. "ensemble of the top 3 trials: #4, #9, #2").
+   */
+  readonly ensemble?: { readonly members: readonly number[]; readonly headline: string };
   readonly counts: readonly StageCounts[];
   /** Files that could not be read, and groups of byte-identical files (refs). */
   readonly dataIssues: {

@@ -12,7 +12,7 @@ import { fence, mdTable, mdText, type ReportFile } from './markdown.js';
 import type { GalleryImage, ReportInput, StageCounts } from './model.js';
 import { confusionHeatmap, escapeXml as esc } from './svg.js';
 import { count, duration, num, paramsText } from './summary.js';
-import { environmentTable, stagesSentence, stagesTable, type TextTable } from './tables.js';
+import { environmentTable, stagesSentence, stagesTable, trialMark, type TextTable } from './tables.js';
 
 /** One gallery cell: a mistake and the probability the model gave its (wrong) prediction. */
 export interface MistakeImage extends GalleryImage {
@@ -29,6 +29,7 @@ export interface MulticlassReportInput {
   readonly resamples: number;
   readonly trials: readonly TrialResult[];
   readonly bestTrial: number;
+  readonly ensemble?: ReportInput['ensemble'];
   readonly counts: readonly StageCounts[];
   readonly stages: ReportInput['stages'];
   readonly environment: ReportInput['environment'];
@@ -93,7 +94,7 @@ function trialsTable(input: MulticlassReportInput): TextTable {
   const trials = [...input.trials].sort((a, b) => a.index - b.index);
   return {
     header: ['Trial', 'Family', 'Parameters', `Validation ${input.metric}`, 'Epochs (best)', 'Time', 'Pruned', 'Note'],
-    rows: trials.map((t) => [`#${t.index + 1}${t.index === input.bestTrial ? ' (best)' : ''}`, t.family, paramsText(t.params), num(t.score, 4), `${t.epochs} (${t.bestEpoch})`, duration(t.seconds), t.pruned ? 'yes' : 'no', t.error ?? '']),
+    rows: trials.map((t) => [`#${t.index + 1}${trialMark(input, t.index)}`, t.family, paramsText(t.params), num(t.score, 4), `${t.epochs} (${t.bestEpoch})`, duration(t.seconds), t.pruned ? 'yes' : 'no', t.error ?? '']),
     highlight: trials.findIndex((t) => t.index === input.bestTrial),
   };
 }

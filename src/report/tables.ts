@@ -24,7 +24,7 @@ export function metricsTable(input: ReportInput, s: ReportSummary): TextTable {
   const sampled = s.sampled ? [`At ${s.sampled.ratio} (sampled)`] : [];
   const blank = s.sampled ? [''] : [];
   return {
-    header: ['Metric', 'Hold-out', `${s.levelPercent}% interval`, 'Validation (best trial)', ...sampled],
+    header: ['Metric', 'Hold-out', `${s.levelPercent}% interval`, input.ensemble ? 'Validation (ensemble)' : 'Validation (best trial)', ...sampled],
     rows: [
       ...s.headline.map((r) => [r.label, num(r.value), r.interval ? `${num(r.interval.low)} - ${num(r.interval.high)}${r.wilson ? ' (Wilson)' : ''}` : '', num(r.validation), ...(s.sampled ? [r.atSampled === null ? '' : num(r.atSampled)] : [])]),
       ...rest.map((m) => [m === 'fbeta' ? `fbeta (beta ${input.objective.beta})` : m, num(input.holdout.metrics[m]), '', num(input.validation?.metrics[m] ?? null), ...blank]),
@@ -43,13 +43,21 @@ export function confusionTable(input: ReportInput, s: ReportSummary): TextTable 
   };
 }
 
+/** ' (best)', and for an ensemble's members ' (member i of m)' (with the best: ' (best, member 1 of m)'). */
+export function trialMark(input: Pick<ReportInput, 'bestTrial' | 'ensemble'>, index: number): string {
+  const marks = index === input.bestTrial ? ['best'] : [];
+  const i = input.ensemble?.members.indexOf(index) ?? -1;
+  if (i >= 0) marks.push(`member ${i + 1} of ${input.ensemble!.members.length}`);
+  return marks.length > 0 ? ` (${marks.join(', ')})` : '';
+}
+
 export function trialsTable(input: ReportInput): TextTable {
   const trials = [...input.trials].sort((a, b) => a.index - b.index);
   const metric = trials[0]?.metric ?? input.objective.metric;
   return {
     header: ['Trial', 'Family', 'Parameters', `Validation ${metric}`, 'Threshold', 'Epochs (best)', 'Time', 'Pruned', 'Note'],
     rows: trials.map((t) => [
-      `#${t.index + 1}${t.index === input.bestTrial ? ' (best)' : ''}`, t.family, paramsShort(t.params), sig(t.score, 3), sig(t.threshold, 3),
+      `#${t.index + 1}${trialMark(input, t.index)}`, t.family, paramsShort(t.params), sig(t.score, 3), sig(t.threshold, 3),
       `${t.epochs} (${t.bestEpoch})`, shortDuration(t.seconds), t.pruned ? 'yes' : 'no', t.error ?? '',
     ]),
     highlight: trials.findIndex((t) => t.index === input.bestTrial),
@@ -66,6 +74,7 @@ export function headerFacts(input: ReportInput): [string, string][] {
   if (run.seconds !== undefined) out.push(['duration', duration(run.seconds)]);
   if (run.git) out.push(['commit', run.git.commit === null ? 'not in a git repository' : `${run.git.commit.slice(0, 12)}${run.git.dirty ? ' (uncommitted changes in tracked files)' : ''}`]);
   if (run.backend) out.push(['backend', run.backend]);
+  if (input.ensemble) out.push(['model', input.ensemble.headline]);
   out.push(['overrides', run.overrides.length > 0 ? run.overrides.map((o) => `--set ${o}`).join(' ') : 'none']);
   return out;
 }

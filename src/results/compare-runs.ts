@@ -5,6 +5,7 @@
  * environment differences (backend, package versions, Node) that could explain a mismatch. Pure
  * file reading, no tfjs.
  */
+import { modelSubfolders } from './model-folders.js';
 import { readFile } from 'node:fs/promises';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -16,7 +17,7 @@ import { readLock, readPredictions, type PredictionRow, type RunLock } from './r
 
 /** One way the second run differs from the first. */
 export interface RunDifference {
-  /** Which artifact: `metrics.json`, `predictions.csv`, `model/weights.bin`, `model/model.json`, `model/preprocess.json` (k-fold runs: `model/fold-<f>/...`). */
+  /** Which artifact: `metrics.json`, `predictions.csv`, `model/weights.bin`, `model/model.json`, `model/preprocess.json` (k-fold runs: `model/fold-<f>/...`; ensembles: `model/member-<i>/...`). */
   readonly file: string;
   /** A line for the user, e.g. `holdout.metrics.f1: 0.9231 -> 0.9200`. */
   readonly message: string;
@@ -134,18 +135,11 @@ export function structureOf(json: ModelJson): { topology: string; weights: strin
   };
 }
 
-/** Model folders under `model/` (relative): `model` itself, or `model/fold-<f>` for a k-fold run (preprocess.json `folds`). */
-function modelFolders(pre: unknown): string[] {
-  const folds = (pre as { folds?: unknown } | null)?.folds;
-  const k = Array.isArray(folds) ? folds.length : 0;
-  return k <= 1 ? ['model'] : Array.from({ length: k }, (_, f) => `model/fold-${f}`);
-}
-
 async function compareModel(a: string, b: string): Promise<{ differences: RunDifference[]; notes: string[] }> {
   const out: RunDifference[] = [], notes: string[] = [];
   const pa = await readJson<unknown>(path.join(a, 'model', 'preprocess.json'));
   const pb = await readJson<unknown>(path.join(b, 'model', 'preprocess.json'));
-  const folders = [...new Set([...modelFolders(pa), ...modelFolders(pb)])];
+  const folders = [...new Set([...modelSubfolders(pa), ...modelSubfolders(pb)])];
   for (const folder of folders) {
     const got = await compareModelFolder(a, b, folder);
     out.push(...got.differences);

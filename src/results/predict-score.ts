@@ -1,4 +1,4 @@
-/** What image and table predictions share: the model folders, the backend, one scored row, the refusal of images for a table run. Loads tfjs. */
+/** What image and table predictions share: the model folders (model-folders.ts: one model, k-fold folds or ensemble members), the backend, one scored row, the refusal of images for a table run. Loads tfjs. */
 import path from 'node:path';
 import { isMulticlass } from '../core/data.js';
 import { UsageError } from '../core/errors.js';
@@ -7,6 +7,10 @@ import { argmaxClasses } from '../evaluate/multiclass-score.js';
 import { initBackend } from '../learn/backend/backend.js';
 import type { Preprocess } from '../run/write-run.js';
 import type { PredictRow } from './predict-csv.js';
+import { modelFolders } from './model-folders.js';
+
+/** The run's model folders (one, k folds, or m ensemble members) with their fitted transforms. */
+export { modelFolders };
 
 export function className(pre: Preprocess, probability: number): string {
   if (probability >= pre.threshold) return pre.classes[pre.positive]!;
@@ -31,16 +35,6 @@ export function scoredRow(ref: string, probs: readonly number[], k: number, pre:
   const row = probs.slice(k * pre.classes.length, (k + 1) * pre.classes.length);
   const best = argmaxClasses(row, pre.classes.length)[0]!;
   return { path: ref, probability: row[best]!, prediction: pre.classes[best]!, error: null, classProbabilities: row };
-}
-
-/**
- * The run's model folders with their fitted transforms: `model/` with `fitted` for one fold,
- * `model/fold-<f>/` with `folds[f].fitted` for a k-fold run.
- */
-export function modelFolders(dir: string, pre: Preprocess): { readonly dir: string; readonly fitted: Preprocess['fitted'] }[] {
-  const folds = pre.folds ?? [];
-  if (folds.length <= 1) return [{ dir: path.join(dir, 'model'), fitted: pre.fitted }];
-  return folds.map((f, k) => ({ dir: path.join(dir, 'model', `fold-${k}`), fitted: f.fitted }));
 }
 
 /**

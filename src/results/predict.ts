@@ -2,8 +2,9 @@
  * `assay predict`: score image files with a run's stored transform and model, exactly as the
  * run's evaluate stage scored its hold-out: the same decoder and geometry (decode-image.ts), the
  * same byte-to-float and fitted pixel steps, the same backend and `predictProbabilities`. A
- * k-fold run's model is its k fold models, each applied through its own fold's fitted transform
- * and averaged with `meanProbabilities`, as evaluate averaged them. An unreadable file gets an
+ * k-fold run's model is its k fold models, each applied through its own fold's fitted transform,
+ * and an ensemble run's its m member models (model-folders.ts), averaged with `meanProbabilities`
+ * as evaluate averaged them. An unreadable file gets an
  * error row and the rest go on. Loads tfjs (import this module lazily).
  */
 import { readFile } from 'node:fs/promises';
@@ -185,13 +186,11 @@ async function decodeFiles(batch: readonly { abs: string; problem: string | null
   });
 }
 
-
 /** One model of a run and the fitted transform its inputs go through. */
 interface Model {
   readonly model: Awaited<ReturnType<typeof loadModel>>;
   readonly fitted: Preprocess['fitted'];
 }
-
 
 /** Positive-class probabilities of decoded images from one model, through its fitted pixel steps. */
 function score({ model, fitted }: Model, images: readonly DecodedImage[], pre: Preprocess): Float32Array {

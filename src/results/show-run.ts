@@ -18,7 +18,7 @@ interface Metrics {
     readonly metrics?: Readonly<Record<string, number>>;
     readonly intervals?: Readonly<Record<string, Interval>>;
   };
-  readonly search?: { readonly bestTrial?: number; readonly best?: number; readonly trials?: number; readonly planned?: number; readonly family?: string; readonly stoppedBy?: string };
+  readonly search?: { readonly bestTrial?: number; readonly best?: number; readonly trials?: number; readonly planned?: number; readonly family?: string; readonly stoppedBy?: string; readonly ensemble?: { readonly trials?: readonly number[] } };
 }
 interface Lock {
   readonly status?: string;
@@ -69,6 +69,8 @@ export async function showRunText(run: { readonly id: string; readonly dir: stri
     const s = metrics.search;
     const best = bestTrialNumber(metrics);
     if (s && best !== null) out.push('', `best trial #${best} of ${s.trials ?? '?'}${s.family ? ` (${s.family})` : ''}; search stopped by ${s.stoppedBy ?? '?'}`);
+    const members = s?.ensemble?.trials;
+    if (members && members.length > 0) out.push(`model: ensemble of the top ${members.length} trials: ${members.map((n) => `#${n}`).join(', ')} (mean probability)`);
     out.push('', 'files    pipeline.yaml lock.json metrics.json trials.jsonl predictions.csv report.md report.html model/',
       '(assay show RUN --md prints the whole report; --json prints metrics.json)');
   }

@@ -7,6 +7,7 @@ import type { MulticlassHoldout } from '../evaluate/multiclass-holdout.js';
 import type { GalleryImage, StageCounts } from '../report/model.js';
 import { confidentMistakes, type MulticlassReportInput } from '../report/multiclass.js';
 import type { RunRecord } from './write-run.js';
+import { describeEnsemble } from '../learn/search/ensemble.js';
 
 export interface SharedReportParts {
   readonly counts: readonly StageCounts[];
@@ -39,6 +40,7 @@ export async function buildMulticlassReportInput(run: RunRecord, h: MulticlassHo
     resamples: spec.report.bootstrap,
     trials: search.trials,
     bestTrial: search.best.index,
+    ...(search.ensemble ? { ensemble: { members: search.ensemble.members, headline: describeEnsemble(search.ensemble) } } : {}),
     counts: shared.counts,
     stages: run.stages.map((s) => ({ name: s.name, key: s.key.slice(0, 10), cached: s.cached, seconds: s.seconds })),
     environment: shared.environment,

@@ -9,6 +9,8 @@ import path from 'node:path';
 import type { ImageBlock, Inventory } from '../core/data.js';
 import { Rng } from '../core/rng.js';
 import { allMetrics } from '../evaluate/metrics.js';
+import { meanProbabilities } from '../learn/fold-aggregate.js';
+import { describeEnsemble } from '../learn/search/ensemble.js';
 import { describePrevalence } from '../evaluate/prevalence.js';
 import { findDuplicates } from '../data/partition/index.js';
 import { renderSynthetic, syntheticParams } from '../data/synth.js';
@@ -101,9 +103,9 @@ export async function buildReportInput(run: RunRecord): Promise<ReportInput> {
     const valY = (await readTensor(fold.valY)).data as Uint8Array;
     for (const c of valY) valLabels01.push(c === inventory.positive ? 1 : 0);
   }
-  const validation = search.best.valProbabilities.length === valLabels01.length
-    ? { metrics: allMetrics(search.best.valProbabilities, valLabels01, evaluation.threshold, spec.objective.beta) }
-    : null;
+  // An ensemble's validation predictions: the mean of its members' (the threshold was chosen on them).
+  const valProbs = search.ensemble ? meanProbabilities(search.ensemble.members.map((i) => search.trials.find((t) => t.index === i)!.valProbabilities)) : search.best.valProbabilities;
+  const validation = valProbs.length === valLabels01.length ? { metrics: allMetrics(valProbs, valLabels01, evaluation.threshold, spec.objective.beta) } : null;
 
   const countRows = stageCounts(run);
   const duplicates = findDuplicates(inventory.items, { 'hold-out': run.holdout.holdout, pool: run.holdout.pool }).map((d) => d.refs);
@@ -147,6 +149,7 @@ export async function buildReportInput(run: RunRecord): Promise<ReportInput> {
     },
     trials: search.trials,
     bestTrial: search.best.index,
+    ...(search.ensemble ? { ensemble: { members: search.ensemble.members, headline: describeEnsemble(search.ensemble) } } : {}),
     counts: countRows,
     dataIssues: { skipped: [...inventory.skipped, ...run.decode.bad], duplicates, duplicatePolicy: spec.data.duplicates },
     gallery: decoded.kind !== 'table'

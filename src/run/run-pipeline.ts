@@ -5,6 +5,7 @@
  *
  *   ingest -> decode -> holdout -> sample -> split -> features -> resample -> search -> evaluate -> report
  */
+import { describeEnsemble } from '../learn/search/ensemble.js';
 import { rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { AssayError, DataError, InvalidPipelineError, UsageError } from '../core/errors.js';
@@ -216,13 +217,15 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
       executor, onPlacement: (p) => { execution.trials = p; },
       // NOTE: objective.prevalence: source tunes for the source's mix: usable items before hold-out and sampling.
       sourceCounts: { positives: beforeHoldout[inventory.positive]!, negatives: beforeHoldout.reduce((a, b) => a + b, 0) - beforeHoldout[inventory.positive]! },
-    }, ctx, (o) => `${o.used.trials} trials${o.reused ? ` (${o.reused} reused)` : ''}, best #${o.best.index + 1} ${spec.objective.metric} ${o.best.score.toFixed(4)} on validation${folds > 1 ? ` (${folds} folds, out of fold)` : ''}, stopped by ${o.stoppedBy}`);
+    }, ctx, (o) => `${o.used.trials} trials${o.reused ? ` (${o.reused} reused)` : ''}, best #${o.best.index + 1} ${spec.objective.metric} ${o.best.score.toFixed(4)} on validation${folds > 1 ? ` (${folds} folds, out of fold)` : ''}${o.ensemble ? `; ${describeEnsemble(o.ensemble)} ${spec.objective.metric} ${o.ensemble.score.toFixed(4)}` : ''}, stopped by ${o.stoppedBy}`);
     stages.push(search.record);
 
     const evaluation = await runStage(evaluateStage, {
       spec, inventory, decoded: decode.output.decoded, holdout: holdout.output.holdout,
-      models: search.output.bestModelDirs.map((dir, f) => ({ dir, fitted: features.output.folds[f]!.fitted })),
-      best: search.output.best, backend: backend.name,
+      // An ensemble's members all come from the one validation split: its fitted transform for each.
+      models: search.output.ensemble ? search.output.ensemble.modelDirs.map((dir) => ({ dir, fitted: features.output.folds[0]!.fitted }))
+        : search.output.bestModelDirs.map((dir, f) => ({ dir, fitted: features.output.folds[f]!.fitted })),
+      best: search.output.best, backend: backend.name, ...(search.output.ensemble ? { threshold: search.output.ensemble.threshold } : {}),
       upstream: { holdout: holdout.record.key, search: search.record.key, features: features.record.key, decode: decode.record.key },
     }, ctx, (o) => isMulticlassEvaluation(o)
       ? `hold-out ${['accuracy', 'macro-f1', spec.objective.metric].filter((m, i, all) => all.indexOf(m) === i).reverse().map((m) => `${m} ${o.metrics[m]!.toFixed(4)}`).join(', ')} (arg-max over ${inventory.classes.length} classes)`

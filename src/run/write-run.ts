@@ -89,6 +89,11 @@ export interface Preprocess {
    * model is `model/` itself).
    */
   readonly folds?: readonly { readonly fitted: FeaturesOutput['folds'][number]['fitted'] }[];
+  /**
+   * Runs with `search.ensemble` > 1 only: the model is the mean of the `model/member-<i>/` models,
+   * best first, each applied through `fitted`; `trials` numbers the trial each one is (from 1).
+   */
+  readonly ensemble?: { readonly trials: readonly number[] };
   readonly exampleShape: readonly number[];
   readonly family: string;
   readonly params: Readonly<Record<string, unknown>>;
@@ -166,6 +171,8 @@ export async function writeRunFolder(run: RunRecord, progress: Progress): Promis
       bestEpoch: search.best.bestEpoch,
       // NOTE: only for k > 1, so single-split runs write the metrics.json they always did.
       ...(folds > 1 ? { folds } : {}),
+      // NOTE: an ensemble's score and threshold on validation, next to the best single trial's above.
+      ...(search.ensemble ? { ensemble: { score: search.ensemble.score, threshold: search.ensemble.threshold, logLoss: search.ensemble.valLogLoss } } : {}),
     },
     search: {
       strategy: spec.search.strategy,
@@ -182,6 +189,7 @@ export async function writeRunFolder(run: RunRecord, progress: Progress): Promis
       pruned: search.trials.filter((t) => t.pruned).length,
       failed: search.trials.filter((t) => t.error !== undefined).length,
       reused: search.reused,
+      ...(search.ensemble ? { ensemble: { requested: search.ensemble.requested, trials: search.ensemble.members.map((i) => i + 1), bestThreshold: search.best.threshold } } : {}),
     },
   };
   await writeFileAtomic(path.join(dir, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
@@ -202,7 +210,9 @@ export async function writeRunFolder(run: RunRecord, progress: Progress): Promis
   await rm(modelDir, { recursive: true, force: true });
   await mkdir(modelDir, { recursive: true });
   // One fold: model.json + weights.bin in model/ as always; k folds: model/fold-<f>/ each.
-  if (folds === 1) await cp(search.bestModelDir, modelDir, { recursive: true });
+  // An ensemble: model/member-<i>/ each, best first.
+  if (search.ensemble) for (const [i, mdir] of search.ensemble.modelDirs.entries()) await cp(mdir, path.join(modelDir, `member-${i}`), { recursive: true });
+  else if (folds === 1) await cp(search.bestModelDir, modelDir, { recursive: true });
   else for (const [f, mdir] of search.bestModelDirs.entries()) await cp(mdir, path.join(modelDir, `fold-${f}`), { recursive: true });
   const decoded = run.decode.decoded;
   const preprocess: Preprocess = {
@@ -220,6 +230,7 @@ export async function writeRunFolder(run: RunRecord, progress: Progress): Promis
     params: search.best.params,
     backend: run.backend.name,
     ...(folds > 1 ? { folds: run.features.folds.map((f) => ({ fitted: f.fitted })) } : {}),
+    ...(search.ensemble ? { ensemble: { trials: search.ensemble.members.map((i) => i + 1) } } : {}),
   };
   await writeFileAtomic(path.join(modelDir, 'preprocess.json'), `${JSON.stringify(preprocess, null, 2)}\n`);
   await rm(path.join(dir, 'model'), { recursive: true, force: true });

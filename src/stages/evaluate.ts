@@ -40,6 +40,8 @@ export interface EvaluateInput {
    */
   readonly models: readonly { readonly dir: string; readonly fitted: FittedPixelSteps }[];
   readonly best: TrialResult;
+  /** The threshold chosen on validation for `models` together (an ensemble of trials); the best trial's when absent. */
+  readonly threshold?: number;
   readonly backend: string;
   readonly upstream: { readonly holdout: string; readonly search: string; readonly features: string; readonly decode: string };
 }
@@ -106,7 +108,7 @@ export const evaluateStage: StageDef<EvaluateInput, EvaluateOutput, { n: number 
       return { n: rows.length };
     }
     const labels01 = Array.from(labels, (c) => (c === inventory.positive ? 1 : 0));
-    const threshold = input.best.threshold;
+    const threshold = input.threshold ?? input.best.threshold;
     const metrics = allMetrics(probabilities, labels01, threshold, spec.objective.beta);
     const intervals = bootstrapIntervals(probabilities, labels01, threshold, INTERVAL_METRICS, {
       resamples: spec.report.bootstrap,

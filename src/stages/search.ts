@@ -13,7 +13,7 @@ import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Rng } from '../core/rng.js';
-import type { PipelineSpec } from '../core/spec.js';
+import type { AugmentSpec, PipelineSpec } from '../core/spec.js';
 import { MINIMIZED_METRICS } from '../evaluate/metric-kinds/registry.js';
 import { aggregateFolds, foldSeed } from '../learn/fold-aggregate.js';
 import { binaryCounts, objectiveKey, prevalenceNegativeWeight, targetShare, type BinaryCounts } from '../evaluate/prevalence.js';
@@ -27,9 +27,10 @@ import type { FoldTensors } from './features.js';
 import { keyVersions, tensorPackages, type StageContext, type StageDef } from './stage.js';
 import { createExecutor, type ExecutorChoice } from './trial-executors.js';
 import { formatSeconds } from './progress.js';
+import { buildEnsemble, memberModelDir, type EnsembleChoice } from './search-ensemble.js';
 import { estimateSearchEnd, formatEta } from './search-eta.js';
 
-/** Bump when training or a model family changes what a trial produces (3: epochs and trials tied on the objective are told apart by validation log-loss). */
+/** Bump when training or a model family changes what a trial produces (3: ties on the objective broken by validation log-loss). */
 export const TRIAL_CODE_VERSION = 3;
 
 export interface SearchInput {
@@ -43,10 +44,7 @@ export interface SearchInput {
   /** Resolved backend name (wasm, cpu, tensorflow, tensorflow-gpu). */
   readonly backend: string;
   readonly upstream: { readonly features: string; readonly resample: string };
-  /**
-   * Positive / negative counts of the data source (usable items, before hold-out and sampling),
-   * for `objective.prevalence: source`; not needed otherwise.
-   */
+  /** Positive / negative counts of the data source (usable items, before hold-out and sampling), for `objective.prevalence: source`. */
   readonly sourceCounts?: BinaryCounts;
   /** Where trials run (default: this machine). Never part of a key. */
   readonly executor?: ExecutorChoice;
@@ -56,10 +54,7 @@ export interface SearchInput {
 
 export interface SearchOutput extends Omit<SearchOutcome, 'best'> {
   readonly best: TrialResult;
-  /**
-   * Folder holding the best trial's saved model: model.json + weights.bin for one fold, a
-   * `fold-<f>/` folder of each for k folds.
-   */
+  /** The best trial's saved model: model.json + weights.bin for one fold, `fold-<f>/` of each for k folds. */
   readonly bestModelDir: string;
   /** The best trial's model folders, one per fold in fold order (`[bestModelDir]` for one fold). */
   readonly bestModelDirs: readonly string[];
@@ -72,6 +67,8 @@ export interface SearchOutput extends Omit<SearchOutcome, 'best'> {
   readonly prevalence: number | null;
   /** Weight of each fold's validation negatives (1 each for 'sample'). */
   readonly negativeWeights: readonly number[];
+  /** `search.ensemble` > 1: the ensemble of the best trials, with its members' model folders (best first). */
+  readonly ensemble?: EnsembleChoice & { readonly modelDirs: readonly string[] };
 }
 
 interface SearchMeta {
@@ -83,6 +80,7 @@ interface SearchMeta {
   readonly reused: number;
   readonly prevalence?: number | null;
   readonly negativeWeights?: readonly number[];
+  readonly ensemble?: EnsembleChoice;
 }
 
 export { trialWorkerScript } from './trial-executors.js';
@@ -263,6 +261,7 @@ export const searchStage: StageDef<SearchInput, SearchOutput, SearchMeta> = {
       // The best model (all k for k folds) travels with this entry, so it outlives trial entries
       // and deadline-cut trials.
       await cp(modelDirs.get(outcome.best.index)!, path.join(dir, 'best-model'), { recursive: true });
+      const ensemble = spec.search.ensemble === undefined ? undefined : await buildEnsemble({ spec, trials: outcome.trials, features: input.features, positive: input.positive, classes: input.classes, negativeWeight: negativeWeights[0]!, modelDirs, stageDir: dir });
       for (const mdir of modelDirs.values()) if (mdir.startsWith(path.join(ctx.cache.root, 'tmp'))) await rm(mdir, { recursive: true, force: true }).catch(() => undefined);
       return {
         bestKey,
@@ -272,6 +271,7 @@ export const searchStage: StageDef<SearchInput, SearchOutput, SearchMeta> = {
         stoppedBy: outcome.stoppedBy,
         reused,
         ...(weighted ? { prevalence: share, negativeWeights } : {}),
+        ...(ensemble ? { ensemble } : {}),
       };
     } finally {
       input.onPlacement?.(executor.placement());
@@ -287,14 +287,13 @@ export const searchStage: StageDef<SearchInput, SearchOutput, SearchMeta> = {
     return {
       trials, best, bestModelDir, bestModelDirs, used: meta.used, planned: meta.planned, stoppedBy: meta.stoppedBy, reused: meta.reused, trialKeys: meta.keys, bestKey: meta.bestKey,
       prevalence: meta.prevalence ?? null, negativeWeights: meta.negativeWeights ?? input.features.map(() => 1),
+      ...(meta.ensemble ? { ensemble: { ...meta.ensemble, modelDirs: meta.ensemble.members.map((_, i) => memberModelDir(dir, i)) } } : {}),
     };
   },
 };
 
 function planAugment(spec: PipelineSpec) {
-  let augment = null;
-  for (const step of spec.features) if (step.kind === 'augment') augment = step.augment;
-  return augment;
+  return spec.features.reduce<AugmentSpec | null>((a, step) => (step.kind === 'augment' ? step.augment : a), null);
 }
 
 export type { StageContext };

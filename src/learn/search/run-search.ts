@@ -95,15 +95,22 @@ export function isEligible(r: TrialResult): boolean {
  */
 export function bestTrial(results: readonly TrialResult[], minimize: boolean): TrialResult | null {
   let best: TrialResult | null = null;
-  const loss = (r: TrialResult) => r.valLogLoss ?? Number.POSITIVE_INFINITY;
   for (const r of results) {
     if (!isEligible(r)) continue;
-    if (best === null) { best = r; continue; }
-    const better = minimize ? r.score < best.score : r.score > best.score;
-    const tied = r.score === best.score;
-    if (better || (tied && loss(r) < loss(best)) || (tied && loss(r) === loss(best) && r.index < best.index)) best = r;
+    if (best === null || compareTrials(r, best, minimize) < 0) best = r;
   }
   return best;
+}
+
+/**
+ * The search's order of trials, best first (negative when `a` ranks before `b`): score in the
+ * direction, then the lower validation log-loss (absent: the worst), then the lower index.
+ */
+export function compareTrials(a: TrialResult, b: TrialResult, minimize: boolean): number {
+  if (a.score !== b.score) return (minimize ? a.score < b.score : a.score > b.score) ? -1 : 1;
+  const loss = (r: TrialResult) => r.valLogLoss ?? Number.POSITIVE_INFINITY;
+  if (loss(a) !== loss(b)) return loss(a) < loss(b) ? -1 : 1;
+  return a.index - b.index;
 }
 
 /** The strategy's view of a finished trial. */

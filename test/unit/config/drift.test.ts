@@ -118,7 +118,12 @@ describe('schema and spec.ts agree', () => {
     const defaultsOf = (node: Node): Node => Object.fromEntries(Object.entries(node['properties'] as Node).filter(([, v]) => 'default' in v).map(([k, v]) => [k, v.default]));
     expect(r['model'].training).toEqual(defaultsOf(defs['training']));
     expect(r['objective']).toEqual({ ...defaultsOf(defs['objective']), threshold: defs['threshold'].default, prevalence: defs['prevalence'].default });
-    expect(r['search']).toEqual({ ...defaultsOf(defs['search']), startup: 4 }); // min(trials 8, max(parallel 1, 4))
+    // NOTE: ensemble's default 1 (the best trial alone) is applied by leaving it out of the resolved
+    // pipeline, so pipelines without it resolve, and lock, as they did before it existed.
+    const { ensemble, ...search } = defaultsOf(defs['search']);
+    expect(ensemble).toBe(1);
+    expect(r['search']).toEqual({ ...search, startup: 4 }); // min(trials 8, max(parallel 1, 4))
+    expect('ensemble' in r['search']).toBe(false);
     expect(r['report']).toEqual(defaultsOf(defs['report']));
     expect(r['features']).toEqual([
       { normalize: defaultsOf(defs['featureStep'].properties.normalize) },

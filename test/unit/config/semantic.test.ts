@@ -161,6 +161,16 @@ describe('semantic checks: objective and search', () => {
     ]);
   });
 
+  it('refuses an ensemble with a k-fold split, warns about one larger than the trials, and takes ensemble: 1 as absent', () => {
+    expect(problems(`${SYNTH}model: { family: cnn }\nsplit: { folds: 3 }\nsearch: { trials: 4, ensemble: 3 }\n`)).toEqual([
+      '6:32 semantic.ensemble ensemble 3 needs a validation split: a k-fold run already averages its fold models, and its trials have no single validation part to choose one threshold on (write ensemble: 1, or split: { validation: 0.2 })',
+    ]);
+    expect(problems(`${SYNTH}model: { family: cnn }\nsearch: { trials: 2, ensemble: 3 }\n`)).toEqual([
+      '5:22 warning semantic.ensemble ensemble 3 exceeds trials 2; the final model averages every finished trial',
+    ]);
+    expect(problems(`${SYNTH}model: { family: cnn }\nsplit: { folds: 3 }\nsearch: { ensemble: 1 }\n`)).toEqual([]);
+  });
+
   it('rejects a zero time budget', () => {
     expect(problems(`${SYNTH}model: { family: cnn }\nsearch: { time: 0m }\n`)).toEqual(['5:17 semantic.range search.time must be longer than zero']);
   });
