@@ -15,7 +15,8 @@ import { readIdx, IdxFormatError } from './idx.js';
 export const FASHION_CLASSES = ['t-shirt', 'trouser', 'pullover', 'dress', 'coat', 'sandal', 'shirt', 'sneaker', 'bag', 'ankle-boot'] as const;
 export const FASHION_DEFAULT_DATA = '/usr/share/datasets/fashion-mnist';
 const MARKER = 'converted.json';
-const FORMAT = 1;
+/** Bumped when the files change (2: gray PNG files; 1 wrote RGB), so an older conversion is redone. */
+const FORMAT = 2;
 
 const FILES = {
   train: ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte'],
@@ -95,7 +96,8 @@ async function convertInto(partial: string, dataDir: string, counts: Record<stri
         const label = s.labels[i]!;
         counts[split]![label]!++;
         const px = s.images.subarray(i * pixels, (i + 1) * pixels);
-        await sharp(px, { raw: { width: s.cols, height: s.rows, channels: 1 } }).png({ compressionLevel: 1 })
+        // NOTE: b-w keeps the file 8-bit gray like the source; sharp writes raw 1-channel input as RGB otherwise.
+        await sharp(px, { raw: { width: s.cols, height: s.rows, channels: 1 } }).toColourspace('b-w').png({ compressionLevel: 1 })
           .toFile(path.join(partial, split, FASHION_CLASSES[label]!, `${String(i).padStart(5, '0')}.png`));
       }
     };

@@ -7,6 +7,7 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ensureFashionPng, fashionDataMissing } from '../../../bench/fashion-data.js';
 import { csvFields, scorePredictions } from '../../../bench/fashion-score.js';
@@ -85,6 +86,12 @@ describe('ensureFashionPng', () => {
     expect(await readdir(path.join(out, 'test', 'ankle-boot'))).toEqual(['00000.png', '00002.png']);
     expect(await readdir(path.join(out, 'train', 't-shirt'))).toEqual(['00001.png']);
     expect(await readdir(path.join(out, 'train', 'bag'))).toEqual([]);
+    // gray 2x2 files holding the IDX bytes: test item 2 is pixels 8..11 of the generated values
+    const file = path.join(out, 'test', 'ankle-boot', '00002.png');
+    const meta = await sharp(file).metadata();
+    expect([meta.width, meta.height, meta.channels]).toEqual([2, 2, 1]);
+    const data = await sharp(file).toColourspace('b-w').raw().toBuffer();
+    expect([...data]).toEqual([8, 9, 10, 11].map((i) => (i * 37) % 256));
     expect((await ensureFashionPng(src, out)).converted).toBe(false);
     await rm(path.join(out, 'converted.json'));
     expect((await ensureFashionPng(src, out)).converted).toBe(true);
