@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --json] [-- --only ingest,cache,cnn,queue,validate,seed]`: measured, not asserted.
+ * `npm run bench [-- --json] [-- --only ingest,cache,cnn,queue,validate,seed,fashion]`: measured, not asserted.
  *
  * - ingest: decode + resize throughput on ../shared/data/concrete-crack (bench/ingest.ts);
  * - cache:  cold decode stage vs the cached re-read of the same stage;
@@ -17,7 +17,14 @@
  *           hold-out photos, per seed and as mean ± sd over seeds (bench/seed.ts). Options:
  *           --seeds 2022,7,11  --time 12m (both systems' budget)  --trials N  --no-peer
  *           --set path=value (repeatable, assay only)  --keep DIR (run folders)  --out FILE.jsonl
- * Sections that need the real photos are skipped when they are absent.
+ * - fashion: pipelines/fashion-10class.yaml end to end on Fashion-MNIST: the IDX files (Debian's
+ *           dataset-fashion-mnist; --fashion-data DIR or $ASSAY_BENCH_FASHION_DATA, default
+ *           /usr/share/datasets/fashion-mnist) converted once to PNG class folders
+ *           (--fashion-cache DIR or $ASSAY_BENCH_FASHION_CACHE, default ~/.cache/assay-bench/
+ *           fashion-mnist-png), `assay run` with a fresh cache, `assay predict` on the 10,000 test
+ *           images: accuracy, macro-F1, per-class accuracy, wall times and load (bench/fashion.ts).
+ *           Options: --set path=value (repeatable)  --keep DIR (runs folder). Not in the default set.
+ * Sections that need the real photos (or Fashion-MNIST) are skipped when they are absent.
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -32,6 +39,7 @@ const { values } = parseArgs({
     json: { type: 'boolean' }, only: { type: 'string' }, trials: { type: 'string' },
     seeds: { type: 'string' }, time: { type: 'string' }, set: { type: 'string', multiple: true },
     'no-peer': { type: 'boolean' }, keep: { type: 'string' }, out: { type: 'string' },
+    'fashion-data': { type: 'string' }, 'fashion-cache': { type: 'string' },
   },
   allowPositionals: true,
 });
@@ -84,6 +92,10 @@ if (only.has('validate')) {
 
 if (only.has('seed') && existsSync(DATA)) {
   results.seedProtocol = await benchSeed();
+}
+
+if (only.has('fashion')) {
+  results.fashion = await benchFashionSection();
 }
 
 if (values.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
@@ -161,4 +173,23 @@ async function benchSeed() {
   log('');
   log(out.table);
   return { rows: out.rows, peerSkipped: out.peerSkipped, time: values.time ?? '12m', overrides: values.set ?? [] };
+}
+
+/** Fashion-MNIST: train with `assay run`, score the official test images with `assay predict`. */
+async function benchFashionSection() {
+  const { benchFashion, fashionLines } = await import('./fashion.js');
+  const { FASHION_DEFAULT_DATA, defaultFashionCache } = await import('./fashion-data.js');
+  const data = path.resolve(values['fashion-data'] ?? process.env.ASSAY_BENCH_FASHION_DATA ?? FASHION_DEFAULT_DATA);
+  const cache = path.resolve(values['fashion-cache'] ?? process.env.ASSAY_BENCH_FASHION_CACHE ?? defaultFashionCache());
+  log(`\n## fashion (pipelines/fashion-10class.yaml on Fashion-MNIST; load average ${os.loadavg()[0]!.toFixed(1)} at start)`);
+  const r = await benchFashion({
+    data, cache, pipeline: 'pipelines/fashion-10class.yaml', overrides: values.set ?? [],
+    keep: values.keep ? path.resolve(values.keep) : null, log,
+  });
+  if (r.skipped !== null) {
+    log(`  skipped: ${r.skipped}`);
+    return r;
+  }
+  for (const line of fashionLines(r)) log(line);
+  return r;
 }

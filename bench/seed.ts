@@ -9,6 +9,7 @@ import { appendFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseDuration } from '../src/learn/search/budget.js';
+import { underLoad } from './load.js';
 import { peerUnavailable, runPeer } from './seed-peer.js';
 import { seedTable, type SeedRow } from './seed-table.js';
 
@@ -33,21 +34,6 @@ interface AssayMetrics {
   objective: { threshold: number };
   holdout: { n: number; positives: number; metrics: Record<string, number>; confusion: { tp: number; fp: number; fn: number; tn: number } };
   search: { trials: number; seconds: number };
-}
-
-/**
- * Mean 1-minute load average while `work` runs (sampled every 5 s): how busy the machine was, to
- * report beside each timing on a shared machine.
- */
-async function underLoad<T>(work: () => Promise<T>): Promise<{ value: T; load: number }> {
-  const samples = [os.loadavg()[0]!];
-  const timer = setInterval(() => samples.push(os.loadavg()[0]!), 5000);
-  try {
-    const value = await work();
-    return { value, load: samples.reduce((a, b) => a + b, 0) / samples.length };
-  } finally {
-    clearInterval(timer);
-  }
 }
 
 export async function benchSeedSideBySide(o: SeedBenchOptions): Promise<{ rows: SeedRow[]; table: string; peerSkipped: string | null }> {

@@ -52,8 +52,8 @@ export interface TrialRequest {
   /** Backend the worker must use (resolved once by the main process). */
   readonly backend: string;
   /**
-   * Wall-clock deadline (ms since 1970) from `search.time`, or null. Training stops after the
-   * epoch in progress once it passes (at least one epoch always runs). The time budget is the one
+   * Wall-clock deadline (ms since 1970) from `search.time`, or null. Once it passes, training stops
+   * at the next batch and the epoch in progress is discarded (at least one epoch always finishes). The time budget is the one
    * documented source of non-determinism; a trial stopped by it is never cached.
    */
   readonly deadline?: number | null;

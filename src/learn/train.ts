@@ -32,7 +32,11 @@ import { shouldPrune } from './search/pruning.js';
 export interface TrainHooks {
   /** Called after each epoch with its record and the planned number of epochs. */
   onEpoch?(record: EpochRecord, of: number): void;
-  /** Polled before each epoch; true ends training (the result so far is returned, not pruned). */
+  /**
+   * Polled before each epoch and, once an epoch has finished, after each batch; true ends
+   * training (the result so far is returned, not pruned). An epoch it interrupts is discarded:
+   * the model keeps the best finished epoch's weights, so a time budget ends within one batch.
+   */
   shouldStop?(): boolean;
 }
 
@@ -148,7 +152,13 @@ export async function trainTrial(req: TrialRequest, data: { readonly train: Exam
       const seenProbs = new Float32Array(idx.length * width);
       const seenLabels = new Uint8Array(idx.length);
       let lossSum = 0;
+      let interrupted = false;
       for (let s = 0; s < idx.length; s += batchSize) {
+        // NOTE: at least one epoch always finishes; after that a stop need not wait for the epoch.
+        if (s > 0 && curves.length > 0 && hooks.shouldStop?.() === true) {
+          interrupted = true;
+          break;
+        }
         const e = Math.min(idx.length, s + batchSize);
         const b = e - s;
         let xs = gatherRows(train.x, size, idx, s, e);
@@ -167,6 +177,7 @@ export async function trainTrial(req: TrialRequest, data: { readonly train: Exam
         if (!Number.isFinite(batchLoss)) throw new Error(`training diverged in epoch ${epoch}: the loss became ${batchLoss} (try a smaller learning rate)`);
         lossSum += batchLoss * b;
       }
+      if (interrupted) break;
       const v = predictProbabilities(model, val.x, inputShape, val.y, classes, req.data.positive);
       const choice = score(v.probs, valLabels);
       const record: EpochRecord = {

@@ -51,7 +51,9 @@ export async function predictMixed(run: { id: string; dir: string }, pre: Prepro
   const { d } = encoded;
   // Rows whose values encoded: their image, decoded with the run's geometry.
   const good = encoded.rows.flatMap((r, k) => (r.error === null ? [k] : []));
-  const decoded = await decodeBatch({ source: { kind: 'files', root: path.dirname(abs) }, refs: good.map((k) => imageRef(table.rows[k]![ii]!)), geometry: pre.geometry });
+  // NOTE: one task per image, all in flight at once, as predict.ts decodes a batch: sharp decodes on libuv's thread pool.
+  const source = { kind: 'files', root: path.dirname(abs) } as const;
+  const decoded = (await Promise.all(good.map((k) => decodeBatch({ source, refs: [imageRef(table.rows[k]![ii]!)], geometry: pre.geometry })))).flat();
   const errors = new Map<number, string>();
   const [h, w] = layout.image;
   good.forEach((k, j) => {

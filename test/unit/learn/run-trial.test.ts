@@ -56,7 +56,7 @@ describe('runTrialInProcess', () => {
     model.dispose();
   });
 
-  it('stops after the epoch in progress once the time budget\'s deadline has passed, and says so', async () => {
+  it('stops once the time budget\'s deadline has passed (after one finished epoch), and says so', async () => {
     const base = request({ family: 'mlp', params: { layers: 1, units: 4 }, backend: 'wasm', modelDir: null, training: { epochs: 5 } });
     const data = { ...base.data, trainX: at('train-x'), trainY: at('train-y'), valX: at('val-x'), valY: at('val-y') };
     const late = await runTrialInProcess({ ...base, data, deadline: 1 });

@@ -131,6 +131,20 @@ describe('trainTrial: stopping', () => {
     expect(result.pruned).toBe(false);
     model.dispose();
   });
+
+  it('shouldStop interrupts an epoch after its first batch once one epoch has finished, keeping the best finished epoch', async () => {
+    let polls = 0;
+    // 64 rows in batches of 8. Polls: 1 before epoch 1 (none between its batches), 2 before
+    // epoch 2, 3 after epoch 2's first batch: the stop lands inside epoch 2.
+    const req = request({ family: 'logistic', params: { ...logistic, 'batch-size': 8 }, training: { epochs: 9 } });
+    const { result, model } = await trainTrial(req, { train, val }, { shouldStop: () => ++polls >= 3 });
+    expect(polls).toBe(3);
+    expect(result.epochs).toBe(1);
+    expect(result.bestEpoch).toBe(1);
+    const probs = tf.tidy(() => Array.from((model.predict(tf.tensor(val.x, [32, 3])) as tf.Tensor).dataSync()));
+    expect(probs).toEqual(result.valProbabilities);
+    model.dispose();
+  });
 });
 
 describe('trainTrial: class weights and balanced batches', () => {

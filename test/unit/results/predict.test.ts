@@ -75,6 +75,20 @@ describe('predictFiles', () => {
     expect(formatPredictCsv(r.rows).split('\n')[4]).toMatch(/^imgs\/a\/broken\.jpg,,,cannot decode: /);
   });
 
+  it('decodes a batch\'s files at once yet keeps their walk order, each row with its own file\'s probability', async () => {
+    // a large image first: decoded concurrently, the small ones after it finish before it
+    await png(path.join(tmp, 'mixed', 'a-large.png'), 1200, 7);
+    for (let i = 0; i < 6; i++) await png(path.join(tmp, 'mixed', `b-${i}.png`), 9 + i, 20 + i);
+    await writeFile(path.join(tmp, 'mixed', 'c-broken.png'), Buffer.from('not a png'));
+    await png(path.join(tmp, 'mixed', 'd-last.png'), 30, 40);
+    const r = await predictFiles({ ref: runDir, paths: ['mixed'], cwd: tmp, batchSize: 64 });
+    expect(r.rows.map((x) => x.path)).toEqual(['mixed/a-large.png', ...[0, 1, 2, 3, 4, 5].map((i) => `mixed/b-${i}.png`), 'mixed/c-broken.png', 'mixed/d-last.png']);
+    expect(r.rows[7]!.error).toMatch(/^cannot decode: /);
+    // (to 6 digits: a batch of 8 may sum in another order than the single image here)
+    for (const row of r.rows.filter((x) => x.error === null)) expect(row.probability).toBeCloseTo(await expected(path.join(tmp, row.path)), 6);
+    expect(new Set(r.rows.map((x) => x.probability)).size).toBe(9);
+  });
+
   it('reports progress per batch and warns about folders without images', async () => {
     await mkdir(path.join(tmp, 'nothing'), { recursive: true });
     const seen: string[] = [];
