@@ -10,7 +10,7 @@
 import path from 'node:path';
 import { isMulticlass, type MixedLayout } from '../core/data.js';
 import { AssayError, UsageError } from '../core/errors.js';
-import { decodeBatch } from '../data/decode-batch.js';
+import { decodeBatch, type BatchResult } from '../data/decode-batch.js';
 import { readFileBounded } from '../data/read-file-bounded.js';
 import { parseCsv } from '../data/sources/csv-table.js';
 import { imagePathProblem, imageRef } from '../data/sources/csv-images.js';
@@ -25,6 +25,9 @@ import { modelFolders, runBackend, scoredRow } from './predict-score.js';
 import { prepareRows } from './predict-table.js';
 import type { PredictRow } from './predict-csv.js';
 import { readLock } from './run-files.js';
+
+/** Images decoded at once (as `assay predict` on a folder decodes a batch). */
+const DECODE_BATCH = 64;
 
 /** Score the rows of one mixed CSV file with run `run`'s models. */
 export async function predictMixed(run: { id: string; dir: string }, pre: Preprocess, paths: readonly string[], cwd: string): Promise<PredictResult> {
@@ -51,26 +54,39 @@ export async function predictMixed(run: { id: string; dir: string }, pre: Prepro
   const { d } = encoded;
   // Rows whose values encoded: their image, decoded with the run's geometry.
   const good = encoded.rows.flatMap((r, k) => (r.error === null ? [k] : []));
-  // NOTE: one task per image, all in flight at once, as predict.ts decodes a batch: sharp decodes on libuv's thread pool.
   const source = { kind: 'files', root: path.dirname(abs) } as const;
-  const decoded = (await Promise.all(good.map((k) => decodeBatch({ source, refs: [imageRef(table.rows[k]![ii]!)], geometry: pre.geometry })))).flat();
   const errors = new Map<number, string>();
-  const [h, w] = layout.image;
+  const at = (k: number) => `line ${table.line[k]}, column ${imageColumn} (${ii + 1})`;
+  // A path that leaves the CSV's folder is refused before anything is read.
+  const readable: number[] = [];
   good.forEach((k, j) => {
-    const at = `line ${table.line[k]}, column ${imageColumn} (${ii + 1})`;
     const problem = imagePathProblem(table.rows[k]![ii]!);
-    const r = decoded[j]!;
-    if (problem !== null) errors.set(k, `${at}: ${problem}`);
-    else if (!r.ok) errors.set(k, `${at}: image ${imageRef(table.rows[k]![ii]!)} ${r.reason.includes('ENOENT') ? 'does not exist' : r.reason}`.replace(/\s*\n\s*/g, '; '));
-    else if (r.height !== h || r.width !== w) errors.set(k, `${at}: image decodes to ${r.width}x${r.height}, but the model takes ${w}x${h} (the run's pipeline has no resize to a fixed size)`);
+    if (problem !== null) errors.set(k, `${at(k)}: ${problem}`);
+    else readable.push(j);
   });
-  const scored = good.filter((k) => !errors.has(k));
-  const channels = scored.length > 0 ? (decoded[good.indexOf(scored[0]!)] as { channels: number }).channels : 1;
+  // NOTE: a bounded batch of images in flight at once (sharp decodes on libuv's thread pool), as
+  // predict.ts does: a large CSV neither opens every file at once nor holds every file's bytes.
+  const decoded = new Map<number, BatchResult>();
+  for (let s = 0; s < readable.length; s += DECODE_BATCH) {
+    const batch = readable.slice(s, s + DECODE_BATCH);
+    const out = (await Promise.all(batch.map((j) => decodeBatch({ source, refs: [imageRef(table.rows[good[j]!]![ii]!)], geometry: pre.geometry })))).flat();
+    batch.forEach((j, b) => decoded.set(j, out[b]!));
+  }
+  const [h, w] = layout.image;
+  for (const [j, r] of decoded) {
+    const k = good[j]!;
+    if (!r.ok) errors.set(k, `${at(k)}: image ${imageRef(table.rows[k]![ii]!)} ${r.reason.includes('ENOENT') ? 'does not exist' : r.reason}`.replace(/\s*\n\s*/g, '; '));
+    else if (r.height !== h || r.width !== w) errors.set(k, `${at(k)}: image decodes to ${r.width}x${r.height}, but the model takes ${w}x${h} (the run's pipeline has no resize to a fixed size)`);
+  }
+  // Positions in `good` (and so in encoded.x) of the rows that are scored.
+  const scored = good.flatMap((k, j) => (errors.has(k) ? [] : [j]));
+  const image = (j: number) => decoded.get(j) as { data: Uint8Array; channels: number };
+  const channels = scored.length > 0 ? image(scored[0]!).channels : 1;
   const bytes = new Uint8Array(scored.length * h * w * channels);
   const rows = new Float32Array(scored.length * d);
-  scored.forEach((k, i) => {
-    bytes.set((decoded[good.indexOf(k)] as { data: Uint8Array }).data, i * h * w * channels);
-    rows.set(encoded.x.subarray(good.indexOf(k) * d, (good.indexOf(k) + 1) * d), i * d);
+  scored.forEach((j, i) => {
+    bytes.set(image(j).data, i * h * w * channels);
+    rows.set(encoded.x.subarray(j * d, (j + 1) * d), i * d);
   });
   const warnings = [...encoded.warnings];
   const backend = await runBackend(pre, warnings);
