@@ -44,6 +44,34 @@ async function decodeOne(task: DecodeTask, ref: string): Promise<BatchResult> {
   }
 }
 
+/**
+ * Where a worker writes pixels instead of sending them back: the decode's output block (shared
+ * memory), the byte offset of the task's first item, and the size every image must have.
+ */
+export interface SharedOut {
+  readonly buffer: SharedArrayBuffer;
+  readonly offset: number;
+  readonly width: number;
+  readonly height: number;
+  readonly channels: number;
+}
+
+/** A result whose pixels were written into the shared block: `data` is empty. */
+export const WRITTEN = new Uint8Array(0);
+
+/**
+ * Copy each result whose size matches `out` into the shared block at its item's slot, and replace
+ * its pixels by WRITTEN (a result of another size keeps its pixels: the caller reports it).
+ */
+export function writeShared(results: BatchResult[], out: SharedOut): BatchResult[] {
+  const bytes = out.width * out.height * out.channels;
+  return results.map((r, k) => {
+    if (!r.ok || r.width !== out.width || r.height !== out.height || r.channels !== out.channels) return r;
+    new Uint8Array(out.buffer, out.offset + k * bytes, bytes).set(r.data);
+    return { ...r, data: WRITTEN };
+  });
+}
+
 /** Decode every ref of the task in order; never throws for a bad file (it becomes `ok: false`). */
 export async function decodeBatch(task: DecodeTask): Promise<BatchResult[]> {
   const out: BatchResult[] = [];

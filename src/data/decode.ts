@@ -16,7 +16,7 @@ import { Worker } from 'node:worker_threads';
 import type { BadItem, ImageBlock, Item } from '../core/data.js';
 import { DataError } from '../core/errors.js';
 import type { DataSpec, FeatureStep } from '../core/spec.js';
-import { decodeBatch, type BatchResult, type BatchSource, type DecodeTask } from './decode-batch.js';
+import { decodeBatch, WRITTEN, type BatchResult, type BatchSource, type DecodeTask, type SharedOut } from './decode-batch.js';
 
 export interface DecodeOptions {
   /** Worker threads; default: available cores (at most 8). 1 decodes in this thread. */
@@ -26,6 +26,12 @@ export interface DecodeOptions {
   readonly seed?: number;
   /** Items per task sent to a worker (default 64). */
   readonly batchSize?: number;
+  /**
+   * Whether this thread decodes too (default true). False leaves every task to the workers, which
+   * this thread then waits for (it still runs what a failed worker hands back): tests use it to
+   * prove the workers' path.
+   */
+  readonly decodeHere?: boolean;
 }
 
 /** Below this many items the pool is not worth its start-up (~50 ms a worker). */
@@ -68,9 +74,10 @@ function workerEntry(): { code: URL | string; eval: boolean } | null {
  * Runs `tasks` on `n` threads: this one and n - 1 workers. This thread decodes from the start, so
  * the workers' start-up is not waited for: a worker takes tasks once it has loaded (its `ready`
  * message), up to IN_FLIGHT at once, and is stopped if this thread ran out of tasks first. A task
- * whose worker fails is run in this thread instead.
+ * whose worker fails is run in this thread instead. Once `sharedFor` names a shared output block, a
+ * worker writes its pixels there instead of sending them back (no per-image buffer crosses threads).
  */
-async function runPool(tasks: readonly DecodeTask[], n: number, onResult: (i: number, r: BatchResult[]) => void): Promise<void> {
+async function runPool(tasks: readonly DecodeTask[], n: number, onResult: (i: number, r: BatchResult[]) => void, sharedFor: (i: number) => SharedOut | undefined, decodeHere: boolean): Promise<void> {
   const entry = n > 1 ? workerEntry() : null;
   let next = 0;
   const redo: number[] = [];
@@ -109,7 +116,7 @@ async function runPool(tasks: readonly DecodeTask[], n: number, onResult: (i: nu
         const i = take();
         if (i < 0) break;
         held.add(i);
-        worker.postMessage({ id: i, task: tasks[i] });
+        worker.postMessage({ id: i, task: tasks[i], out: sharedFor(i) });
       }
       if (held.size === 0) end(false);
     };
@@ -126,8 +133,10 @@ async function runPool(tasks: readonly DecodeTask[], n: number, onResult: (i: nu
     worker.on('exit', () => end(held.size > 0));
   });
   const lanes = Array.from({ length: n - 1 }, lane);
-  await local();
-  for (const stop of [...starting]) stop();
+  if (decodeHere) {
+    await local();
+    for (const stop of [...starting]) stop();
+  }
   await Promise.all(lanes);
   // Tasks handed back by a failed worker after this thread had finished.
   await local();
@@ -146,7 +155,12 @@ export async function decodeImages(data: DataSpec, root: string, items: readonly
   for (let i = 0; i < items.length; i += size) tasks.push({ source, geometry, refs: items.slice(i, i + size).map((it) => it.ref) });
   const workers = items.length < POOL_MIN_ITEMS ? 1 : Math.max(1, Math.min(8, opts.concurrency ?? availableParallelism()));
   let shape: { width: number; height: number; channels: number; bytes: number } | null = null;
-  let block = new Uint8Array(0);
+  let block: Uint8Array = new Uint8Array(0);
+  let sab: SharedArrayBuffer | null = null;
+  // NOTE: with workers the block is shared memory, so they write their pixels into it directly.
+  const shared = workers > 1 && typeof SharedArrayBuffer === 'function';
+  const sharedFor = (t: number): SharedOut | undefined =>
+    shape && sab ? { buffer: sab, offset: t * size * shape.bytes, width: shape.width, height: shape.height, channels: shape.channels } : undefined;
   const bad: BadItem[] = [];
   const mismatched: string[] = [];
   let done = 0;
@@ -156,17 +170,18 @@ export async function decodeImages(data: DataSpec, root: string, items: readonly
       if (!r.ok) { bad.push({ ref, reason: r.reason }); return; }
       if (!shape) {
         shape = { width: r.width, height: r.height, channels: r.channels, bytes: r.data.length };
-        block = new Uint8Array(items.length * shape.bytes);
+        if (shared) sab = new SharedArrayBuffer(items.length * shape.bytes);
+        block = sab ? new Uint8Array(sab) : new Uint8Array(items.length * shape.bytes);
       }
       if (r.width !== shape.width || r.height !== shape.height || r.channels !== shape.channels) {
         mismatched.push(`${ref}: ${r.width}x${r.height}, expected ${shape.width}x${shape.height} (the first decoded image)`);
         return;
       }
-      block.set(r.data, i * shape.bytes);
+      if (r.data !== WRITTEN) block.set(r.data, i * shape.bytes);
     });
     done += results.length;
     opts.progress?.(done, items.length);
-  });
+  }, sharedFor, opts.decodeHere ?? true);
   if (mismatched.length > 0) {
     throw new DataError('data.size-mismatch', `${mismatched.length} image(s) decode to a different size than the others; add a resize step to the features`, mismatched);
   }

@@ -121,13 +121,50 @@ describe('decodeImages', () => {
   });
 });
 
+describe('decodeImages over the worker pool', () => {
+  let pool: string;
+  const n = 300;
+  beforeAll(async () => {
+    pool = await mkdtemp(path.join(tmpdir(), 'assay-decode-pool-'));
+    await mkdir(path.join(pool, 'a'));
+    for (let i = 0; i < n; i++) {
+      const px = Buffer.alloc(24 * 20 * 3);
+      for (let j = 0; j < px.length; j++) px[j] = (i * 7 + j * 13) % 256;
+      const img = sharp(px, { raw: { width: 24, height: 20, channels: 3 } });
+      await writeFile(path.join(pool, 'a', `${i}.jpg`), await (i % 2 ? img.jpeg({ quality: 90 }) : img.png()).toBuffer());
+    }
+    // Bad files spread over the tasks of both threads, and one image of another size.
+    for (const i of [5, 140, 299]) await writeFile(path.join(pool, 'a', `${i}.jpg`), Buffer.from('not an image'));
+    await writeFile(path.join(pool, 'a', '222.jpg'), await png(Buffer.alloc(8 * 4 * 3, 9), 8, 4));
+  });
+  afterAll(async () => { await rm(pool, { recursive: true, force: true }); });
+  const items = (): Item[] => Array.from({ length: n }, (_, i) => ({ id: String(i), ref: `a/${i}.jpg`, label: 0 }));
+
+  it('gives the same pixels and the same bad files with one thread and with the workers alone (pixels sent back, then written into shared memory)', async () => {
+    const steps = [resize(12, 10)];
+    const one = await decodeImages(folder(pool), pool, items(), steps, { concurrency: 1 });
+    const two = await decodeImages(folder(pool), pool, items(), steps, { concurrency: 2, batchSize: 8, decodeHere: false });
+    expect(one.bad.map((b) => b.ref)).toEqual(['a/5.jpg', 'a/140.jpg', 'a/299.jpg']);
+    expect(two.bad).toEqual(one.bad);
+    expect([two.block.count, two.block.height, two.block.width, two.block.channels]).toEqual([n, 10, 12, 3]);
+    expect(Buffer.from(two.block.data).equals(Buffer.from(one.block.data))).toBe(true);
+    // Not all zero: the workers' slots were written (item 151 is far from the first task).
+    expect(two.block.data.subarray(151 * 360, 152 * 360).some((v) => v !== 0)).toBe(true);
+  });
+
+  it('names an image of another size even when a worker decoded it', async () => {
+    await expect(decodeImages(folder(pool), pool, items(), [], { concurrency: 2, batchSize: 8, decodeHere: false }))
+      .rejects.toMatchObject({ code: 'data.size-mismatch', details: [expect.stringContaining('a/222.jpg: 8x4')] });
+  });
+});
+
 const real = path.resolve(process.cwd(), '../shared/data/concrete-crack');
 describe.skipIf(!existsSync(real))('decodeImages on the real photos', () => {
   it('gives the same pixels with one thread and with the worker pool', async () => {
     const items: Item[] = readdirSync(path.join(real, 'Positive')).sort().slice(0, 300).map((f) => ({ id: f, ref: `Positive/${f}`, label: 0 }));
     const steps = [resize(64, 64), gray];
     const one = await decodeImages(folder(real), real, items, steps, { concurrency: 1 });
-    const two = await decodeImages(folder(real), real, items, steps, { concurrency: 2, batchSize: 32 });
+    const two = await decodeImages(folder(real), real, items, steps, { concurrency: 2, batchSize: 32, decodeHere: false });
     expect(one.bad).toEqual([]);
     expect([one.block.width, one.block.height, one.block.channels]).toEqual([64, 64, 1]);
     expect(Buffer.from(one.block.data).equals(Buffer.from(two.block.data))).toBe(true);
