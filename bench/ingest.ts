@@ -3,19 +3,31 @@
  * common model inputs, in one thread (per-core speed) and over the worker pool (all cores), and the
  * listing with content fingerprints, cold and with the quick-check record.
  *
+ * The decode runs the compiled code in dist/ (what `assay` runs; built here when missing or older
+ * than src/), so the pool's workers start the way they do for users, not through a TypeScript
+ * loader. One and all threads alternate, `reps` times each; the median rate is reported, with every
+ * rate measured, because a shared 2-core machine moves single timings by several percent.
+ *
  * `node --import tsx bench/ingest.ts [images]` prints a table; bench/main.ts calls benchIngest().
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Item } from '../src/core/data.js';
 import type { FeatureStep, ImageFolderData } from '../src/core/spec.js';
-import { decodeImages } from '../src/data/decode.js';
+import { execa } from 'execa';
 import { listInventory } from '../src/data/sources/index.js';
 
-export interface IngestRow { readonly case: string; readonly imagesPerSecond: number; readonly images: number }
+export interface IngestRow {
+  readonly case: string;
+  /** The median of `rates` (the one rate for the listing rows). */
+  readonly imagesPerSecond: number;
+  readonly images: number;
+  /** Every repetition's rate, in the order measured. */
+  readonly rates?: readonly number[];
+}
 
 export interface BenchIngestOptions {
   /** Dataset root with Positive/ and Negative/ (default ../shared/data/concrete-crack from the cwd). */
@@ -24,7 +36,34 @@ export interface BenchIngestOptions {
   readonly images?: number;
   /** Skip the single-thread cases. */
   readonly poolOnly?: boolean;
+  /** Repetitions of each decode case (default 3). */
+  readonly reps?: number;
 }
+
+const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+
+/** Newest modification time of a .ts file under `dir`. */
+function newestTs(dir: string): number {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile() && e.name.endsWith('.ts')) t = Math.max(t, statSync(path.join(e.parentPath, e.name)).mtimeMs);
+  }
+  return t;
+}
+
+/** The compiled decode module, built first when dist/ is missing or older than the sources. */
+async function compiledDecode(): Promise<typeof import('../src/data/decode.js')> {
+  const js = path.join(REPO, 'dist/data/decode.js');
+  if (!existsSync(js) || statSync(js).mtimeMs < newestTs(path.join(REPO, 'src'))) {
+    await execa('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: REPO, stdio: 'inherit' });
+  }
+  return import(pathToFileURL(js).href) as Promise<typeof import('../src/data/decode.js')>;
+}
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b), m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
 
 const resize = (n: number): FeatureStep => ({ kind: 'resize', width: n, height: n, fit: 'fill' });
 
@@ -41,13 +80,19 @@ export async function benchIngest(opts: BenchIngestOptions = {}): Promise<Ingest
     ['128x128 RGB', [resize(128)]],
   ];
   const cores = os.availableParallelism();
+  const { decodeImages } = await compiledDecode();
   for (const [name, steps] of cases) {
-    for (const concurrency of opts.poolOnly ? [cores] : [1, cores]) {
-      const t0 = performance.now();
-      const { bad } = await decodeImages(spec, root, items, steps, { concurrency });
-      if (bad.length > 0) throw new Error(`${bad.length} photos failed to decode: ${bad[0]!.ref} ${bad[0]!.reason}`);
-      rows.push({ case: `decode ${name}, ${concurrency} thread${concurrency > 1 ? 's' : ''}`, imagesPerSecond: items.length / ((performance.now() - t0) / 1000), images: items.length });
+    const threads = opts.poolOnly ? [cores] : [1, cores];
+    const rates = threads.map((): number[] => []);
+    for (let r = 0; r < (opts.reps ?? 3); r++) {
+      for (const [k, concurrency] of threads.entries()) {
+        const t0 = performance.now();
+        const { bad } = await decodeImages(spec, root, items, steps, { concurrency });
+        if (bad.length > 0) throw new Error(`${bad.length} photos failed to decode: ${bad[0]!.ref} ${bad[0]!.reason}`);
+        rates[k]!.push(Math.round(items.length / ((performance.now() - t0) / 1000)));
+      }
     }
+    threads.forEach((concurrency, k) => rows.push({ case: `decode ${name}, ${concurrency} thread${concurrency > 1 ? 's' : ''}`, imagesPerSecond: median(rates[k]!), images: items.length, rates: rates[k]! }));
   }
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'assay-bench-ingest-'));
   try {

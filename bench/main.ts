@@ -52,11 +52,16 @@ const results: Record<string, unknown> = {
 
 if (only.has('ingest') && existsSync(DATA)) {
   const { benchIngest } = await import('./ingest.js');
-  // Every photo: the two-thread pool's start-up (~1 s per worker under tsx) must not dominate.
+  // Every photo, as a run decodes them: a worker's start-up is a fixed cost a small sample inflates.
+  const load = os.loadavg()[0]!;
   const rows = await benchIngest({ images: 16_500 });
   results.ingest = rows;
-  log('\n## ingest (decode + resize, real photos)');
-  for (const r of rows as { case: string; imagesPerSecond: number; images: number }[]) log(`  ${r.case.padEnd(40)} ${r.imagesPerSecond.toFixed(0).padStart(7)} images/s  (${r.images} images)`);
+  log(`\n## ingest (decode + resize, real photos; compiled code, median of the repetitions; load average ${load.toFixed(1)} at start)`);
+  for (const r of rows) log(`  ${r.case.padEnd(40)} ${r.imagesPerSecond.toFixed(0).padStart(7)} images/s  (${r.images} images${r.rates ? `; ${r.rates.join(' / ')}` : ''})`);
+  for (const one of rows.filter((r) => r.case.endsWith(', 1 thread'))) {
+    const all = rows.find((r) => r.case.startsWith(one.case.replace(/1 thread$/, '')) && r !== one);
+    if (all) log(`  ${one.case.replace(/^decode |, 1 thread$/g, '').padEnd(14)} ${all.case.replace(/.*, /, '')} vs 1: ${(all.imagesPerSecond / one.imagesPerSecond).toFixed(2)}x`);
+  }
 }
 
 if (only.has('cache') && existsSync(DATA)) {
