@@ -56,6 +56,7 @@ if (only.has('ingest') && existsSync(DATA)) {
   const load = os.loadavg()[0]!;
   const rows = await benchIngest({ images: 16_500 });
   results.ingest = rows;
+  results.ingestLoadAverageAtStart = load;
   log(`\n## ingest (decode + resize, real photos; compiled code, median of the repetitions; load average ${load.toFixed(1)} at start)`);
   for (const r of rows) log(`  ${r.case.padEnd(40)} ${r.imagesPerSecond.toFixed(0).padStart(7)} images/s  (${r.images} images${r.rates ? `; ${r.rates.join(' / ')}` : ''})`);
   for (const one of rows.filter((r) => r.case.endsWith(', 1 thread'))) {
