@@ -14,7 +14,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Item } from '../src/core/data.js';
 import type { FeatureStep, ImageFolderData } from '../src/core/spec.js';
 import { execa } from 'execa';
@@ -30,7 +30,7 @@ export interface IngestRow {
 }
 
 export interface BenchIngestOptions {
-  /** Dataset root with Positive/ and Negative/ (default ../shared/data/concrete-crack from the cwd). */
+  /** Dataset root with Positive/ and Negative/ (default ../shared/data/concrete-crack beside the repository). */
   readonly data?: string;
   /** Photos decoded per case (default 3000: every Positive, then Negatives). */
   readonly images?: number;
@@ -40,7 +40,7 @@ export interface BenchIngestOptions {
   readonly reps?: number;
 }
 
-const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Newest modification time of a .ts file under `dir`. */
 function newestTs(dir: string): number {
@@ -68,7 +68,7 @@ const median = (xs: readonly number[]): number => {
 const resize = (n: number): FeatureStep => ({ kind: 'resize', width: n, height: n, fit: 'fill' });
 
 export async function benchIngest(opts: BenchIngestOptions = {}): Promise<IngestRow[]> {
-  const root = opts.data ?? path.resolve(process.cwd(), '../shared/data/concrete-crack');
+  const root = opts.data ?? path.resolve(REPO, '../shared/data/concrete-crack');
   if (!existsSync(root)) throw new Error(`no data at ${root}`);
   const spec: ImageFolderData = { source: 'image-folder', path: root, classes: { crack: 'Positive', clean: 'Negative' }, positive: 'crack', onError: 'fail', duplicates: 'report' };
   const rows: IngestRow[] = [];
@@ -99,7 +99,7 @@ export async function benchIngest(opts: BenchIngestOptions = {}): Promise<Ingest
     const cache = path.join(tmp, 'fingerprints.json');
     for (const label of ['list + sha256, cold', 'list, quick-check record']) {
       const t0 = performance.now();
-      const { inventory } = await listInventory(spec, { cwd: process.cwd(), fingerprintCache: cache });
+      const { inventory } = await listInventory(spec, { cwd: REPO, fingerprintCache: cache });
       rows.push({ case: label, imagesPerSecond: inventory.items.length / ((performance.now() - t0) / 1000), images: inventory.items.length });
     }
   } finally {

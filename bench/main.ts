@@ -30,9 +30,12 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-const DATA = path.resolve(process.cwd(), '../shared/data/concrete-crack');
+/** The repository root: data and peers are found beside it whatever folder the bench runs from. */
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const DATA = path.resolve(REPO, '../shared/data/concrete-crack');
 
 const { values } = parseArgs({
   options: {
@@ -173,7 +176,7 @@ async function benchSeed() {
   log(`\n## seed protocol (pipelines/crack-seed.yaml beside the PyTorch + Optuna peer, same hold-out photos; seeds ${seeds.join(', ')})`);
   const out = await benchSeedSideBySide({
     data: DATA, seeds, time: values.time ?? null, trials: values.trials ?? null, overrides: values.set ?? [],
-    peer: !values['no-peer'], peerScript: path.resolve(process.cwd(), '../shared/peers/torch_seed.py'),
+    peer: !values['no-peer'], peerScript: path.resolve(REPO, '../shared/peers/torch_seed.py'),
     keep: values.keep ? path.resolve(values.keep) : null, out: values.out ? path.resolve(values.out) : null, log,
   });
   log('');
