@@ -9,7 +9,8 @@
  */
 import { UsageError } from '../core/errors.js';
 import { parseCsv } from '../data/sources/csv-table.js';
-import { isMissing } from '../data/sources/csv.js';
+import { isMissing, isNumber, notANumber } from '../data/sources/csv.js';
+import { cellAt } from '../data/sources/csv-images.js';
 
 /** One source column and how it is encoded: numeric (categories null) or one-hot over `categories`. */
 export interface SourceColumn {
@@ -44,10 +45,6 @@ export interface EncodedRows {
   readonly unseen: readonly { readonly column: string; readonly values: readonly string[]; readonly rows: number }[];
 }
 
-function isNumber(s: string): boolean {
-  return s.trim() !== '' && Number.isFinite(Number(s));
-}
-
 /** Encode the CSV `text` (named `name` in messages and refs) for a model over `columns`. */
 export function encodeRows(text: string, name: string, columns: readonly SourceColumn[]): EncodedRows {
   const table = parseCsv(text, name);
@@ -68,7 +65,7 @@ export function encodeRows(text: string, name: string, columns: readonly SourceC
     columns.forEach((c, k) => {
       const v = cells[at[k]!]!.trim();
       if (c.categories === null) {
-        if (!isNumber(v)) problems.push(`line ${table.line[r]}, column ${c.name} (${at[k]! + 1}): ${v === '' ? 'empty' : `${JSON.stringify(v)} is not a number`}`);
+        if (!isNumber(v)) problems.push(`${cellAt(table, r, at[k]!)}: ${v === '' ? 'empty' : notANumber(v)}`);
         else row[o] = Number(v);
         o++;
         return;
@@ -129,13 +126,13 @@ export function codeRows(text: string, name: string, columns: readonly DataColum
     const problems: string[] = [];
     const row = columns.map((c, k) => {
       const v = cells[at[k]!]!.trim();
-      const where = `line ${table.line[r]}, column ${c.name} (${at[k]! + 1})`;
+      const where = cellAt(table, r, at[k]!);
       if (isMissing(v)) {
         if (!c.mayMiss) problems.push(`${where}: ${v === '' ? 'empty' : JSON.stringify(v)}, a missing value the run does not impute`);
         return Number.NaN;
       }
       if (categories[k]) return categories[k]!.indexOf(v);
-      if (!isNumber(v)) problems.push(`${where}: ${JSON.stringify(v)} is not a number`);
+      if (!isNumber(v)) problems.push(`${where}: ${notANumber(v)}`);
       return Number(v);
     });
     rows.push({ ref: `${name}:${table.line[r]}`, error: problems.length > 0 ? problems.join('; ') : null });

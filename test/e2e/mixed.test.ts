@@ -112,7 +112,7 @@ describe('mixed image + table data', () => {
     expect(scores.rows.slice(-3).map((r) => r.slice(1))).toEqual([
       ['', '', 'line 323, column file (1): image images/nope.png does not exist'],
       ['', '', 'line 324, column file (1): image path "../../etc/passwd" leaves the CSV file\'s folder (paths are relative to it and must stay inside)'],
-      ['', '', 'line 325, column reading (2): "oops" is not a number'],
+      ['', '', 'line 325, column reading (2): "oops" is not a number (the column is numeric)'],
     ]);
     const held = parseCsv(await readFile(path.join(runs.both!.dir, 'predictions.csv'), 'utf8'), 'predictions.csv', { formulaEscaped: true });
     const csv = parseCsv(text, 'mixed.csv');
@@ -130,7 +130,7 @@ describe('mixed image + table data', () => {
     const text = await readFile(path.join(cwd, 'data', 'mixed.csv'), 'utf8');
     const cases: [string, string, RegExp][] = [
       ['missing.csv', text.replace('file,reading,site,label', 'file,value,site,label'), /error\[data\.csv-column\] data\/missing\.csv lacks column reading/],
-      ['value.csv', `${text}images/00001.png,n/a,a,ok\n`, /error\[data\.csv-value\] data\/value\.csv line 322, column reading \(2\): numeric but holds "n\/a"/],
+      ['value.csv', `${text}images/00001.png,n/a,a,ok\n`, /error\[data\.csv-value\] data\/value\.csv line 322, column reading \(2\): "n\/a" is not a number \(the column is numeric\)/],
       ['image.csv', `${text}images/gone.png,3,a,ok\n`, /error\[data\.unreadable\] data\/image\.csv line 322, column file \(1\): image images\/gone\.png: cannot read/],
       ['escape.csv', `${text}../../etc/passwd,3,a,ok\n`, /error\[data\.csv-value\] data\/escape\.csv line 322, column file \(1\): image path "\.\.\/\.\.\/etc\/passwd" leaves the CSV file's folder/],
     ];

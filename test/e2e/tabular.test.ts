@@ -207,7 +207,7 @@ describe('tabular csv pipelines (end to end)', () => {
     expect(out).toHaveLength(1 + 22);
     out.slice(1, 21).forEach((line, i) => expect(line).toBe(`new.csv:${i + 2},${predictions[i]![3]},${predictions[i]![4]},`));
     expect(out[21]).toMatch(/^new\.csv:22,0\.\d+,(fraud|legit),$/);
-    expect(out[22]).toBe('new.csv:23,,,"line 23, column x2 (3): ""oops"" is not a number"');
+    expect(out[22]).toBe('new.csv:23,,,"line 23, column x2 (3): ""oops"" is not a number (the column is numeric)"');
     expect(r.stderr).toContain('warning: column color: 1 row(s) hold categories the run never saw ("purple"); they are coded all-zero');
     expect(r.stderr).toMatch(/21 scored with run \S+ \(\w+, threshold 0\.\d+\), 1 failed/);
     await writeFile(path.join(cwd, 'short.csv'), 'x1,colour\n1,red\n');
@@ -223,7 +223,7 @@ describe('tabular csv pipelines (end to end)', () => {
     await writeFile(path.join(cwd, 'bad.yaml'), PIPELINE.replace('path: rows.csv', 'path: bad.csv').replace('name: tabular', 'name: bad'));
     const r = await assay(['run', 'bad.yaml'], { cwd });
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toContain('line 18, column x1 (2): numeric but holds "n/a"');
+    expect(r.stderr).toContain('line 18, column x1 (2): "n/a" is not a number (the column is numeric)');
     expect(r.stderr).not.toMatch(/unexpected error|\n\s+at /);
   });
 

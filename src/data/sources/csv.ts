@@ -22,8 +22,17 @@ import { NO_MISSING, classIndex, type ListOptions, type MissingPolicy } from './
 import { hashFiles, sha256Hex } from './quick-check.js';
 import { cellAt, imageRefs } from './csv-images.js';
 
-function isNumber(s: string): boolean {
+/** True when a cell (trimmed) is a finite number. */
+export function isNumber(s: string): boolean {
   return s.trim() !== '' && Number.isFinite(Number(s));
+}
+
+/**
+ * What is wrong with a present cell of a numeric column that does not hold a number: the one
+ * wording training (this source) and `assay predict` (results/table-input.ts) both print.
+ */
+export function notANumber(s: string): string {
+  return `${JSON.stringify(s.trim())} is not a number (the column is numeric)`;
 }
 
 /** The cell texts (trimmed) that mean a missing value. */
@@ -69,7 +78,7 @@ function columnKinds(spec: CsvData, table: CsvTable, missing: MissingPolicy): Co
       const at = cellAt(table, r, index);
       if (isMissing(v)) {
         if (!mayMiss) problems.push(`${at}: ${v.trim() === '' ? 'empty' : JSON.stringify(v.trim())}, a missing value, and no impute step covers ${name}`);
-      } else if (numeric && !isNumber(v)) problems.push(`${at}: numeric but holds ${JSON.stringify(v)}`);
+      } else if (numeric && !isNumber(v)) problems.push(`${at}: ${notANumber(v)}`);
     });
     // NOTE: the category list (code-unit order) only names the codes the table holds; which
     // categories reach the model is fitted on the training part by the one-hot step.

@@ -1,6 +1,10 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/core/errors.js';
-import { encodeRows, sourceColumns } from '../../../src/results/table-input.js';
+import { listInventory } from '../../../src/data/sources/index.js';
+import { codeRows, encodeRows, sourceColumns } from '../../../src/results/table-input.js';
 
 const MODEL = ['x1', 'color=blue', 'color=red', 'x2'];
 
@@ -27,7 +31,7 @@ describe('table rows for predict', () => {
     expect(e.rows).toEqual([
       { ref: 't.csv:2', error: null },
       { ref: 't.csv:3', error: 'line 3, column x1 (1): empty' },
-      { ref: 't.csv:4', error: 'line 4, column x1 (1): "n/a" is not a number' },
+      { ref: 't.csv:4', error: 'line 4, column x1 (1): "n/a" is not a number (the column is numeric)' },
       { ref: 't.csv:5', error: null },
     ]);
     // Row 4 failed on x1 but its category still counts as unseen: the warning is about the file.
@@ -38,5 +42,22 @@ describe('table rows for predict', () => {
     const cols = sourceColumns(['x1', 'color', 'x2'], MODEL);
     expect(() => encodeRows('x1,x2\n1,2\n', 't.csv', cols)).toThrow(UsageError);
     expect(() => encodeRows('x1,x2\n1,2\n', 't.csv', cols)).toThrow("t.csv lacks column(s) color that the run's model takes (the file has x1, x2)");
+  });
+
+  it('words a non-number in a numeric column as training does, at the same line and column', async () => {
+    const text = 'kind,x1,x2\ncrack,1,2\nclean,2,3\ncrack, oops ,4\nclean,3,5\n';
+    const cwd = await mkdtemp(path.join(tmpdir(), 'assay-table-input-'));
+    try {
+      await writeFile(path.join(cwd, 't.csv'), text);
+      const spec = { source: 'csv', path: 't.csv', label: 'kind', columns: ['x1', 'x2'], positive: 'crack', onError: 'fail', duplicates: 'report' } as const;
+      const trained = await listInventory(spec, { cwd }).then(() => null, (e: { details: string[] }) => e.details);
+      const expected = 'line 4, column x1 (2): "oops" is not a number (the column is numeric)';
+      expect(trained).toEqual([expected]);
+      expect(encodeRows(text, 't.csv', sourceColumns(['x1', 'x2'], ['x1', 'x2'])).rows[2]).toEqual({ ref: 't.csv:4', error: expected });
+      const columns = ['x1', 'x2'].map((name) => ({ name, categorical: false, mayMiss: false }));
+      expect(codeRows(text, 't.csv', columns, new Map()).rows[2]).toEqual({ ref: 't.csv:4', error: expected });
+    } finally {
+      await rm(cwd, { recursive: true, force: true });
+    }
   });
 });

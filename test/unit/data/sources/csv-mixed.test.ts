@@ -63,7 +63,7 @@ describe('listInventory: mixed csv', () => {
 
   it('a non-numeric value in a numeric column is located at data.path with its line and column, as in a tabular CSV (exit 2)', async () => {
     await table('file,kind,width,finish\nimg/a.png,crack,1,x\nimg/b.png,clean,wide,x\nimg/c.png,clean,2,x\n');
-    await expect(listInventory(spec(), { cwd })).rejects.toMatchObject({ code: 'data.csv-value', exitCode: 2, problems: [{ at: 'data.path', message: 't/table.csv line 3, column width (3): numeric but holds "wide"' }] });
+    await expect(listInventory(spec(), { cwd })).rejects.toMatchObject({ code: 'data.csv-value', exitCode: 2, problems: [{ at: 'data.path', message: 't/table.csv line 3, column width (3): "wide" is not a number (the column is numeric)' }] });
   });
 
   it('a missing cell is refused at its line and column unless the missing-value policy (an impute step) covers its column; then it reads as NaN', async () => {

@@ -57,18 +57,18 @@ describe('listInventory: csv', () => {
   it('reports non-numeric and empty values in a numeric column by line', async () => {
     await table('kind,width,finish\ncrack,1,a\nclean,wide,a\ncrack,2,a\nclean,,a\ncrack,3,a\n');
     await expect(listInventory(spec(), { cwd })).rejects.toMatchObject({
-      code: 'data.csv-value', exitCode: 2, problems: [{ at: 'data.path', message: 't/table.csv line 3, column width (2): numeric but holds "wide"' }, { at: 'data.path' }],
-      details: ['line 3, column width (2): numeric but holds "wide"', 'line 5, column width (2): empty, a missing value, and no impute step covers width'],
+      code: 'data.csv-value', exitCode: 2, problems: [{ at: 'data.path', message: 't/table.csv line 3, column width (2): "wide" is not a number (the column is numeric)' }, { at: 'data.path' }],
+      details: ['line 3, column width (2): "wide" is not a number (the column is numeric)', 'line 5, column width (2): empty, a missing value, and no impute step covers width'],
     });
   });
 
   it('takes empty, NA and NaN cells as missing (NaN) only in columns the missing-value policy covers', async () => {
     await table('kind,width,finish\ncrack,1,a\nclean,NA,b\ncrack, ,NaN\nclean,4,a\ncrack,oops,\n');
-    const err = { code: 'data.csv-value', details: ['line 3, column width (2): "NA", a missing value, and no impute step covers width', 'line 4, column width (2): empty, a missing value, and no impute step covers width', 'line 6, column width (2): numeric but holds "oops"', 'line 4, column finish (3): "NaN", a missing value, and no impute step covers finish', 'line 6, column finish (3): empty, a missing value, and no impute step covers finish'] };
+    const err = { code: 'data.csv-value', details: ['line 3, column width (2): "NA", a missing value, and no impute step covers width', 'line 4, column width (2): empty, a missing value, and no impute step covers width', 'line 6, column width (2): "oops" is not a number (the column is numeric)', 'line 4, column finish (3): "NaN", a missing value, and no impute step covers finish', 'line 6, column finish (3): empty, a missing value, and no impute step covers finish'] };
     await expect(listInventory(spec(), { cwd })).rejects.toMatchObject(err);
     // Covering the columns leaves the non-numeric value an error.
     const missing = { numeric: true, categorical: false, columns: ['finish'] };
-    await expect(listInventory(spec(), { cwd, missing })).rejects.toMatchObject({ details: ['line 6, column width (2): numeric but holds "oops"'] });
+    await expect(listInventory(spec(), { cwd, missing })).rejects.toMatchObject({ details: ['line 6, column width (2): "oops" is not a number (the column is numeric)'] });
     await table('kind,width,finish\ncrack,1,a\nclean,NA,b\ncrack, ,NaN\nclean,4,a\n');
     const { inventory } = await listInventory(spec(), { cwd, missing });
     const tab = await readTabular(spec(), inventory, { cwd, missing });
