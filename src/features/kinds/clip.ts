@@ -15,7 +15,7 @@ export const clip: PixelKind<'clip', FittedClip> = {
   data: 'table',
   schema: {
     title: 'Clip',
-    description: 'Limit table columns to [min, max], or to the training part\'s quantile and 1 - quantile of each column; tabular CSV data only. `clip: {}` or `clip:` clips every numeric column to its 0.01 and 0.99 quantiles; no default otherwise: it runs only where listed.',
+    description: 'Limit table columns to [min, max], or to the training part\'s quantile and 1 - quantile of each column; CSV feature columns only: the rows of tabular data, or each item\'s row in mixed data (an image and a row per item; image steps take the image). `clip: {}` or `clip:` clips every numeric column to its 0.01 and 0.99 quantiles; no default otherwise: it runs only where listed.',
     type: ['object', 'null'], additionalProperties: false,
     examples: [{ columns: ['amount'], quantile: 0.01 }, { min: 0, max: 100 }],
     properties: {

@@ -10,7 +10,7 @@ export const edges: PixelKind<'edges', FittedEdges> = {
   data: 'image',
   schema: {
     title: 'Edges',
-    description: 'Edge magnitude of each image\'s channel mean as an extra channel (append) or instead of the pixels (replace); images only. `edges: {}` or `edges:` takes every default; no default otherwise: it runs only where listed.',
+    description: 'Edge magnitude of each image\'s channel mean as an extra channel (append) or instead of the pixels (replace); images only (on mixed data, the image). `edges: {}` or `edges:` takes every default; no default otherwise: it runs only where listed.',
     type: ['object', 'null'], additionalProperties: false,
     examples: [{ mode: 'append' }, { method: 'sobel', mode: 'replace' }],
     properties: {

@@ -7,7 +7,7 @@ export const identity: PixelKind<'identity', { readonly kind: 'identity' }> = {
   data: 'both',
   schema: {
     title: 'Identity',
-    description: 'Values as they are (pixels scaled to [0, 1]); on images and tables. Takes no settings: `identity: {}` or `identity:`; no default otherwise: it runs only where listed.',
+    description: 'Values as they are (pixels scaled to [0, 1]); on images and tables (on mixed data, the image). Takes no settings: `identity: {}` or `identity:`; no default otherwise: it runs only where listed.',
     type: ['object', 'null'], additionalProperties: false, properties: {}, examples: [{}],
   },
   defaults: {},

@@ -51,7 +51,7 @@ export const impute: PixelKind<'impute', FittedImpute> = {
   data: 'table',
   schema: {
     title: 'Impute',
-    description: 'Fill missing cells (empty, NA or NaN in the CSV) of table columns with the training part\'s median or most frequent value; tabular CSV data only. A missing cell in a column no impute step covers is an error. `impute: {}` or `impute:` fills every numeric column with its median; no default otherwise: it runs only where listed.',
+    description: 'Fill missing cells (empty, NA or NaN in the CSV) of table columns with the training part\'s median or most frequent value; CSV feature columns only: the rows of tabular data, or each item\'s row in mixed data (an image and a row per item; image steps take the image). A missing cell in a column no impute step covers is an error. `impute: {}` or `impute:` fills every numeric column with its median; no default otherwise: it runs only where listed.',
     type: ['object', 'null'], additionalProperties: false,
     examples: [{}, { columns: 'categorical', strategy: 'most-frequent' }, { columns: ['amount'], indicator: true }],
     properties: {

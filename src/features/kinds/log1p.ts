@@ -14,7 +14,7 @@ export const log1p: PixelKind<'log1p', FittedLog1p> = {
   data: 'table',
   schema: {
     title: 'log1p',
-    description: 'sign(x) * log(1 + |x|) on table columns (log(1 + x) for x >= 0, defined for negative values too); tabular CSV data only. `log1p: {}` or `log1p:` takes every numeric column; no default otherwise: it runs only where listed.',
+    description: 'sign(x) * log(1 + |x|) on table columns (log(1 + x) for x >= 0, defined for negative values too); CSV feature columns only: the rows of tabular data, or each item\'s row in mixed data (an image and a row per item; image steps take the image). `log1p: {}` or `log1p:` takes every numeric column; no default otherwise: it runs only where listed.',
     type: ['object', 'null'], additionalProperties: false, properties: { columns: COLUMNS_SCHEMA },
     examples: [{}, { columns: ['amount'] }],
   },

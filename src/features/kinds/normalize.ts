@@ -18,7 +18,7 @@ export const normalize: PixelKind<'normalize', FittedNormalize> = {
   data: 'both',
   schema: {
     title: 'Normalize',
-    description: 'Per-channel scaling (on a table each column is a channel); statistics are fitted on the training part only and applied to every part. `normalize: {}` or `normalize:` takes the default method; no default otherwise: it runs only where listed.',
+    description: 'Per-channel scaling (on a table each column is a channel; on mixed data, the image only: use standardize for the row); statistics are fitted on the training part only and applied to every part. `normalize: {}` or `normalize:` takes the default method; no default otherwise: it runs only where listed.',
     type: ['object', 'null'], additionalProperties: false,
     examples: [{ method: 'standard' }, { method: 'min-max' }],
     properties: {

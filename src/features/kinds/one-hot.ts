@@ -24,7 +24,7 @@ export const oneHot: PixelKind<'one-hot', FittedOneHot> = {
   data: 'table',
   schema: {
     title: 'One-hot',
-    description: 'Code categorical table columns as 0/1 columns name=value, one per category of the training part; unseen categories and missing cells code all-zero; tabular CSV data only. A categorical column no one-hot step names is coded as if by a one-hot step before the other steps (after the last impute step that covers it). `one-hot: {}` or `one-hot:` takes every categorical column; no default otherwise: it runs only where listed.',
+    description: 'Code categorical table columns as 0/1 columns name=value, one per category of the training part; unseen categories and missing cells code all-zero; CSV feature columns only: the rows of tabular data, or each item\'s row in mixed data (an image and a row per item; image steps take the image). A categorical column no one-hot step names is coded as if by a one-hot step before the other steps (after the last impute step that covers it). `one-hot: {}` or `one-hot:` takes every categorical column; no default otherwise: it runs only where listed.',
     type: ['object', 'null'], additionalProperties: false,
     examples: [{}, { columns: ['region'] }],
     properties: {

@@ -12,7 +12,7 @@ export const standardize: PixelKind<'standardize', FittedStandardize> = {
   data: 'table',
   schema: {
     title: 'Standardize',
-    description: 'Table columns minus their mean, over their population std (a constant column divides by 1), fitted on the training part only; tabular CSV data only. `standardize: {}` or `standardize:` takes every numeric column; no default otherwise: it runs only where listed.',
+    description: 'Table columns minus their mean, over their population std (a constant column divides by 1), fitted on the training part only; CSV feature columns only: the rows of tabular data, or each item\'s row in mixed data (an image and a row per item; image steps take the image). `standardize: {}` or `standardize:` takes every numeric column; no default otherwise: it runs only where listed.',
     type: ['object', 'null'], additionalProperties: false, properties: { columns: COLUMNS_SCHEMA },
     examples: [{}, { columns: ['amount', 'age'] }],
   },
