@@ -7,6 +7,7 @@
 import path from 'node:path';
 import type { StageName } from '../stages/stage.js';
 import type { Progress, TrialProgress } from '../stages/progress.js';
+import type { Eta } from '../stages/search-eta.js';
 import { writeFileAtomic } from '../store/run-folder.js';
 
 /** File name of the record inside a run folder. */
@@ -30,7 +31,7 @@ export interface ProgressRecord {
   readonly work: { readonly done: number; readonly total: number; readonly detail: string | null } | null;
   readonly stages: readonly { readonly name: string; readonly cached: boolean; readonly seconds: number }[];
   readonly trials: { readonly done: number; readonly planned: number | null; readonly best: number | null; readonly metric: string | null };
-  /** Seconds left in the search, from the mean time of the trials finished so far; null when unknown. */
+  /** Seconds left in the search: the estimate the console's ETA shows (stages/search-eta.ts); null when unknown. */
   readonly etaSeconds: number | null;
   /** Set when state is `failed`: the stage and the message. */
   readonly error: { readonly stage: string | null; readonly message: string } | null;
@@ -70,7 +71,6 @@ export function recordProgress(inner: Progress, opts: RecorderOptions): Progress
     startedAt: new Date(startedMs).toISOString(), updatedAt: new Date(startedMs).toISOString(),
     stage: null, work: null, stages: [], trials: { done: 0, planned: opts.plannedTrials ?? null, best: null, metric: opts.metric }, etaSeconds: null, error: null,
   };
-  let searchStartMs: number | null = null;
   let lastWrite = 0;
   let writing: Promise<void> = Promise.resolve();
   let ended = false;
@@ -93,7 +93,6 @@ export function recordProgress(inner: Progress, opts: RecorderOptions): Progress
   const progress: Progress = {
     stageStart(name) {
       inner.stageStart(name);
-      if (name === 'search') searchStartMs = now();
       update({ stage: name, work: null }, true);
     },
     tick(done, total, detail) {
@@ -105,10 +104,12 @@ export function recordProgress(inner: Progress, opts: RecorderOptions): Progress
     },
     trial(t: TrialProgress) {
       inner.trial?.(t);
-      const done = rec.trials.done + 1;
-      const elapsed = searchStartMs === null ? null : (now() - searchStartMs) / 1000;
-      const etaSeconds = elapsed === null ? null : Math.max(0, Math.round((elapsed / done) * Math.max(0, t.planned - done)));
-      update({ trials: { done, planned: t.planned, best: t.best, metric: opts.metric }, etaSeconds }, true);
+      update({ trials: { done: rec.trials.done + 1, planned: t.planned, best: t.best, metric: opts.metric } }, true);
+    },
+    eta(e: Eta) {
+      inner.eta?.(e);
+      // NOTE: the search's own estimate, the one its console lines show (stages/search-eta.ts).
+      update({ etaSeconds: e.seconds }, false);
     },
     stageEnd(r) {
       inner.stageEnd(r);

@@ -9,6 +9,7 @@
  * Verbosity: `quiet` prints warnings only; `normal` stages, trials and throttled progress;
  * `verbose` adds detail lines and, piped, every progress update.
  */
+import type { Eta } from './search-eta.js';
 import type { StageName, StageRecord } from './stage.js';
 
 /** What a free-form line is: `info` (default) is hidden by --quiet, `warning` never, `detail` shows with --verbose. */
@@ -24,6 +25,8 @@ export interface Progress {
   stageFailed(name: StageName, err: unknown): void;
   /** A search trial finished (optional: for structured progress such as `progress.json`). */
   trial?(t: TrialProgress): void;
+  /** The search's estimate of its end, the one its console lines show (optional, as `trial`). */
+  eta?(eta: Eta): void;
 }
 
 /** One finished trial, as the search reports it. */

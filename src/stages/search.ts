@@ -28,7 +28,7 @@ import { keyVersions, tensorPackages, type StageContext, type StageDef } from '.
 import { createExecutor, type ExecutorChoice } from './trial-executors.js';
 import { formatSeconds } from './progress.js';
 import { buildEnsemble, memberModelDir, type EnsembleChoice } from './search-ensemble.js';
-import { estimateSearchEnd, formatEta } from './search-eta.js';
+import { announceEta, searchEtaTracker } from './search-eta.js';
 
 /** Bump when training or a model family changes what a trial produces (3: ties on the objective broken by validation log-loss). */
 export const TRIAL_CODE_VERSION = 3;
@@ -169,21 +169,16 @@ export const searchStage: StageDef<SearchInput, SearchOutput, SearchMeta> = {
     const planned = spec.search.trials;
     // NOTE: wall clock, for the time budget only (the documented exception to determinism).
     const deadline = spec.search.timeSeconds === null ? null : Date.now() + spec.search.timeSeconds * 1000;
-    // Console only: trials finished (the counter never goes backwards with parallel trials),
-    // the seconds of those trained in this run (failed ones took no time), and which were reused.
-    let finished = 0;
-    const trainedSeconds: number[] = [];
+    // Display only: trials finished (the counter never goes backwards with parallel trials), the
+    // seconds of those trained in this run (reused and failed ones took no time); one estimate of
+    // the end feeds the console lines and the progress record.
     const reusedIndices = new Set<number>();
-    let lastFinish = Date.now();
-    const eta = () => formatEta(estimateSearchEnd({
-      planned, done: finished, trainedSeconds, parallel: spec.search.parallel,
-      timeLeft: deadline === null ? null : Math.max(0, (deadline - Date.now()) / 1000),
-      sinceLastFinish: (Date.now() - lastFinish) / 1000,
-    }), planned);
+    const tracker = searchEtaTracker({ planned, parallel: spec.search.parallel, deadlineMs: deadline });
+    const eta = () => announceEta(ctx.progress, tracker, planned);
     const onEpoch = (index: number, r: EpochRecord, of: number, fold?: number) => {
       const shown = fold === undefined || k === 1 ? '' : ` fold ${fold + 1}/${k}`;
       const left = eta();
-      ctx.progress.tick(finished, planned, `trial ${index + 1}${shown} epoch ${r.epoch}/${of} ${spec.objective.metric} ${r.valObjective.toFixed(3)}${best ? `  best ${best.score.toFixed(3)}` : ''}${left ? `  ${left}` : ''}`);
+      ctx.progress.tick(tracker.finished, planned, `trial ${index + 1}${shown} epoch ${r.epoch}/${of} ${spec.objective.metric} ${r.valObjective.toFixed(3)}${best ? `  best ${best.score.toFixed(3)}` : ''}${left ? `  ${left}` : ''}`);
     };
     const executor = await createExecutor(input.executor ?? { kind: 'local' }, {
       parallel: spec.search.parallel, backend: input.backend, onEpoch: (i, r, of, f) => onEpoch(i, r, of, f < 0 ? undefined : f),
@@ -244,16 +239,15 @@ export const searchStage: StageDef<SearchInput, SearchOutput, SearchMeta> = {
         onProgress: (e) => {
           if (e.kind !== 'trial') return;
           best = e.best;
-          finished = Math.max(finished, e.done);
-          lastFinish = Date.now();
           const r = e.result;
           const wasReused = reusedIndices.has(r.index);
-          if (!wasReused && r.error === undefined) trainedSeconds.push(r.seconds);
+          tracker.finish(e.done, !wasReused && r.error === undefined ? r.seconds : null);
           const status = r.error !== undefined ? `failed: ${r.error}` : `${spec.objective.metric} ${r.score.toFixed(4)}${r.pruned ? ' (pruned)' : ''}`;
+          // The estimate first, so the trial's record carries it.
+          const left = eta();
           ctx.progress.trial?.({ index: r.index, planned: e.planned, score: r.score, best: e.best?.score ?? null });
           const took = wasReused ? 'reused' : `epochs ${r.epochs}  ${formatSeconds(r.seconds)}`;
-          const left = finished < planned ? eta() : '';
-          ctx.progress.line(`trial ${r.index + 1} (${finished}/${e.planned} done)  ${describe(r, searched)}  ${status}  ${took}${e.best ? `  best ${e.best.score.toFixed(4)} (#${e.best.index + 1})` : ''}${left ? `  ${left}` : ''}`);
+          ctx.progress.line(`trial ${r.index + 1} (${tracker.finished}/${e.planned} done)  ${describe(r, searched)}  ${status}  ${took}${e.best ? `  best ${e.best.score.toFixed(4)} (#${e.best.index + 1})` : ''}${left ? `  ${left}` : ''}`);
         },
       });
       await writeFile(path.join(dir, 'trials.jsonl'), outcome.trials.map((t) => JSON.stringify(t)).join('\n') + '\n');

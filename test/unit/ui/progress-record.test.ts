@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PROGRESS_FILE, recordProgress, type ProgressRecord } from '../../../src/run/progress-record.js';
-import { silentProgress } from '../../../src/stages/progress.js';
+import { consoleProgress, formatSeconds, silentProgress } from '../../../src/stages/progress.js';
+import { announceEta, searchEtaTracker } from '../../../src/stages/search-eta.js';
 import type { StageRecord } from '../../../src/stages/stage.js';
 
 let dir: string;
@@ -14,7 +15,7 @@ const read = async () => JSON.parse(await readFile(path.join(dir, PROGRESS_FILE)
 const stage = (name: string, seconds: number, cached = false) => ({ name, key: 'k', cached, seconds, summary: '' }) as unknown as StageRecord;
 
 describe('progress record', () => {
-  it('records stages, finished trials, the best score and an ETA from the mean trial time, then the end state', async () => {
+  it('records stages, finished trials, the best score and the search\'s ETA, then the end state', async () => {
     let t = 1_000_000;
     const seen: string[] = [];
     const inner = { ...silentProgress, stageStart: (n: string) => { seen.push(n); } };
@@ -24,6 +25,7 @@ describe('progress record', () => {
     rec.progress.stageEnd(stage('ingest', 0.5));
     rec.progress.stageStart('search');
     t += 10_000;
+    rec.progress.eta!({ seconds: 30, bound: 'trials' });
     rec.progress.trial!({ index: 0, planned: 4, score: 0.6, best: 0.6 });
     rec.progress.tick(1, 4, 'trial 2/4 epoch 1/5');
     await rec.flush();
@@ -31,7 +33,6 @@ describe('progress record', () => {
     const r = await read();
     expect(r).toMatchObject({ run: 'r1', name: 'p', version: 2, state: 'running', stage: 'search', stages: [{ name: 'ingest', cached: false, seconds: 0.5 }] });
     expect(r.trials).toEqual({ done: 1, planned: 4, best: 0.6, metric: 'f1' });
-    // 10 s for one trial, 3 to go.
     expect(r.etaSeconds).toBe(30);
     expect(r.work).toEqual({ done: 1, total: 4, detail: 'trial 2/4 epoch 1/5' });
     expect(r.pid).toBe(process.pid);
@@ -57,5 +58,40 @@ describe('progress record', () => {
     const r = await read();
     expect(r.state).toBe('finished');
     expect(r.stage).toBeNull();
+  });
+
+  it('holds the ETA the console shows, on the same trial events (parallel trials, a reused one, a time budget)', async () => {
+    let t = 5_000_000;
+    let out = '';
+    const console = consoleProgress({ stream: { write: (text: string) => { out += text; } }, verbosity: 'verbose', clock: () => t / 1000 });
+    const rec = recordProgress(console, { dir, run: 'r', name: 'p', version: 1, metric: 'f1', now: () => t, throttleMs: 0 });
+    const tracker = searchEtaTracker({ planned: 6, parallel: 2, deadlineMs: t + 600_000, now: () => t });
+    rec.progress.stageStart('search');
+    const shown: { console: string; json: number | null }[] = [];
+    // What the search does on each event: finish, one estimate for the line and the record.
+    const event = async (finish: [number, number | null] | null, advanceMs: number) => {
+      t += advanceMs;
+      if (finish) tracker.finish(...finish);
+      const text = announceEta(rec.progress, tracker, 6);
+      if (finish) rec.progress.trial!({ index: finish[0] - 1, planned: 6, score: 0.5, best: 0.5 });
+      rec.progress.line(`trial ${finish?.[0] ?? '-'}  ${text}`);
+      await rec.flush();
+      shown.push({ console: out.trim().split('\n').pop()!.trim(), json: (await read()).etaSeconds });
+    };
+    await event([1, 10.37], 10_370); // 5 left over 2 lanes at 10.37 s: 25.9 s
+    await event(null, 4_000); // counting down between finishes
+    await event([2, null], 1_000); // reused: no time of its own, 4 left at 10.37 s over 2 lanes
+    await event([3, 580], 580_000); // 4.6 s of the 600 s budget left: it ends the search first
+    await event([6, 1], 1_000); // nothing left
+    expect(shown.map((s) => s.console)).toEqual([
+      'trial 1  ETA 25.9s, ends after 6 trials',
+      'trial -  ETA 21.9s, ends after 6 trials',
+      'trial 2  ETA 20.7s, ends after 6 trials',
+      'trial 3  ETA 4.6s, ends at the time budget',
+      'trial 6',
+    ]);
+    expect(shown.map((s) => s.json)).toEqual([25.9, 21.9, 20.7, 4.6, 0]);
+    // The record's number, formatted as the console formats it, is the console's text.
+    for (const s of shown.slice(0, 4)) expect(s.console).toContain(`ETA ${formatSeconds(s.json!)}`);
   });
 });
