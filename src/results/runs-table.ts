@@ -2,9 +2,12 @@
  * `assay runs` as a comparison table: one row per run, a column for each parameter that differs
  * between the listed runs, the key hold-out metrics, the status and the hold-out ledger (how many
  * finished runs of the same experiment scored the same hold-out). Filtering (`--where`), sorting
- * and column choice work on the same column names. Pure: it takes run summaries.
+ * and column choice work on the same column names. A row's `started` is the run's ISO timestamp
+ * (`--json`); text and Markdown show it in local time to the minute (core/local-time.ts, as the
+ * UI does). Pure: it takes run summaries.
  */
 import { UsageError } from '../core/errors.js';
+import { localMinute } from '../core/local-time.js';
 import type { RunSummary } from '../store/run-status.js';
 import { flatten } from './flatten.js';
 
@@ -62,7 +65,7 @@ function paramsOf(r: RunSummary): Map<string, string> {
 function cellsOf(r: RunSummary, scored: number | null): Record<string, Cell> {
   const cells: Record<string, Cell> = {
     run: r.id, pipeline: r.name, version: r.version, name: r.label, status: r.status,
-    scored, started: r.createdAt ? r.createdAt.replace('T', ' ').slice(0, 19) : null, note: r.note,
+    scored, started: r.createdAt ?? null, note: r.note,
   };
   for (const [k, v] of paramsOf(r)) cells[k] = v;
   for (const [k, v] of Object.entries(r.metrics)) cells[k] = v;
@@ -156,9 +159,10 @@ function pick(row: Readonly<Record<string, Cell>>, columns: readonly string[]): 
   return Object.fromEntries(columns.map((c) => [c, row[c] ?? null]));
 }
 
-/** A cell as text: metrics to 4 decimals, the ledger count marked when above one, empty as `-`. */
+/** A cell as text: metrics to 4 decimals, the ledger count marked when above one, the start in local time to the minute, empty as `-`. */
 export function cellText(column: string, cell: Cell): string {
   if (cell === null) return '-';
+  if (column === 'started' && typeof cell === 'string') return localMinute(cell);
   if (column === 'scored' && typeof cell === 'number') return cell > 1 ? `${cell}!` : String(cell);
   if (column === 'version' && typeof cell === 'number') return `v${cell}`;
   if (typeof cell === 'number') return Number.isInteger(cell) ? String(cell) : cell.toFixed(4);

@@ -112,7 +112,8 @@ describe.skipIf(!CHROMIUM)('assay ui in Chromium', () => {
     await writeGeneratedRuns(path.join(cwd, 'generated'), 1000);
     [url, genUrl] = await Promise.all([startUi([]), startUi(['--runs-dir', 'generated'])]);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-    page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
+    // A zone half an hour off UTC: the runs table's local times cannot pass as UTC.
+    page = await browser.newPage({ viewport: { width: 1360, height: 860 }, timezoneId: 'Asia/Kolkata' });
     page.on('dialog', (d) => void d.dismiss());
   }, 120_000);
 
@@ -130,6 +131,11 @@ describe.skipIf(!CHROMIUM)('assay ui in Chromium', () => {
     expect(runKeys.every((k) => k.startsWith('tiny/'))).toBe(true);
     // Newest first: v2 ran second.
     expect(await rows.first().locator('td').nth(2).textContent()).toBe('v2');
+    // Started: local time to the minute (as assay runs prints it), the ISO timestamp on hover.
+    const time = rows.first().locator('td.time');
+    const iso = (await time.getAttribute('title'))!;
+    expect(iso).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(await time.textContent()).toBe(new Date(Date.parse(iso) + 330 * 60_000).toISOString().replace('T', ' ').slice(0, 16));
     // The differing parameters have columns (an inserted feature step shifts the later ones).
     expect(await page.locator('#runs-table th.param').allTextContents()).toContain('features[2].edges.method');
     const f1 = async () => (await page.locator('#runs-table tr[data-key] td:nth-child(10)').allTextContents()).map((t) => Number.parseFloat(t));

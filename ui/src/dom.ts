@@ -1,4 +1,5 @@
 /** Small DOM helpers. Every text that comes from run data goes through `esc` before it meets HTML. */
+import { localMinute } from '../../src/core/local-time.js';
 
 const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -20,9 +21,9 @@ export function duration(s: number | null | undefined): string {
   return `${Math.floor(s / 3600)} h ${String(Math.round((s % 3600) / 60)).padStart(2, '0')} min`;
 }
 
-/** An ISO time as `2026-11-29 19:13` (UTC). */
-export function date(iso: string | null | undefined): string {
-  return iso ? iso.replace('T', ' ').slice(0, 16) : '–';
+/** A table cell with a time: local `2026-11-29 19:13` as `assay runs` prints it, the full ISO timestamp on hover. */
+export function dateCell(iso: string | null | undefined): string {
+  return iso ? `<td class="time" title="${esc(iso)}">${esc(localMinute(iso))}</td>` : '<td class="time">–</td>';
 }
 
 /** Hash link to a view. */

@@ -91,7 +91,8 @@ Lists the runs under ./runs (or --runs-dir), oldest first, as a comparison table
 each pipeline parameter that differs between the listed runs, the hold-out f1, mcc and fnr (and
 the objective metric), the status, and SCORED, the hold-out ledger: how many finished runs of
 the same pipeline scored the same hold-out items ("3!" when more than one: choosing among them
-makes the hold-out estimate optimistic).
+makes the hold-out estimate optimistic). STARTED is the run's start in local time to the minute,
+as the UI shows it (--json keeps the full ISO timestamp, in UTC).
 
 Status: finished (its lock says so; lock.json is written last), failed or interrupted (the lock
 names the stage and why), running (no lock yet; its process is alive), incomplete (no lock and

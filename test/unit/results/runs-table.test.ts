@@ -32,7 +32,7 @@ describe('runsTable', () => {
     ]);
     const text = renderRunsText(t);
     expect(text.split('\n')[0]).toMatch(/^RUN\s+PIPELINE\s+VERSION\s+NAME\s+STATUS\s+features\[0\]\.width\s+model\.training\.epochs\s+F1\s+MCC\s+FNR\s+SCORED\s+STARTED\s+NOTE$/);
-    expect(text).toMatch(/20261129-070000-001-bbbb\s+p\s+v1\s+-\s+finished\s+32\s+3\s+0\.9200\s+0\.8200\s+0\.0800\s+3!\s+2026-11-29 07:00:00\s+wider images/);
+    expect(text).toMatch(/20261129-070000-001-bbbb\s+p\s+v1\s+-\s+finished\s+32\s+3\s+0\.9200\s+0\.8200\s+0\.0800\s+3!\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+wider images/);
   });
 
   it('counts the ledger per experiment: another pipeline scoring the same items is another experiment', () => {

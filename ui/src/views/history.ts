@@ -4,7 +4,7 @@
  */
 import { loadRuns } from '../api.js';
 import { chart } from '../charts.js';
-import { date, el, esc, href, num } from '../dom.js';
+import { dateCell, el, esc, href, num } from '../dom.js';
 
 const METRICS = ['f1', 'mcc', 'recall', 'precision', 'fnr'];
 
@@ -40,7 +40,7 @@ export async function historyView(root: HTMLElement, name: string): Promise<void
     });
   }
   const rows = runs.map((r, k) => `<tr><td class="num">${k + 1}</td><td><a href="${href('run', r.key)}">${esc(r.id)}</a></td><td>v${esc(r.version ?? '?')}</td>`
-    + `<td>${r.git?.commit ? esc(r.git.commit.slice(0, 7)) + (r.git.dirty ? '*' : '') : '–'}</td><td>${esc(date(r.createdAt))}</td>`
+    + `<td>${r.git?.commit ? esc(r.git.commit.slice(0, 7)) + (r.git.dirty ? '*' : '') : '–'}</td>${dateCell(r.createdAt)}`
     + METRICS.map((m) => `<td class="num">${num(r.metrics[m] ?? null, 3)}${r.intervals[m] ? `<small>${num(r.intervals[m]!.low, 2)}–${num(r.intervals[m]!.high, 2)}</small>` : ''}</td>`).join('')
     + `<td>${r.overrides.map((o) => `<code>${esc(o)}</code>`).join(' ')}</td></tr>`).join('');
   root.append(el('table', 'runs', `<thead><tr><th>#</th><th>run</th><th>version</th><th>git</th><th>date</th>${METRICS.map((m) => `<th class="num">${m}</th>`).join('')}<th>overrides</th></tr></thead><tbody>${rows}</tbody>`));

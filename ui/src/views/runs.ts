@@ -5,7 +5,7 @@
  * value escaped.
  */
 import { loadRuns } from '../api.js';
-import { date, duration, el, esc, href, num } from '../dom.js';
+import { dateCell, duration, el, esc, href, num } from '../dom.js';
 import { applyFilter, fieldValue, parseFilter } from '../filter.js';
 import type { RunRow } from '../types.js';
 
@@ -65,7 +65,7 @@ function rowHtml(r: RunRow, params: readonly string[]): string {
     + `<td>${r.label ? `<b class="label">${esc(r.label)}</b> ` : ''}<a href="${href('run', r.key)}">${esc(r.name)}</a><small>${esc(r.id)}</small></td>`
     + `<td class="num">${r.version === null ? '–' : `v${esc(r.version)}`}</td>`
     + `<td class="note" title="${esc(r.note ?? r.description ?? '')}">${esc(r.note ?? r.description ?? '')}</td><td>${git}</td><td>${statusCell(r)}</td>`
-    + `<td>${esc(date(r.createdAt))}</td><td class="num">${esc(duration(r.seconds))}</td><td class="num obj">${obj}</td>`
+    + `${dateCell(r.createdAt)}<td class="num">${esc(duration(r.seconds))}</td><td class="num obj">${obj}</td>`
     + KEY_METRICS.map((m) => metricCell(r, m)).join('')
     + `<td class="ovr">${r.overrides.map((o) => `<code>${esc(o)}</code>`).join(' ')}</td>`
     + params.map((p) => `<td class="param">${esc(r.params[p] ?? '–')}</td>`).join('')
