@@ -2,7 +2,7 @@
  * report.html: one self-contained page (inline CSS, inline SVG charts, data-URI images, no script,
  * no network; a Content-Security-Policy forbids any fetch) readable from disk in any browser.
  */
-import type { ReportInput } from './model.js';
+import type { GalleryImage, ReportInput } from './model.js';
 import { buildCharts, type Chart } from './charts.js';
 import { galleryEntries, shownOf, type GalleryEntry } from './markdown.js';
 import { escapeXml as esc } from './svg.js';
@@ -29,6 +29,7 @@ th{background:#f1f3f5}tr.hl td{background:#e7f5ff;font-weight:600}
 .charts{display:flex;flex-wrap:wrap;gap:16px}figure{margin:0}figcaption{color:#5c5f66;font-size:12px;max-width:480px}
 .gallery{display:flex;flex-wrap:wrap;gap:12px}.g{border:1px solid #dee2e6;border-radius:6px;padding:6px;font-size:12px}
 .g img{image-rendering:pixelated;display:inline-block;margin-right:4px;border:1px solid #ced4da}.g .ref{max-width:240px;word-break:break-all}
+.g table.cells{margin:4px 0 0;font-size:11px}.g table.cells td{max-width:180px;word-break:break-all}
 pre{background:#f8f9fa;border:1px solid #dee2e6;padding:10px;overflow:auto}
 `;
 
@@ -53,7 +54,13 @@ function galleryHtml(entries: readonly GalleryEntry[], all: readonly GalleryEntr
   return `<div class="gallery">${entries.map((e) => `<div class="g">`
     + `<img alt="original" src="${pngUri(e.image.originalPng)}"><img alt="as the model saw it" src="${pngUri(e.image.modelViewPng)}">`
     + (e.image.extraChannelPngs ?? []).map((png, k) => `<img alt="model input channel ${k + 2}" title="channel ${k + 2}" src="${pngUri(png)}">`).join('')
-    + `<div class="ref">#${all.indexOf(e) + 1} ${esc(e.image.ref)}</div><div>p(${esc(positive)}) = ${num(e.image.probability)} <span class="meta">(threshold ${num(threshold)})</span></div></div>`).join('')}</div>`;
+    + `<div class="ref">#${all.indexOf(e) + 1} ${esc(e.image.ref)}</div><div>p(${esc(positive)}) = ${num(e.image.probability)} <span class="meta">(threshold ${num(threshold)})</span></div>${rowCellsHtml(e.image)}</div>`).join('')}</div>`;
+}
+
+/** Under a mixed item's images: its row's CSV cells, escaped (an empty cell says so); '' for other data. */
+export function rowCellsHtml(image: GalleryImage): string {
+  if (!image.row || image.row.length === 0) return '';
+  return `<table class="cells">${image.row.map((c) => `<tr><th>${esc(c.column)}</th><td>${c.value === '' ? '<i>empty</i>' : esc(c.value)}</td></tr>`).join('')}</table>`;
 }
 
 /** The whole report.html. */

@@ -119,9 +119,12 @@ function galleryMarkdown(input: ReportInput): string {
   const c = input.holdout.confusion;
   const t = num(input.objective.threshold);
   const pos = mdText(input.classes[input.positive] ?? 'positive');
+  // Mixed data: each item's row as the CSV holds it, beside its image's path.
+  const withRow = entries.some((e) => e.image.row !== undefined);
+  const rowText = (e: GalleryEntry): string => (e.image.row ?? []).map((c) => `${mdText(c.column)}=${c.value === '' ? '_empty_' : mdText(c.value)}`).join(', ');
   const table = (rows: GalleryEntry[]): string => rows.length === 0 ? '_none_\n' : [
-    `| # | Item | p(${pos}) |`, '| --- | --- | --- |',
-    ...rows.map((e) => `| ${entries.indexOf(e) + 1} | ${mdText(e.image.ref)} | ${num(e.image.probability)} (threshold ${t}) |`),
+    `| # | Item | p(${pos}) |${withRow ? ' Row |' : ''}`, `| --- | --- | --- |${withRow ? ' --- |' : ''}`,
+    ...rows.map((e) => `| ${entries.indexOf(e) + 1} | ${mdText(e.image.ref)} | ${num(e.image.probability)} (threshold ${t}) |${withRow ? ` ${rowText(e)} |` : ''}`),
   ].join('\n') + '\n';
   if (input.gallery.unavailable !== undefined) return ['## Error gallery\n', `${mdText(input.gallery.unavailable)}\n`].join('\n');
   return [

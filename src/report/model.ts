@@ -31,6 +31,17 @@ export interface GalleryImage {
    * RGB), when the input has more than `modelViewPng` shows; absent or empty otherwise.
    */
   readonly extraChannelPngs?: readonly string[];
+  /**
+   * Mixed data (an image and a row per item): the row's feature columns as the CSV holds them
+   * (the raw text, not the coded vector the model took), in `data.columns` order; absent otherwise.
+   */
+  readonly row?: readonly GalleryCell[];
+}
+
+/** One CSV cell of a gallery item's row. */
+export interface GalleryCell {
+  readonly column: string;
+  readonly value: string;
 }
 
 export interface StageTiming {

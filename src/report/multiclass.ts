@@ -7,7 +7,7 @@
 import type { Interval } from '../evaluate/bootstrap.js';
 import type { MulticlassHoldout } from '../evaluate/multiclass-holdout.js';
 import type { TrialResult } from '../learn/protocol.js';
-import { CSS, pngUri, table } from './html.js';
+import { CSS, pngUri, rowCellsHtml, table } from './html.js';
 import { fence, mdTable, mdText, type ReportFile } from './markdown.js';
 import type { GalleryImage, ReportInput, StageCounts } from './model.js';
 import { confusionHeatmap, escapeXml as esc } from './svg.js';
@@ -157,7 +157,7 @@ export function renderMulticlassHtml(input: MulticlassReportInput): string {
   const gallery = g.unavailable !== undefined ? `<p>${esc(g.unavailable)}</p>` : g.mistakes.length === 0 ? '<p class="meta">none</p>'
     : `<p>Up to ${MISTAKES_PER_PAIR} per (actual, predicted) pair, most confident first; as stored (left) and as the model saw it (right).</p><div class="gallery">`
       + g.mistakes.map((m, i) => `<div class="g"><img alt="original" src="${pngUri(m.originalPng)}"><img alt="as the model saw it" src="${pngUri(m.modelViewPng)}">`
-        + `<div class="ref">#${i + 1} ${esc(m.ref)}</div><div>actual ${esc(m.actual)}, predicted ${esc(m.predicted)} (p = ${num(m.probability)})</div></div>`).join('') + '</div>';
+        + `<div class="ref">#${i + 1} ${esc(m.ref)}</div><div>actual ${esc(m.actual)}, predicted ${esc(m.predicted)} (p = ${num(m.probability)})</div>${rowCellsHtml(m)}</div>`).join('') + '</div>';
   const sections: [string, string, string][] = [
     ['result', 'Hold-out result', `<p>${esc(sentence(input))}</p>${table(metricsTable(input))}<div class="charts"><figure>${heatmap(input)}</figure><div>${table(matrixTable(input))}</div></div>`
       + `<h3>Per class</h3>${table(perClassTable(input))}`],

@@ -1,8 +1,9 @@
 /**
  * Fills the report's input from a finished run and writes report.md, report.html and the
  * gallery images. The gallery shows every hold-out false negative and a sample of false
- * positives, each as the original image and as the model saw it after the feature steps; tabular
- * data has no images, so its gallery is empty (the errors are in predictions.csv by row).
+ * positives, each as the original image and as the model saw it after the feature steps (mixed
+ * data: with its row's cells as the CSV holds them); tabular data has no images, so its gallery is
+ * empty (the errors are in predictions.csv by row).
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -19,8 +20,9 @@ import { renderMarkdown, reportAssets, type ReportFile } from '../report/markdow
 import { multiclassAssets, renderMulticlassHtml, renderMulticlassMarkdown } from '../report/multiclass.js';
 import { isMulticlassEvaluation } from '../stages/evaluate.js';
 import { buildMulticlassReportInput } from './multiclass-report-input.js';
-import type { GalleryImage, ReportInput, StageCounts } from '../report/model.js';
+import type { GalleryCell, GalleryImage, ReportInput, StageCounts } from '../report/model.js';
 import { readFileBounded } from '../data/read-file-bounded.js';
+import { readCells } from '../data/sources/index.js';
 import { extraChannelPngs, modelViewPng, originalPng, rgbPng } from '../report/thumbnail.js';
 import { withWilsonAtBounds } from '../evaluate/wilson.js';
 import { gitState } from '../store/environment.js';
@@ -54,12 +56,35 @@ async function original(run: RunRecord, index: number): Promise<string> {
   return originalPng(await readFileBounded(path.join(run.root, item.ref)));
 }
 
+/** An inventory item's row cells for the gallery (mixed data); undefined for other data. */
+type RowCells = (index: number) => Promise<readonly GalleryCell[] | undefined>;
+
+/**
+ * For mixed data, a lookup of each item's feature cells as the CSV holds them (read once, on first
+ * use: the raw text, not the coded vector); for other data, nothing.
+ */
+function rowCellsOf(run: RunRecord): RowCells {
+  const data = run.spec.data;
+  if (data.source !== 'csv' || data.image === undefined || data.columns.length === 0) return async () => undefined;
+  let cells: Promise<(string[] | undefined)[]> | null = null;
+  return async (index) => {
+    // The run's root is the CSV's folder.
+    cells ??= readCells({ ...data, path: path.basename(data.path) }, run.inventory.items.map((it) => it.ref), data.columns, { cwd: run.root });
+    const row = (await cells)[index];
+    return row === undefined ? undefined : data.columns.map((column, j) => ({ column, value: row[j]! }));
+  };
+}
+
 // NOTE: a k-fold run's model is k models, each behind its own fitted transform; the gallery shows
 // the view through fold 0's, which is what `model/preprocess.json`'s `fitted` records.
-async function galleryImage(run: RunRecord, block: ImageBlock<Uint8Array>, index: number, probability: number): Promise<GalleryImage> {
+async function galleryImage(run: RunRecord, block: ImageBlock<Uint8Array>, index: number, probability: number, rows: RowCells): Promise<GalleryImage> {
   const view = transformImageRows(block, [index], run.features.folds[0]!.fitted);
   const extra = await extraChannelPngs(view, 0);
-  return { ref: run.inventory.items[index]!.ref, probability, originalPng: await original(run, index), modelViewPng: await modelViewPng(view, 0), ...(extra.length > 0 ? { extraChannelPngs: extra } : {}) };
+  const row = await rows(index);
+  return {
+    ref: run.inventory.items[index]!.ref, probability, originalPng: await original(run, index), modelViewPng: await modelViewPng(view, 0),
+    ...(extra.length > 0 ? { extraChannelPngs: extra } : {}), ...(row ? { row } : {}),
+  };
 }
 
 /**
@@ -90,8 +115,9 @@ export async function buildReportInput(run: RunRecord): Promise<ReportInput> {
     .sort((a, b) => preds.probabilities[b]! - preds.probabilities[a]!);
   const decoded = run.decode.decoded;
   // NOTE: a table has no pictures to show: its gallery is empty rather than invented.
+  const rows = rowCellsOf(run);
   const shown = (indices: readonly number[]): Promise<GalleryImage[]> => decoded.kind !== 'table'
-    ? Promise.all(indices.map((i) => galleryImage(run, decoded.block, preds.indices[i]!, preds.probabilities[i]!)))
+    ? Promise.all(indices.map((i) => galleryImage(run, decoded.block, preds.indices[i]!, preds.probabilities[i]!, rows)))
     : Promise.resolve([]);
   const falseNegatives = await shown(fnIdx);
   const falsePositives = await shown(fpSample);
@@ -190,9 +216,10 @@ export async function writeReports(run: RunRecord, _metrics: unknown, progress: 
   progress.line('writing report', 'detail');
   if (isMulticlassEvaluation(run.evaluation)) {
     const decoded = run.decode.decoded;
+    const rows = rowCellsOf(run);
     const mc = await buildMulticlassReportInput(run, run.evaluation, {
       counts: stageCounts(run), environment: environmentOf(run),
-      image: decoded.kind !== 'table' ? (index, probability) => galleryImage(run, decoded.block, index, probability) : null,
+      image: decoded.kind !== 'table' ? (index, probability) => galleryImage(run, decoded.block, index, probability, rows) : null,
     });
     await writeAssets(run.dir, multiclassAssets(mc));
     await writeFileAtomic(path.join(run.dir, 'report.html'), renderMulticlassHtml(mc));

@@ -88,6 +88,20 @@ describe('mixed image + table data', () => {
     expect(pre.layout).toEqual({ image: [16, 16, 1], columns: 4 });
   });
 
+  it('the report\'s error gallery shows each image with its row\'s CSV cells', async () => {
+    const html = await readFile(path.join(runs.both!.dir, 'report.html'), 'utf8');
+    const csv = parseCsv(await readFile(path.join(cwd, 'data', 'mixed.csv'), 'utf8'), 'mixed.csv');
+    const [file, reading, site] = ['file', 'reading', 'site'].map((c) => csv.header.indexOf(c));
+    const shown = [...html.matchAll(/<div class="ref">#\d+ ([^<]+)<\/div>.*?<table class="cells">(.*?)<\/table>/g)];
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown.length).toBe(html.match(/<div class="ref">/g)!.length);
+    for (const [, ref, cells] of shown) {
+      const row = csv.rows.find((r) => r[file!] === ref)!;
+      expect(cells).toBe(`<tr><th>reading</th><td>${row[reading!]}</td></tr><tr><th>site</th><td>${row[site!]}</td></tr>`);
+    }
+    expect(await readFile(path.join(runs.both!.dir, 'report.md'), 'utf8')).toMatch(/\| Row \|[\s\S]*\| reading=[^,|]+, site=[abc] \|/);
+  });
+
   it('predict scores the mixed CSV as the run scored its hold-out, bad rows located; rerun --check is identical', async () => {
     const text = await readFile(path.join(cwd, 'data', 'mixed.csv'), 'utf8');
     await writeFile(path.join(cwd, 'data', 'new.csv'), `${text}images/00002.png,7,zz,ok\nimages/nope.png,7,a,ok\n../../etc/passwd,7,a,ok\nimages/00001.png,oops,a,ok\n`);

@@ -161,6 +161,22 @@ export async function readTabular(spec: CsvData, inventory: Inventory, opts: { r
 }
 
 /**
+ * The cells of `columns` (trimmed, as the CSV holds them) on the rows of the items with these refs:
+ * a table item's `row:<n>`, a mixed item's image path. Undefined for a ref no row names, or when
+ * the file lacks a column (it changed since it was listed).
+ */
+export async function readCells(spec: CsvData, refs: readonly string[], columns: readonly string[], opts: { readonly cwd: string }): Promise<(string[] | undefined)[]> {
+  const { table } = await loadTable(spec, opts.cwd);
+  const at = columns.map((c) => table.header.indexOf(c));
+  const byImage = spec.image ? new Map(imageRefs({ ...spec, image: spec.image }, table, table.rows.map((_, k) => k)).map((ref, k) => [ref, table.rows[k]!])) : null;
+  return refs.map((ref) => {
+    const m = /^row:(\d+)$/.exec(ref);
+    const row = m ? table.rows[Number(m[1]) - 1] : byImage?.get(ref);
+    return row && at.every((i) => i >= 0) ? at.map((i) => row[i]!.trim()) : undefined;
+  });
+}
+
+/**
  * The text of `column` for each of `inventory`'s items, in inventory order (for `group-by:
  * { column }`). Tabular items are matched by row (`row:<n>`), image items by their path; an item
  * whose row cannot be found gets undefined (it is then its own group).

@@ -6,13 +6,13 @@
 import type { Inventory } from '../../core/data.js';
 import type { DataSpec } from '../../core/spec.js';
 import { NO_MISSING, inventoryFingerprint, type ListOptions, type MissingPolicy } from './common.js';
-import { listCsv, readColumn, readTabular } from './csv.js';
+import { listCsv, readCells, readColumn, readTabular } from './csv.js';
 import { listImageFolder, IMAGE_EXTENSIONS } from './image-folder.js';
 import { listSynthetic, syntheticId } from './synthetic.js';
 
 export type { ListOptions, MissingPolicy };
 export { NO_MISSING };
-export { readColumn, readTabular, IMAGE_EXTENSIONS, syntheticId, inventoryFingerprint };
+export { readCells, readColumn, readTabular, IMAGE_EXTENSIONS, syntheticId, inventoryFingerprint };
 
 /**
  * List `spec`'s items in a deterministic order (class order, then sorted ref; CSV rows in file

@@ -181,6 +181,23 @@ describe('prevalence, intervals at 0 or 1, and galleries', () => {
     expect(out).toContain('alt="model input channel 2"');
     expect(out.match(/<img /g)?.length).toBe(3);
   });
+
+  it('shows a mixed item\'s row under its images: the CSV cells as text, escaped, an empty cell said so', () => {
+    const g = input.gallery.falseNegatives[0]!;
+    const row = [{ column: 'reading', value: '07.50' }, { column: 'site', value: '<img src=x onerror=alert(1)>' }, { column: 'note', value: '' }];
+    const mixed = { ...input, gallery: { falseNegatives: [{ ...g, row }], falsePositives: [{ ...g, ref: 'images/2.png' }] } };
+    const out = renderHtml(mixed);
+    expect(out).toContain('<table class="cells"><tr><th>reading</th><td>07.50</td></tr><tr><th>site</th><td>&lt;img src=x onerror=alert(1)&gt;</td></tr><tr><th>note</th><td><i>empty</i></td></tr></table>');
+    expect(out).not.toContain('<img src=x');
+    // Only the item with a row gets the table.
+    expect(out.match(/class="cells"/g)?.length).toBe(1);
+    const text = renderMarkdown(mixed);
+    expect(text).toContain('| # | Item | p(crack) | Row |');
+    expect(text).toContain(`| 1 | ${mdText(g.ref)} | `);
+    expect(text).toContain(' | reading=07.50, site=&lt;img src=x onerror=alert(1)&gt;, note=_empty_ |');
+    // Data without rows keeps its three columns.
+    expect(renderMarkdown(input)).not.toContain('| Row |');
+  });
 });
 
 describe('renderMarkdown', () => {
