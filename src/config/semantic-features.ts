@@ -19,10 +19,6 @@ export function checkFeatures(spec: PipelineSpec, r: Reporter): void {
       r.key('semantic.tabular-step', at, `feature step ${step.kind} needs images, but this csv data is tabular (no image column)`);
       return;
     }
-    if (mixed && step.kind === 'augment') {
-      r.key('semantic.mixed-step', at, 'feature step augment is not available for mixed data (an image and a row per item)', 'leave augment out, or train on the images alone');
-      return;
-    }
     if (!tabular && !mixed && needsTable(step)) {
       r.key('semantic.table-step', at, `feature step ${step.kind} takes table columns, but this data is images`, 'use normalize for pixels');
       return;

@@ -31,7 +31,7 @@ const PLACEHOLDERS: Readonly<Record<string, unknown>> = {
  */
 const READS: Readonly<Record<string, readonly string[]>> = {
   'semantic.unknown-class': ['data'], 'semantic.missing-class': ['data'], 'semantic.prevalence-classes': ['data', 'objective'],
-  'semantic.family-data': ['data', 'model', 'features'], 'semantic.tabular-step': ['data', 'features', 'model'], 'semantic.mixed-step': ['data', 'features'],
+  'semantic.family-data': ['data', 'model', 'features'], 'semantic.tabular-step': ['data', 'features', 'model'],
   'semantic.group-by': ['data', 'holdout', 'split'], 'semantic.pattern': ['holdout', 'split'], 'semantic.csv-features': ['data'],
   'semantic.fractions': ['holdout', 'split'], 'semantic.crop-bounds': ['features', 'data'], 'semantic.step-order': ['features'], 'semantic.step-column': ['features', 'data'],
   'semantic.augment-twice': ['features'], 'semantic.unknown-param': ['model'], 'semantic.param-type': ['model'],

@@ -1,7 +1,10 @@
 /**
  * Training-time augmentation on NHWC float batches, drawn from the trial's seeded Rng. Pure
  * (no tensor library): the training loop calls it on each training batch, never on validation.
+ * Mixed examples (the image's values, then the row's; core/data.ts MixedLayout) have their image
+ * augmented and their row left as it is.
  */
+import { mixedSize, type MixedLayout } from '../core/data.js';
 import type { AugmentSpec } from '../core/spec.js';
 import type { Rng } from '../core/rng.js';
 
@@ -94,6 +97,23 @@ export function augmentBatch(x: Float32Array, shape: readonly [number, number, n
   for (let i = 0; i < n; i++) {
     const d = drawAugment(spec, h, w, rng);
     applyAugment(x.subarray(i * size, (i + 1) * size), out.subarray(i * size, (i + 1) * size), h, w, c, d);
+  }
+  return out;
+}
+
+/**
+ * Augment a batch `x` of `n` packed mixed examples (`layout`): each example's image part as
+ * augmentBatch would (the same draws, in example order), its row part copied unchanged.
+ */
+export function augmentMixedBatch(x: Float32Array, n: number, layout: MixedLayout, spec: AugmentSpec, rng: Rng): Float32Array {
+  const [h, w, c] = layout.image;
+  const size = mixedSize(layout), pixels = h * w * c;
+  if (x.length !== n * size) throw new Error(`augment: ${n} mixed examples of ${size} values need ${n * size} values, got ${x.length}`);
+  const out = new Float32Array(x.length);
+  for (let i = 0; i < n; i++) {
+    const o = i * size;
+    applyAugment(x.subarray(o, o + pixels), out.subarray(o, o + pixels), h, w, c, drawAugment(spec, h, w, rng));
+    out.set(x.subarray(o + pixels, o + size), o + pixels);
   }
   return out;
 }

@@ -16,7 +16,7 @@ export interface TrialData {
   readonly classWeights: readonly number[] | null;
   /** balanced-batches: per epoch, all minority items and a fresh majority draw with minority/majority = ratio. */
   readonly balancedBatches: { readonly ratio: number } | null;
-  /** Training-time augmentation (image inputs only), or null. */
+  /** Training-time augmentation (image inputs, and the image part of mixed ones), or null. */
   readonly augment: AugmentSpec | null;
   /** Index of the positive class; -1 for a multi-class problem (arg-max decision, see core/data.ts NO_POSITIVE). */
   readonly positive: number;

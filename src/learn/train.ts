@@ -20,7 +20,7 @@ import type { EpochRecord, TrialRequest, TrialResult } from './protocol.js';
 import { seedTfRandom } from './backend/backend.js';
 import { buildModel, numParam } from './families/index.js';
 import { installTrainingGradients } from './train-grads.js';
-import { augmentBatch } from './augment.js';
+import { augmentBatch, augmentMixedBatch } from './augment.js';
 import { checkExamples, epochIndices, gatherRows, rowSize } from './train-batches.js';
 import { makeOptimizer, predictProbabilities, scheduledRate, setLearningRate, trainStep, type OptimizerName } from './train-ops.js';
 import { chooseThreshold, type ThresholdChoice } from '../evaluate/threshold.js';
@@ -118,7 +118,9 @@ export async function trainTrial(req: TrialRequest, data: { readonly train: Exam
   const patience = req.training.earlyStopping?.patience ?? Infinity;
   const size = rowSize(train.shape);
   const isImage = train.shape.length === 4;
-  const augment = isImage ? req.data.augment : null;
+  // Mixed examples: the image part is augmented, the row kept (augmentMixedBatch).
+  const layout = req.data.layout;
+  const augment = isImage || layout !== undefined ? req.data.augment : null;
   const weights = req.data.classWeights === null ? null : Float32Array.from(req.data.classWeights);
   // NOTE: no positive class (multi-class): probabilities are n x k and the decision is the arg-max.
   const multi = req.data.positive < 0;
@@ -162,7 +164,9 @@ export async function trainTrial(req: TrialRequest, data: { readonly train: Exam
         const e = Math.min(idx.length, s + batchSize);
         const b = e - s;
         let xs = gatherRows(train.x, size, idx, s, e);
-        if (augment !== null) xs = augmentBatch(xs, [b, inputShape[0]!, inputShape[1]!, inputShape[2]!], augment, augRng);
+        if (augment !== null) {
+          xs = layout !== undefined ? augmentMixedBatch(xs, b, layout, augment, augRng) : augmentBatch(xs, [b, inputShape[0]!, inputShape[1]!, inputShape[2]!], augment, augRng);
+        }
         const yb = new Int32Array(b);
         const wb = new Float32Array(b);
         for (let k = 0; k < b; k++) {

@@ -157,13 +157,16 @@ describe('mixed image + table data', () => {
     });
   });
 
-  it('validation ties two-branch to mixed data and refuses augment on it', async () => {
+  it('validation ties two-branch to mixed data, and takes augment on it (the image part)', async () => {
     await writeFile(path.join(cwd, 'wrong.yaml'), PIPELINES['image.yaml'].replace('family: cnn', 'family: two-branch').replace('blocks: 2, filters: 6, ', ''));
     await writeFile(path.join(cwd, 'single.yaml'), PIPELINES['both.yaml'].replace('family: two-branch', 'family: cnn').replace('layers: 1, units: 8, ', '').replace('  - grayscale: {}', '  - grayscale: {}\n  - augment: { flip-horizontal: true }'));
     const r = await assay(['validate', 'wrong.yaml', 'single.yaml', '--no-data'], { cwd });
     expect(r.exitCode).toBe(2);
     expect(r.stdout + r.stderr).toContain('error[semantic.family-data] the two-branch family needs csv data with an image column and feature columns');
     expect(r.stdout + r.stderr).toContain('error[semantic.family-data] this csv data is mixed (an image column and feature columns), which only the two-branch family takes (not cnn)');
-    expect(r.stdout + r.stderr).toContain('error[semantic.mixed-step] feature step augment is not available for mixed data');
+    expect(r.stdout + r.stderr).not.toContain('augment');
+    await writeFile(path.join(cwd, 'augmented.yaml'), PIPELINES['both.yaml'].replace('  - grayscale: {}', '  - grayscale: {}\n  - augment: { flip-horizontal: true, brightness: 0.1 }'));
+    const ok = await assay(['validate', 'augmented.yaml', '--no-data'], { cwd });
+    expect(ok.exitCode, ok.stdout + ok.stderr).toBe(0);
   });
 });

@@ -9,7 +9,7 @@ export const augment: TrainingKind<'augment'> = {
   defs: {
     augment: {
       title: 'Augment',
-      description: 'Training-time augmentation of the training part, drawn afresh for each image each epoch from the trial\'s seeded source; never applied to validation or hold-out. Images only, and not available for mixed data (an image and a row per item). The last augment step wins. `augment: {}` or `augment:` takes every default (nothing changes); no default otherwise: it runs only where listed.',
+      description: 'Training-time augmentation of the training part, drawn afresh for each image each epoch from the trial\'s seeded source; never applied to validation or hold-out. Images only; on mixed data (an image and a row per item) the image, the row left as it is. The last augment step wins. `augment: {}` or `augment:` takes every default (nothing changes); no default otherwise: it runs only where listed.',
       type: ['object', 'null'], additionalProperties: false,
       examples: [{ 'flip-horizontal': true, 'flip-vertical': true }, { 'flip-horizontal': true, rotate90: true, brightness: 0.1, contrast: 0.2, translate: 0.1 }],
       properties: {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyAugment, augmentBatch, drawAugment, NO_AUGMENT, type AugmentDraw } from '../../../src/learn/augment.js';
+import { applyAugment, augmentBatch, augmentMixedBatch, drawAugment, NO_AUGMENT, type AugmentDraw } from '../../../src/learn/augment.js';
 import { Rng } from '../../../src/core/rng.js';
 import type { AugmentSpec } from '../../../src/core/spec.js';
 
@@ -107,5 +107,28 @@ describe('augmentBatch', () => {
   });
   it('rejects a shape that does not match the data', () => {
     expect(() => augmentBatch(new Float32Array(10), [1, 3, 3, 1], OFF, new Rng(0))).toThrow(/needs 9 values, got 10/);
+  });
+});
+
+describe('augmentMixedBatch (an image and a row per example)', () => {
+  const SPEC: AugmentSpec = { ...OFF, flipHorizontal: true, flipVertical: true, rotate90: true, brightness: 0.1, contrast: 0.2, translate: 0.34 };
+  it('augments each image as augmentBatch does (same draws, same order) and leaves each row as it is', () => {
+    // Three examples: a 3x3x1 image, then a row of two values.
+    const rows = [[100, -1], [200, -2], [300, -3]];
+    const images = [0, 1, 2].map((i) => Array.from(IMG, (v) => v + 10 * i));
+    const packed = Float32Array.from(images.flatMap((img, i) => [...img, ...rows[i]!]));
+    const out = augmentMixedBatch(packed, 3, { image: [3, 3, 1], columns: 2 }, SPEC, new Rng(7).child('augment'));
+    const alone = augmentBatch(Float32Array.from(images.flat()), [3, 3, 3, 1], SPEC, new Rng(7).child('augment'));
+    for (let i = 0; i < 3; i++) {
+      expect(Array.from(out.subarray(i * 11, i * 11 + 9))).toEqual(Array.from(alone.subarray(i * 9, (i + 1) * 9)));
+      expect(Array.from(out.subarray(i * 11 + 9, (i + 1) * 11))).toEqual(rows[i]);
+    }
+    // The draws changed the images (a test that could not tell augmenting from copying proves nothing).
+    expect(Array.from(out.subarray(0, 9))).not.toEqual(images[0]);
+    expect(Array.from(packed.subarray(0, 9))).toEqual(images[0]);
+  });
+
+  it('refuses a batch whose length does not match the layout', () => {
+    expect(() => augmentMixedBatch(new Float32Array(10), 1, { image: [3, 3, 1], columns: 2 }, SPEC, new Rng(1))).toThrow('augment: 1 mixed examples of 11 values need 11 values, got 10');
   });
 });

@@ -72,6 +72,27 @@ describe('trainTrial: a small cnn', () => {
     [a, b, c].forEach((r) => r.model.dispose());
   });
 
+  it('augments the image part of mixed examples (two-branch), reproducibly', async () => {
+    // Packed examples: an 8x8 bright/dark image, then a row of two columns.
+    const pack = (e: ReturnType<typeof brightDark>, seed: string) => {
+      const t = table(e.y.length, 2, seed);
+      const x = new Float32Array(e.y.length * 66);
+      e.y.forEach((_, i) => { x.set(e.x.subarray(i * 64, (i + 1) * 64), i * 66); x.set(t.x.subarray(i * 2, i * 2 + 2), i * 66 + 64); });
+      return { x, shape: [e.y.length, 66], y: e.y };
+    };
+    const data = { train: pack(brightDark(32, 8, 'train'), 't'), val: pack(brightDark(16, 8, 'val'), 'v') };
+    const layout = { image: [8, 8, 1] as const, columns: 2 };
+    const params = { blocks: 1, filters: 4, layers: 1, units: 4, dropout: 0, 'batch-size': 16, 'learning-rate': 0.02 };
+    const augment = { flipHorizontal: true, flipVertical: true, rotate90: true, brightness: 0.2, contrast: 0.2, translate: 0.25 };
+    const plain = request({ family: 'two-branch', params, training: { epochs: 2 }, data: { layout } });
+    const augmented = request({ family: 'two-branch', params, training: { epochs: 2 }, data: { layout, augment } });
+    const [a, b, c] = [await trainTrial(plain, data), await trainTrial(augmented, data), await trainTrial(augmented, data)];
+    // Augmentation reached training (other weights), the same way each time.
+    expect(weightsOf(b.model)).not.toEqual(weightsOf(a.model));
+    expect(weightsOf(c.model)).toEqual(weightsOf(b.model));
+    [a, b, c].forEach((r) => r.model.dispose());
+  });
+
   it('leaks no tensors once the model is disposed (optimizer state included)', async () => {
     const before = tf.memory().numTensors;
     const { model } = await trainTrial(
