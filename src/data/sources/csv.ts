@@ -20,7 +20,7 @@ import type { CsvData } from '../../core/spec.js';
 import { parseCsv, type CsvTable } from './csv-table.js';
 import { NO_MISSING, classIndex, type ListOptions, type MissingPolicy } from './common.js';
 import { hashFiles, sha256Hex } from './quick-check.js';
-import { cellAt, imageRefs } from './csv-images.js';
+import { cellAt, imageRef, imageRefs } from './csv-images.js';
 
 /** True when a cell (trimmed) is a finite number. */
 export function isNumber(s: string): boolean {
@@ -188,7 +188,8 @@ export async function readColumn(spec: CsvData, inventory: Inventory, column: st
   const byRef = new Map<string, string>();
   if (spec.image) {
     const ii = table.header.indexOf(spec.image);
-    for (const row of table.rows) byRef.set(row[ii]!.trim().split(path.sep).join('/'), row[ci]!.trim());
+    // NOTE: the same normalisation as the items' refs (`./a.png` and `a.png` name one image).
+    for (const row of table.rows) byRef.set(imageRef(row[ii]!), row[ci]!.trim());
   }
   return inventory.items.map((it) => {
     const m = /^row:(\d+)$/.exec(it.ref);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CsvData } from '../../../../src/core/spec.js';
 import { parseCsv } from '../../../../src/data/sources/csv-table.js';
-import { listInventory, readTabular } from '../../../../src/data/sources/index.js';
+import { listInventory, readColumn, readTabular } from '../../../../src/data/sources/index.js';
 
 const spec = (over: Partial<CsvData> = {}): CsvData => ({ source: 'csv', path: 't/table.csv', label: 'kind', columns: ['width', 'finish'], positive: 'crack', onError: 'fail', duplicates: 'report', ...over });
 
@@ -90,5 +90,17 @@ describe('listInventory: csv', () => {
 
   it('a missing CSV file is a DataError naming it', async () => {
     await expect(listInventory(spec({ path: 'nope.csv' }), { cwd })).rejects.toMatchObject({ code: 'data.missing', message: expect.stringContaining('nope.csv') });
+  });
+});
+
+describe('readColumn (group-by a CSV column)', () => {
+  it('finds each image row however its path is spelled (./a, a//b), as the items name them', async () => {
+    await mkdir(path.join(cwd, 't', 'img'));
+    for (const f of ['1.png', '2.png', '3.png']) await writeFile(path.join(cwd, 't', 'img', f), f);
+    await table('kind,file,site\ncrack,./img/1.png,north\nclean,img//2.png,south\ncrack,img/3.png,north\n');
+    const s = spec({ image: 'file', columns: [] });
+    const { inventory } = await listInventory(s, { cwd });
+    const groups = await readColumn(s, inventory, 'site', { cwd });
+    expect(inventory.items.map((it, i) => [it.ref, groups[i]])).toEqual([['img/2.png', 'south'], ['img/1.png', 'north'], ['img/3.png', 'north']]);
   });
 });
