@@ -128,6 +128,7 @@ describe.skipIf(!REDIS)('job queue faults', () => {
       expect(lock.status).toBe('failed');
       expect(lock.error.stage).toBe('search');
       expect(lock.error.message).toMatch(/could not run on any worker/);
+      expect((JSON.parse(await readFile(path.join(runDir, 'progress.json'), 'utf8')) as { state: string }).state).toBe('failed');
       expect(existsSync(path.join(runDir, 'metrics.json'))).toBe(false);
       expect(existsSync(path.join(runDir, 'predictions.csv'))).toBe(false);
       expect(await redisKeys(port)).toEqual(['assay:queues:seq']);
@@ -156,6 +157,11 @@ describe.skipIf(!REDIS)('job queue faults', () => {
       const lock = JSON.parse(await readFile(path.join(out.dir, 'lock.json'), 'utf8')) as { status: string; execution: { trials: { trials: { index: number; worker: string }[] } } };
       expect(lock.execution.trials.trials.map((t) => [t.index, t.worker.split(':').at(-1)])).toEqual([[0, String(good.child.pid)], [1, String(good.child.pid)]]);
       expect(refuser.output()).not.toMatch(/^trial \d started/m);
+      // Where the trials ran changes nothing: the same predictions as a local run.
+      const local = await assay(['run', 'p.yaml', '--json'], { cwd: await project() });
+      expect(local.exitCode, local.stderr).toBe(0);
+      const localDir = (JSON.parse(local.stdout) as { dir: string }).dir;
+      expect((await readFile(path.join(out.dir, 'predictions.csv'))).equals(await readFile(path.join(localDir, 'predictions.csv')))).toBe(true);
       good.child.kill('SIGKILL');
       await good.child;
       let keys: string[] = [];
