@@ -3,9 +3,11 @@
  * of trial processes (src/learn/trial-worker.ts, so this process's event loop stays free to renew
  * BullMQ's job locks while a trial trains), and serves the oldest run queue that is alive.
  *
- * For each job: refuse it (UnrecoverableError, so it fails once and is not retried) when its
- * requirements differ from this machine's or its data is malformed; fetch its tensors by hash
- * into the local cache, verified; train; upload the model by hash; answer with the result.
+ * For each job: refuse it when it cannot run here (its requirements differ from this machine's,
+ * its data is malformed, or its tensors cannot be fetched): the reason goes to the job's log, the
+ * job goes back on the queue for another worker, and this worker leaves that run's queue (its
+ * other jobs would be refused for the same reason). Otherwise fetch its tensors by hash into the
+ * local cache, verified; train; upload the model by hash; answer with the result.
  * A worker killed mid-trial stops renewing its lock, and BullMQ's stalled-job check hands the job
  * to another worker. `stop('finish')` takes no new job and lets the current ones finish;
  * `stop('release')` puts the current ones back on the queue at once.
@@ -14,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, Worker, type Job } from 'bullmq';
 import type { BackendChoice } from '../core/spec.js';
 import { redactUrl } from '../core/redact.js';
 import { initBackend } from '../learn/backend/backend.js';
@@ -23,6 +25,7 @@ import { WorkerPool } from '../learn/search/worker-pool.js';
 import { ArtifactCache } from '../store/artifact-cache.js';
 import { openArtifactStore } from '../store/artifact-store.js';
 import { aliveKey, connectionOptions, plainClient, probeQueue, QUEUE_PREFIX, REGISTRY_KEY } from './connection.js';
+import { formatRefusal } from './refusal.js';
 import { JOB_FORMAT, parseJob, requirementDifferences, requirementsHere, TENSOR_NAMES, type TrialJob, type TrialJobResult } from './trial-job.js';
 
 export interface QueueWorkerOptions {
@@ -70,20 +73,36 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
 
   let stopping: 'finish' | 'release' | null = null;
   let wakeIdle: (() => void) | null = null;
+  /** Run queues this worker refused a job of: it serves them no more. */
+  const refusedQueues = new Set<string>();
+
+  /** Put `job` back on its queue for another worker, saying why (once) in its log; leave the queue. */
+  const refuse = async (job: Job, token: string | undefined, reason: string | null): Promise<never> => {
+    if (reason !== null) await job.log(formatRefusal({ worker: workerName, reason })).catch(() => undefined);
+    // NOTE: should this fail (the lock lost), the stalled-job check hands the job on all the same.
+    await job.moveToDelayed(Date.now(), token).catch(() => undefined);
+    if (reason !== null) {
+      refusedQueues.add(job.queueName);
+      wakeIdle?.();
+    }
+    throw new DelayedError(`refused by ${workerName}`);
+  };
 
   const process1 = async (job: Job, token: string | undefined): Promise<TrialJobResult> => {
+    // NOTE: a job fetched just before this worker left its queue goes back untouched.
+    if (refusedQueues.has(job.queueName)) return refuse(job, token, null);
     let spec: TrialJob;
     try {
       spec = parseJob(job.data);
     } catch (err) {
       opts.log(`refused job ${job.id}: ${(err as Error).message}`);
-      throw new UnrecoverableError(`worker ${workerName}: ${(err as Error).message}`);
+      return refuse(job, token, (err as Error).message);
     }
     const trial = `trial ${spec.request.index + 1}${spec.fold > 0 ? ` fold ${spec.fold + 1}` : ''}`;
     const differs = requirementDifferences(spec.requires, here);
     if (differs.length > 0) {
       opts.log(`refused ${trial}: ${differs.join('; ')}`);
-      throw new UnrecoverableError(`worker ${workerName} refused the trial: ${differs.join('; ')}`);
+      return refuse(job, token, differs.join('; '));
     }
     const started = performance.now();
     const paths: Partial<Record<(typeof TENSOR_NAMES)[number], string>> = {};
@@ -94,8 +113,8 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
         paths[n] = path.join(folder, 't');
       }
     } catch (err) {
-      opts.log(`${trial}: ${(err as Error).message}`);
-      throw new UnrecoverableError(`worker ${workerName}: ${(err as Error).message}`);
+      opts.log(`refused ${trial}: ${(err as Error).message}`);
+      return refuse(job, token, (err as Error).message);
     }
     const modelDir = spec.saveModel ? path.join(cache.dir, 'work', `${job.id}-${randomBytes(4).toString('hex')}`) : null;
     const request: TrialRequest = { ...spec.request, data: { ...spec.request.data, ...(paths as Record<(typeof TENSOR_NAMES)[number], string>) }, modelDir };
@@ -122,7 +141,11 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
   /** The oldest announced queue whose coordinator is alive (stale entries are dropped). */
   const nextQueue = async (): Promise<string | null> => {
     for (const name of await client.zrange(REGISTRY_KEY, 0, -1)) {
-      if (await client.exists(aliveKey(name))) return name;
+      if (await client.exists(aliveKey(name))) {
+        if (!refusedQueues.has(name)) return name;
+        continue;
+      }
+      refusedQueues.delete(name);
       await client.zrem(REGISTRY_KEY, name);
     }
     return null;
@@ -145,7 +168,8 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
         lockDuration: opts.lockMs, stalledInterval: Math.max(500, Math.min(opts.lockMs, 30_000)), maxStalledCount: 2,
       });
       worker.on('error', () => undefined);
-      while (stopping === null && await alive(name)) await idle(1000);
+      while (stopping === null && !refusedQueues.has(name) && await alive(name)) await idle(1000);
+      if (refusedQueues.has(name)) opts.log(`left the queue ${name}: its trials cannot run here`);
       await worker.close();
     }
   };

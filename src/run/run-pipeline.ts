@@ -20,7 +20,7 @@ import { initBackend, type BackendInfo } from '../learn/backend/backend.js';
 import { StageCache, defaultCacheDir } from '../store/cache.js';
 import { openArtifactStore } from '../store/artifact-store.js';
 import type { TrialPlacement } from '../learn/search/executor.js';
-import type { ExecutorChoice } from '../stages/trial-executors.js';
+import { closeOutsideExecutors, type ExecutorChoice } from '../stages/trial-executors.js';
 import { sha256 } from '../store/fingerprint.js';
 import { createRunFolder, labelProblem, newRunId, type RunId } from '../store/run-folder.js';
 import { packageVersion, assayVersion } from '../store/environment.js';
@@ -148,7 +148,9 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
   const onSignal = (signal: NodeJS.Signals) => {
     progress.line(`interrupted (${signal}) during stage ${current}; the cache is consistent, finished trials are kept`);
     const err = Object.assign(new AssayError('interrupted', `interrupted by ${signal} during stage ${current}`), { stage: current });
-    void recorder.end('failed', { stage: current, message: err.message }).then(() => writeFailedLock({ ...base, stages, backend }, err)).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    // NOTE: a queue's keys are removed too; the stage's own clean-up never runs after a signal.
+    const recorded = recorder.end('failed', { stage: current, message: err.message }).then(() => writeFailedLock({ ...base, stages, backend }, err));
+    void Promise.all([recorded, closeOutsideExecutors()]).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
   };
   if (opts.handleSignals) {
     process.once('SIGINT', onSignal);

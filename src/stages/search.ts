@@ -182,6 +182,7 @@ export const searchStage: StageDef<SearchInput, SearchOutput, SearchMeta> = {
     };
     const executor = await createExecutor(input.executor ?? { kind: 'local' }, {
       parallel: spec.search.parallel, backend: input.backend, onEpoch: (i, r, of, f) => onEpoch(i, r, of, f < 0 ? undefined : f),
+      note: (line) => ctx.progress.line(line),
     });
     try {
       // NOTE: one call per trial; runSearch keeps up to `parallel` in flight, and the executor

@@ -23,6 +23,24 @@ export function createExecutor(choice: ExecutorChoice, ctx: ExecutorContext): Pr
   return match(choice)
     .with({ kind: 'local' }, () => localExecutor(ctx, trialWorkerScript()))
     // NOTE: loaded on demand, so local runs never load BullMQ or ioredis.
-    .with({ kind: 'queue' }, async (c) => (await import('../queue/queue-executor.js')).queueExecutor(ctx, c))
+    .with({ kind: 'queue' }, async (c) => holdsOutside(await (await import('../queue/queue-executor.js')).queueExecutor(ctx, c)))
     .exhaustive();
+}
+
+/** Open executors that hold something outside this process (a queue's keys in Redis). */
+const outside = new Set<TrialExecutor>();
+
+function holdsOutside(e: TrialExecutor): TrialExecutor {
+  outside.add(e);
+  return { ...e, close: async () => { outside.delete(e); await e.close(); } };
+}
+
+/**
+ * Close the executors that hold something outside this process, for a run interrupted by a
+ * signal before it exits (its stages' own clean-up never runs). Bounded by `ms`.
+ */
+export async function closeOutsideExecutors(ms = 8000): Promise<void> {
+  const all = [...outside];
+  outside.clear();
+  await Promise.race([Promise.all(all.map((e) => e.close().catch(() => undefined))), new Promise((r) => setTimeout(r, ms).unref())]);
 }

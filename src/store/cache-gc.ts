@@ -7,7 +7,9 @@
  *   so runs of every repository sharing the cache count; runs under the given runs folder that
  *   predate references count through their lock.json;
  * - with `olderThanMs`, only entries not used (stored or restored) for that long;
- * - temporary folders (`tmp/`) only when a day old, so a run in progress keeps its own.
+ * - temporary folders (`tmp/`) only when a day old, so a run in progress keeps its own;
+ * - data fingerprint records (`fingerprints/`) that no longer describe any file, when a day old
+ *   (fingerprint-gc.ts).
  */
 import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -15,6 +17,7 @@ import { AssayError } from '../core/errors.js';
 import { findEntries, folderBytes } from './cache.js';
 import { isCacheMarked } from './cache-marker.js';
 import { readRefs } from './cache-refs.js';
+import { collectFingerprints, type FingerprintGcResult } from './fingerprint-gc.js';
 
 /** Temporary folders younger than this belong to runs that may still be going. */
 export const TMP_GRACE_MS = 24 * 3600 * 1000;
@@ -46,6 +49,8 @@ export interface GcResult {
   readonly staleRefs: number;
   /** Day-old temporary folders removed (or that would be). */
   readonly tmp: number;
+  /** Data fingerprint records that no longer describe any file, removed (or that would be). */
+  readonly fingerprints: FingerprintGcResult;
 }
 
 export class UnmarkedCacheError extends AssayError {
@@ -92,7 +97,8 @@ export async function collectGarbage(root: string, opts: GcOptions = {}): Promis
     tmp++;
     if (!dryRun) await rm(abs, { recursive: true, force: true });
   }
-  return { root, dryRun, removed, bytes: removed.reduce((a, r) => a + r.bytes, 0), kept, recent, liveRuns, staleRefs, tmp };
+  const fingerprints = await collectFingerprints(root, { dryRun, now, graceMs: TMP_GRACE_MS, olderThanMs: opts.olderThanMs });
+  return { root, dryRun, removed, bytes: removed.reduce((a, r) => a + r.bytes, 0), kept, recent, liveRuns, staleRefs, tmp, fingerprints };
 }
 
 /** Parse a duration like `30d`, `12h`, `90m` or `45s` into milliseconds; null when malformed. */

@@ -60,3 +60,25 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/**
+ * A private `redis-server` on `port`. With `dir`, it keeps its data there (append-only file,
+ * fsync on every write), so one killed and started again on the same `dir` comes back with its
+ * keys, as a Redis with persistence does after a crash.
+ */
+export async function startRedis(port: number, dir?: string): Promise<{ kill(): Promise<void> }> {
+  const persist = dir ? ['--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
+  const child = execa('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persist], { reject: false, stdin: 'ignore' });
+  for (let i = 0; i < 100; i++) {
+    // NOTE: not the child itself: a promise of it would wait for the server to exit.
+    if ((await execa('redis-cli', ['-p', String(port), 'ping'], { reject: false })).stdout === 'PONG') return { kill: async () => { child.kill('SIGKILL'); await child; } };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`redis-server on port ${port} did not answer`);
+}
+
+/** Every key of the Redis on `port` (sorted). */
+export async function redisKeys(port: number): Promise<string[]> {
+  const out = (await execa('redis-cli', ['-p', String(port), '--scan'], { reject: false })).stdout;
+  return out.split('\n').filter(Boolean).sort();
+}

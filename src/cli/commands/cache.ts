@@ -17,7 +17,9 @@ export const cacheCommand: Command = {
            assay cache (CACHEDIR.TAG, written when a run creates the cache), only removes
            entries (<stage>/<xx>/<key>/ with a manifest), and keeps every entry a run refers to:
            each run registers its keys inside the cache, so the runs of every repository
-           sharing the cache count, as long as their run folders exist.
+           sharing the cache count, as long as their run folders exist. It also removes
+           the data fingerprint records (fingerprints/) that no file still matches (their
+           data folder is gone or every file changed), once they are a day old
   push     copy finished runs' folders (model, predictions, gallery, reports, lock) to the
            artifact store, by content hash (default RUN: latest)
   pull     copy runs from the store into runs/<name>/<run-id>/, every file verified; a local
@@ -25,7 +27,7 @@ export const cacheCommand: Command = {
            rerun --check work on a run made elsewhere
 Options:
   --dry-run          list what gc would remove; remove nothing
-  --older-than AGE   remove only entries not used for AGE (e.g. 30d, 12h, 90m)
+  --older-than AGE   remove only entries and fingerprint records not used for AGE (e.g. 30d, 12h, 90m)
   --json             machine-readable output
   --store URL        artifact store for push/pull: file:///shared/dir or s3://bucket/prefix
                      (default $ASSAY_STORE; S3 settings from the standard AWS_* variables)
@@ -65,6 +67,10 @@ ${RUN_DIR_HELP}
       process.stdout.write('\n');
       if (r.staleRefs) process.stdout.write(`${r.dryRun ? 'would drop' : 'dropped'} ${r.staleRefs} references of runs whose folders are gone\n`);
       if (r.tmp) process.stdout.write(`${verb} ${r.tmp} temporary folders over a day old\n`);
+      const fp = r.fingerprints;
+      if (r.dryRun) for (const f of fp.removed) process.stdout.write(`fingerprints/${f.file}  ${mib(f.bytes)}  ${f.root ?? '(folder not recorded)'}\n`);
+      if (fp.removed.length > 0 || fp.kept > 0) process.stdout.write(`${verb} ${fp.removed.length} data fingerprint records (${mib(fp.bytes)}) that describe no file still there; kept ${fp.kept}\n`);
+      if (fp.tmp) process.stdout.write(`${verb} ${fp.tmp} temporary fingerprint files over a day old\n`);
       return 0;
     }
     throw new UsageError(`unknown cache action "${positionals[0]}": use status, gc, push or pull`);

@@ -29,7 +29,11 @@ Options:
                      runs here. Same keys and bit-identical results as a local run; where the
                      trials ran is recorded in lock.json. Redis unreachable: exit 1, nothing run;
                      unreachable mid-search for $ASSAY_QUEUE_TIMEOUT s (default 10): the run fails,
-                     its finished trials cached
+                     its finished trials cached. A trial every worker refused (other versions,
+                     backend, missing artifact) while no other worker served the queue for as
+                     long fails the run, naming the workers and why. The run's Redis keys are
+                     removed when it ends, and those of earlier runs whose coordinator is gone
+                     when it starts
   --store URL        artifact store shared with the workers (default $ASSAY_STORE):
                      file:///shared/dir or s3://bucket/prefix (AWS_ENDPOINT_URL, AWS_REGION,
                      AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY as for any AWS tool)

@@ -22,7 +22,8 @@ Options:
   --concurrency N    trials at once, one process each (default 1)
   --backend NAME     auto | wasm | cpu | tensorflow | tensorflow-gpu (default auto). A trial
                      runs only on the backend its run resolved: a worker on another backend,
-                     assay version or tfjs version refuses it, saying what differs
+                     assay version or tfjs version refuses it, saying what differs, puts it back
+                     on the queue for another worker and leaves that run's queue
   --cache-dir DIR    local copies of fetched artifacts (default $ASSAY_WORKER_CACHE or
                      ~/.cache/assay/worker)
   --lock-seconds S   a trial whose worker falls silent this long (killed, cut off) goes to

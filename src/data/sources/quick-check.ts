@@ -9,7 +9,8 @@ import path from 'node:path';
 import { maxFileBytes, readFileBounded } from '../read-file-bounded.js';
 
 interface Entry { readonly size: number; readonly mtimeMs: number; readonly sha256: string }
-interface Record_ { readonly version: 1; readonly entries: Readonly<Record<string, Entry>> }
+/** `root`: the folder the paths are relative to, so `assay cache gc` can tell a record whose files are gone. */
+interface Record_ { readonly version: 1; readonly root?: string; readonly entries: Readonly<Record<string, Entry>> }
 
 export interface HashOutcome {
   readonly ref: string;
@@ -68,7 +69,7 @@ export async function hashFiles(root: string, refs: readonly string[], cacheFile
       await mkdir(path.dirname(cacheFile), { recursive: true });
       const sorted = Object.fromEntries(Object.keys(next).sort().map((k) => [k, next[k]!]));
       const tmp = `${cacheFile}.${process.pid}.tmp`;
-      await writeFile(tmp, JSON.stringify({ version: 1, entries: sorted } satisfies Record_));
+      await writeFile(tmp, JSON.stringify({ version: 1, root: path.resolve(root), entries: sorted } satisfies Record_));
       await rename(tmp, cacheFile);
     } catch {
       // NOTE: the record is only an accelerator; failing to write it must not fail the listing.

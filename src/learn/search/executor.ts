@@ -34,6 +34,8 @@ export interface ExecutorContext {
   readonly backend: string;
   /** Progress of one request: trial index, epoch record, planned epochs, fold. */
   readonly onEpoch: (index: number, record: EpochRecord, of: number, fold: number) => void;
+  /** A line for the user about where trials run (e.g. the queue's housekeeping). */
+  readonly note?: (line: string) => void;
 }
 
 export interface TrialExecutor {

@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StageCache } from '../../../src/store/cache.js';
 import { collectGarbage, parseDuration, UnmarkedCacheError } from '../../../src/store/cache-gc.js';
 import { isCacheMarked } from '../../../src/store/cache-marker.js';
-import { cacheKey, fingerprintRecord, type CacheKey } from '../../../src/store/fingerprint.js';
+import { hashFiles } from '../../../src/data/sources/quick-check.js';
+import { cacheKey, fingerprintRecord, sha256, type CacheKey } from '../../../src/store/fingerprint.js';
 
 const record = (seed: number) => fingerprintRecord({ stage: 'demo', codeVersion: 1, versions: { assay: '0.1.0' }, params: {}, upstream: {}, inputs: {}, seed });
 const DAY = 86_400_000;
@@ -147,5 +148,70 @@ describe('cache gc', () => {
     expect(parseDuration('30d')).toBe(30 * DAY);
     expect(parseDuration('12h')).toBe(12 * 3_600_000);
     expect(parseDuration('thirty days')).toBeNull();
+  });
+});
+
+describe('cache gc: data fingerprint records', () => {
+  /** A data folder with two files, listed once through the quick check into `cache`'s fingerprints. */
+  async function listed(cacheRoot: string, name: string): Promise<{ data: string; record: string }> {
+    const data = path.join(base, name);
+    await mkdir(data, { recursive: true });
+    await writeFile(path.join(data, 'a.png'), 'aaa');
+    await writeFile(path.join(data, 'b.png'), 'bbbb');
+    const record = path.join(cacheRoot, 'fingerprints', `image-folder-${sha256(data).slice(0, 16)}.json`);
+    await hashFiles(data, ['a.png', 'b.png'], record);
+    return { data, record };
+  }
+
+  it('collects the record of a deleted data folder and of one whose files all changed; keeps a live one and what is not a record', async () => {
+    const root = path.join(base, 'cache');
+    await new StageCache(root).open();
+    const live = await listed(root, 'live');
+    const deleted = await listed(root, 'deleted');
+    const changed = await listed(root, 'changed');
+    await rm(deleted.data, { recursive: true });
+    for (const f of ['a.png', 'b.png']) await writeFile(path.join(changed.data, f), 'different length');
+    // One of the live folder's files changed: the other still matches, so its record is of use.
+    await writeFile(path.join(live.data, 'a.png'), 'changed');
+    const other = path.join(root, 'fingerprints', 'notes.txt');
+    await writeFile(other, 'mine');
+    const later = Date.now() + 2 * DAY;
+
+    const dry = await collectGarbage(root, { dryRun: true, now: later });
+    expect(dry.fingerprints.removed.map((r) => r.root).sort()).toEqual([changed.data, deleted.data].sort());
+    expect(dry.fingerprints.bytes).toBe(dry.fingerprints.removed.reduce((a, r) => a + r.bytes, 0));
+    expect(dry.fingerprints.bytes).toBeGreaterThan(100);
+    expect([live.record, deleted.record, changed.record].map(existsSync)).toEqual([true, true, true]);
+
+    const r = await collectGarbage(root, { now: later });
+    expect(r.fingerprints.removed.map((x) => x.file).sort()).toEqual([path.basename(changed.record), path.basename(deleted.record)].sort());
+    expect(r.fingerprints.kept).toBe(1);
+    expect([live.record, deleted.record, changed.record, other].map(existsSync)).toEqual([true, false, false, true]);
+  });
+
+  it('keeps a record written within the last day (a listing may be using it), and with --older-than one used more recently', async () => {
+    const root = path.join(base, 'cache');
+    await new StageCache(root).open();
+    const gone = await listed(root, 'gone');
+    await rm(gone.data, { recursive: true });
+    await writeFile(`${gone.record}.4242.tmp`, '{"version":1');
+    expect((await collectGarbage(root)).fingerprints).toMatchObject({ removed: [], kept: 1, tmp: 0 });
+    expect((await collectGarbage(root, { now: Date.now() + 10 * DAY, olderThanMs: 30 * DAY })).fingerprints).toMatchObject({ removed: [], kept: 1, tmp: 1 });
+    expect(existsSync(gone.record)).toBe(true);
+    const r = await collectGarbage(root, { now: Date.now() + 31 * DAY, olderThanMs: 30 * DAY });
+    expect(r.fingerprints.removed.map((x) => x.root)).toEqual([gone.data]);
+    expect(existsSync(gone.record)).toBe(false);
+  });
+
+  it('a record that does not say which folder it describes (an older assay) goes once a day old; a malformed one is not a record', async () => {
+    const root = path.join(base, 'cache');
+    await new StageCache(root).open();
+    const dir = path.join(root, 'fingerprints');
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, `csv-${'1'.repeat(16)}.json`), JSON.stringify({ version: 1, entries: { 'a.png': { size: 3, mtimeMs: 1, sha256: 'x' } } }));
+    await writeFile(path.join(dir, `csv-${'2'.repeat(16)}.json`), '{"version":2}');
+    const r = await collectGarbage(root, { now: Date.now() + 2 * DAY });
+    expect(r.fingerprints.removed).toEqual([{ file: `csv-${'1'.repeat(16)}.json`, root: null, bytes: expect.any(Number) as number }]);
+    expect(await readdir(dir)).toEqual([`csv-${'2'.repeat(16)}.json`]);
   });
 });
