@@ -3,7 +3,7 @@
  * data fingerprint, environment), metrics, trials, hold-out predictions, reports and the model
  * with everything `assay predict` needs to apply exactly the same transform.
  */
-import type { Inventory, MixedLayout } from '../core/data.js';
+import type { Inventory } from '../core/data.js';
 import type { PipelineSpec } from '../core/spec.js';
 import type { BackendInfo } from '../learn/backend/backend.js';
 import type { TrialPlacement } from '../learn/search/executor.js';
