@@ -10,7 +10,7 @@ export { loadPipeline, validatePipelineText } from './config/index.js';
 export { validatePipeline, type ValidateOptions } from './run/validate-pipeline.js';
 export { listRuns, resolveRun, holdoutFingerprint, type RunSummary, type RunStatus } from './store/run-status.js';
 export { removeRuns, pruneIncomplete, type RemoveResult } from './store/run-remove.js';
-export { RUN_FILES, writeRunNote, type RunFile } from './store/run-folder.js';
+export { RUN_FILES, writeRunNote, readMetricsText, readReport, reportFile, reportName, METRICS_FILE, type RunFile } from './store/run-folder.js';
 export { runsTable, renderRunsText, renderRunsMarkdown, ledgerCounts, type RunsTable, type RunsTableOptions } from './results/runs-table.js';
 export { ledgerSentence } from './report/ledger.js';
 export { schemaProperties, settablePathsNamed } from './config/schema-paths.js';

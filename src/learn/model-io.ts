@@ -7,9 +7,10 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { AssayError } from '../core/errors.js';
 
-/** File names inside a model folder. */
-export const MODEL_JSON = 'model.json';
-export const WEIGHTS_BIN = 'weights.bin';
+// File names inside a model folder: the run folder's (store/run-folder/names.ts), also in cache entries.
+import { MODEL_JSON, WEIGHTS_BIN } from '../store/run-folder/names.js';
+
+export { MODEL_JSON, WEIGHTS_BIN };
 
 const BYTES_PER_DTYPE: Readonly<Record<string, number>> = {
   float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2,

@@ -5,15 +5,13 @@
  * environment differences (backend, package versions, Node) that could explain a mismatch. Pure
  * file reading, no tfjs.
  */
-import { modelSubfolders } from './model-folders.js';
-import { readFile } from 'node:fs/promises';
-import { stat } from 'node:fs/promises';
-import path from 'node:path';
 import { currentMetricsShape } from './metrics-compat.js';
 import { canonicalJson } from '../store/fingerprint.js';
-import { readJson } from '../store/run-folder.js';
+import {
+  hasModel, METRICS_FILE, MODEL_DIR, MODEL_JSON, modelSubfolders, PREDICTIONS_FILE, PREPROCESS_PATH, readLock, readMetricsJson, readModelFile, readModelJson,
+  readPredictions, readPreprocessOrNull, WEIGHTS_BIN, type PredictionRow, type RunLock,
+} from '../store/run-folder.js';
 import { changedKeys } from './flatten.js';
-import { readLock, readPredictions, type PredictionRow, type RunLock } from './run-files.js';
 
 /** One way the second run differs from the first. */
 export interface RunDifference {
@@ -59,13 +57,12 @@ function shortNumber(x: number, digits: number): string {
 }
 
 async function compareMetrics(a: string, b: string): Promise<RunDifference[]> {
-  const ma = await readJson<Record<string, unknown>>(path.join(a, 'metrics.json'));
-  const mb = await readJson<Record<string, unknown>>(path.join(b, 'metrics.json'));
-  if (!ma || !mb) return [{ file: 'metrics.json', message: `metrics.json is missing in ${!ma ? a : b}` }];
+  const [ma, mb] = [await readMetricsJson(a), await readMetricsJson(b)];
+  if (!ma || !mb) return [{ file: METRICS_FILE, message: `${METRICS_FILE} is missing in ${!ma ? a : b}` }];
   // NOTE: an older run's metrics.json is read in today's shape, so formats never count as differences.
   return changedKeys(currentMetricsShape(ma), currentMetricsShape(mb))
     .filter((c) => !NOT_RESULTS.test(c.key))
-    .map((c) => ({ file: 'metrics.json', message: `${c.key}: ${showPair(c.before ?? '(absent)', c.after ?? '(absent)')}` }));
+    .map((c) => ({ file: METRICS_FILE, message: `${c.key}: ${showPair(c.before ?? '(absent)', c.after ?? '(absent)')}` }));
 }
 
 async function comparePredictions(a: string, b: string): Promise<RunDifference[]> {
@@ -73,9 +70,9 @@ async function comparePredictions(a: string, b: string): Promise<RunDifference[]
   try {
     [pa, pb] = [await readPredictions(a), await readPredictions(b)];
   } catch (err) {
-    return [{ file: 'predictions.csv', message: `predictions.csv cannot be read: ${(err as Error).message}` }];
+    return [{ file: PREDICTIONS_FILE, message: `${PREDICTIONS_FILE} cannot be read: ${(err as Error).message}` }];
   }
-  if (!pa || !pb) return [{ file: 'predictions.csv', message: `predictions.csv is missing in ${!pa ? a : b}` }];
+  if (!pa || !pb) return [{ file: PREDICTIONS_FILE, message: `${PREDICTIONS_FILE} is missing in ${!pa ? a : b}` }];
   const key = (r: PredictionRow) => `${r.ref}\n${r.id}`;
   const mb = new Map(pb.map((r) => [key(r), r]));
   const seen = new Set<string>();
@@ -93,11 +90,7 @@ async function comparePredictions(a: string, b: string): Promise<RunDifference[]
   }
   for (const y of pb) if (!seen.has(key(y))) lines.push(`${y.ref} only in the second run`);
   if (lines.length === 0) return [];
-  return [{ file: 'predictions.csv', message: `predictions.csv: ${lines.length} row${lines.length === 1 ? '' : 's'} differ (first: ${lines[0]})` }];
-}
-
-async function bytesOf(file: string): Promise<Buffer | null> {
-  return readFile(file).catch(() => null);
+  return [{ file: PREDICTIONS_FILE, message: `${PREDICTIONS_FILE}: ${lines.length} row${lines.length === 1 ? '' : 's'} differ (first: ${lines[0]})` }];
 }
 
 type ModelJson = { modelTopology?: unknown; weightsManifest?: { paths?: string[]; weights?: { name?: string }[] }[] };
@@ -137,35 +130,34 @@ export function structureOf(json: ModelJson): { topology: string; weights: strin
 
 async function compareModel(a: string, b: string): Promise<{ differences: RunDifference[]; notes: string[] }> {
   const out: RunDifference[] = [], notes: string[] = [];
-  const pa = await readJson<unknown>(path.join(a, 'model', 'preprocess.json'));
-  const pb = await readJson<unknown>(path.join(b, 'model', 'preprocess.json'));
+  const [pa, pb] = [await readPreprocessOrNull(a), await readPreprocessOrNull(b)];
   const folders = [...new Set([...modelSubfolders(pa), ...modelSubfolders(pb)])];
   for (const folder of folders) {
     const got = await compareModelFolder(a, b, folder);
     out.push(...got.differences);
     notes.push(...got.notes);
   }
-  if (!pa || !pb) out.push({ file: 'model/preprocess.json', message: `model/preprocess.json is missing in ${!pa ? a : b}` });
-  else for (const c of changedKeys(pa, pb)) out.push({ file: 'model/preprocess.json', message: `model/preprocess.json ${c.key}: ${showPair(c.before ?? '(absent)', c.after ?? '(absent)')}` });
+  if (!pa || !pb) out.push({ file: PREPROCESS_PATH, message: `${PREPROCESS_PATH} is missing in ${!pa ? a : b}` });
+  else for (const c of changedKeys(pa, pb)) out.push({ file: PREPROCESS_PATH, message: `${PREPROCESS_PATH} ${c.key}: ${showPair(c.before ?? '(absent)', c.after ?? '(absent)')}` });
   return { differences: out, notes };
 }
 
 /** Compare one saved model (`folder`, e.g. `model` or `model/fold-1`) of runs `a` and `b`. */
 async function compareModelFolder(a: string, b: string, folder: string): Promise<{ differences: RunDifference[]; notes: string[] }> {
   const out: RunDifference[] = [], notes: string[] = [];
-  const ja = await readJson<ModelJson>(path.join(a, folder, 'model.json'));
-  const jb = await readJson<ModelJson>(path.join(b, folder, 'model.json'));
-  if (!ja || !jb) return { differences: [{ file: `${folder}/model.json`, message: `${folder}/model.json is missing or unreadable in ${!ja ? a : b}` }], notes };
+  const [ja, jb] = [await readModelJson<ModelJson>(a, folder), await readModelJson<ModelJson>(b, folder)];
+  const json = `${folder}/${MODEL_JSON}`;
+  if (!ja || !jb) return { differences: [{ file: json, message: `${json} is missing or unreadable in ${!ja ? a : b}` }], notes };
   const exact = (j: ModelJson) => canonicalJson({ topology: j.modelTopology ?? null, weights: (j.weightsManifest ?? []).map((g) => g.weights ?? null) });
   const [sa, sb] = [structureOf(ja), structureOf(jb)];
-  if (sa.topology !== sb.topology) out.push({ file: `${folder}/model.json`, message: `${folder}/model.json: the model topology differs` });
-  if (sa.weights !== sb.weights) out.push({ file: `${folder}/model.json`, message: `${folder}/model.json: the weight names, shapes or dtypes differ` });
+  if (sa.topology !== sb.topology) out.push({ file: json, message: `${json}: the model topology differs` });
+  if (sa.weights !== sb.weights) out.push({ file: json, message: `${json}: the weight names, shapes or dtypes differ` });
   if (sa.topology === sb.topology && sa.weights === sb.weights && exact(ja) !== exact(jb)) {
-    notes.push(`${folder}/model.json: layer names differ (tfjs numbers unnamed layers per process); the structure and weight specs are the same`);
+    notes.push(`${json}: layer names differ (tfjs numbers unnamed layers per process); the structure and weight specs are the same`);
   }
   const files = [...new Set([...(ja.weightsManifest ?? []), ...(jb.weightsManifest ?? [])].flatMap((g) => g.paths ?? []))];
-  for (const f of files.length > 0 ? files : ['weights.bin']) {
-    const [wa, wb] = [await bytesOf(path.join(a, folder, f)), await bytesOf(path.join(b, folder, f))];
+  for (const f of files.length > 0 ? files : [WEIGHTS_BIN]) {
+    const [wa, wb] = [await readModelFile(a, folder, f), await readModelFile(b, folder, f)];
     if (!wa || !wb) out.push({ file: `${folder}/${f}`, message: `${folder}/${f} is missing in ${!wa ? a : b}` });
     else if (!wa.equals(wb)) out.push({ file: `${folder}/${f}`, message: `${folder}/${f} differs${wa.length !== wb.length ? ` (${wa.length} vs ${wb.length} bytes)` : ` (first at byte ${firstDifference(wa, wb)} of ${wa.length})`}` });
   }
@@ -202,9 +194,8 @@ export function environmentDifferences(la: RunLock, lb: RunLock): string[] {
 export async function compareRuns(a: string, b: string): Promise<RunComparison> {
   // NOTE: model/ is kept out of git: an original from a fresh clone has its records but no model.
   // Its metrics and predictions are still compared; its weights cannot be, and the notes say so.
-  const hasModel = async (dir: string) => stat(path.join(dir, 'model')).then((s) => s.isDirectory(), () => false);
   const model = await hasModel(a) ? await compareModel(a, b)
-    : { differences: [], notes: [`${a} has no model/ folder (models are kept out of git): the weights were not compared; metrics and predictions were`] };
+    : { differences: [], notes: [`${a} has no ${MODEL_DIR}/ folder (models are kept out of git): the weights were not compared; metrics and predictions were`] };
   const differences = [...await compareMetrics(a, b), ...await comparePredictions(a, b), ...model.differences];
   const [la, lb] = [await readLock(a).catch(() => ({}) as RunLock), await readLock(b).catch(() => ({}) as RunLock)];
   return { a, b, identical: differences.length === 0, differences, notes: model.notes, environment: environmentDifferences(la, lb) };

@@ -7,7 +7,7 @@ import { prCurve, rocCurve } from '../evaluate/metrics.js';
 import { lineChart, escapeXml as esc, type LineSeries } from '../report/svg.js';
 import { noiseText } from './diff-render.js';
 import type { RunDiff } from './diff-runs.js';
-import { readLock, readPredictions } from './run-files.js';
+import { PREDICTIONS_FILE, readLock, readPredictions } from '../store/run-folder.js';
 
 const fmt = (x: number | null) => (x === null ? '-' : x.toFixed(4));
 const signed = (x: number | null) => (x === null ? '-' : `${x >= 0 ? '+' : ''}${x.toFixed(4)}`);
@@ -47,7 +47,7 @@ export async function renderDiffHtml(d: RunDiff, opts: { readonly full?: boolean
   const changed = d.stages.filter((s) => s.status !== 'same');
   const stages = changed.length === 0 ? `<p class="meta">All ${d.stages.length} stage keys are equal.</p>`
     : `<table><tr><th>stage</th><th>status</th><th>key</th><th>why</th></tr>${changed.map((s) => `<tr><td>${esc(s.stage)}</td><td>${esc(s.status)}</td><td><code>${esc(hash(s.before))} → ${esc(hash(s.after))}</code></td><td>${s.reasons.map((r) => esc(opts.full ? r : r.replace(/\b([0-9a-f]{12})[0-9a-f]{52}\b/g, '$1'))).join('<br>')}</td></tr>`).join('')}</table>`;
-  const charts = pr.length === 0 ? '<p class="meta">Neither run has predictions.csv: no curves.</p>' : '<div class="charts">'
+  const charts = pr.length === 0 ? `<p class="meta">Neither run has ${PREDICTIONS_FILE}: no curves.</p>` : '<div class="charts">'
     + lineChart(pr, { title: 'Precision-recall (hold-out)', xLabel: 'recall', yLabel: 'precision', xDomain: [0, 1], yDomain: [0, 1] })
     + lineChart([...roc, { name: 'random', points: [[0, 0], [1, 1]], dashed: true, color: '#ced4da' }], { title: 'ROC (hold-out)', xLabel: 'false-positive rate', yLabel: 'true-positive rate', xDomain: [0, 1], yDomain: [0, 1] })
     + '</div>';

@@ -17,7 +17,7 @@ import { pipelineChanges } from './align-steps.js';
 import { parseSide, resolveSide, type ResolvedSide } from './resolve-side.js';
 import { listRuns } from '../store/run-status.js';
 import { ledgerCounts } from './runs-table.js';
-import { readHoldoutIds, readLock, readMetrics, readPredictions, type PredictionRow, type RunLock, type RunMetrics } from './run-files.js';
+import { HOLDOUT_FILE, PREDICTIONS_FILE, readHoldoutIds, readLock, readMetrics, readPredictions, type PredictionRow, type RunLock, type RunMetrics } from '../store/run-folder.js';
 
 /** Bootstrap resamples for the noise estimate unless the caller says otherwise. */
 export const DIFF_RESAMPLES = 1000;
@@ -150,7 +150,7 @@ interface Paired {
 /** Align the two runs' hold-out predictions by content id when both runs held out exactly the same items. */
 async function pairPredictions(dirA: string, dirB: string, la: RunLock, lb: RunLock): Promise<{ paired: Paired | null; reason: string }> {
   const [ia, ib] = [await readHoldoutIds(dirA), await readHoldoutIds(dirB)];
-  if (!ia || !ib) return { paired: null, reason: `unpaired: holdout.json is missing in ${!ia ? dirA : dirB}` };
+  if (!ia || !ib) return { paired: null, reason: `unpaired: ${HOLDOUT_FILE} is missing in ${!ia ? dirA : dirB}` };
   const key = (ids: readonly string[]) => [...ids].sort().join('\n');
   if (key(ia) !== key(ib)) return { paired: null, reason: `unpaired: the runs held out different items (${ia.length} and ${ib.length}), so the change mixes model and sample` };
   const [ma0, mb0] = [await readMetrics(dirA), await readMetrics(dirB)];
@@ -158,7 +158,7 @@ async function pairPredictions(dirA: string, dirB: string, la: RunLock, lb: RunL
     return { paired: null, reason: 'same hold-out, but a multi-class run decides by arg-max: paired noise is estimated for binary runs only; intervals compared instead' };
   }
   const [pa, pb] = [await readPredictions(dirA), await readPredictions(dirB)];
-  if (!pa || !pb) return { paired: null, reason: `same hold-out, but predictions.csv is missing in ${!pa ? dirA : dirB}: noise not estimated` };
+  if (!pa || !pb) return { paired: null, reason: `same hold-out, but ${PREDICTIONS_FILE} is missing in ${!pa ? dirA : dirB}: noise not estimated` };
   const [ma, mb] = [await readMetrics(dirA), await readMetrics(dirB)];
   const ta = ma.objective?.threshold, tb = mb.objective?.threshold;
   if (typeof ta !== 'number' || typeof tb !== 'number') return { paired: null, reason: 'same hold-out, but a metrics.json has no objective.threshold: noise not estimated' };
@@ -166,7 +166,7 @@ async function pairPredictions(dirA: string, dirB: string, la: RunLock, lb: RunL
   const probsA: number[] = [], probsB: number[] = [], labels: number[] = [];
   for (const [id, rowsA] of ga) {
     const rowsB = gb.get(id) ?? [];
-    if (rowsB.length !== rowsA.length) return { paired: null, reason: `same hold-out, but predictions.csv lists item ${id} ${rowsA.length} and ${rowsB.length} times: noise not estimated` };
+    if (rowsB.length !== rowsA.length) return { paired: null, reason: `same hold-out, but ${PREDICTIONS_FILE} lists item ${id} ${rowsA.length} and ${rowsB.length} times: noise not estimated` };
     for (let k = 0; k < rowsA.length; k++) {
       const pos = (row: PredictionRow, lock: RunLock) => (row.label === lock.data?.positive ? 1 : 0);
       if (pos(rowsA[k]!, la) !== pos(rowsB[k]!, lb)) return { paired: null, reason: `same hold-out, but item ${rowsA[k]!.ref} is labelled differently: noise not estimated` };

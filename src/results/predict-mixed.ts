@@ -24,7 +24,7 @@ import type { PredictResult } from './predict.js';
 import { modelFolders, runBackend, scoredRow } from './predict-score.js';
 import { prepareRows } from './predict-table.js';
 import type { PredictRow } from './predict-csv.js';
-import { readLock } from './run-files.js';
+import { readLock } from '../store/run-folder.js';
 
 /** Images decoded at once (as `assay predict` on a folder decodes a batch). */
 const DECODE_BATCH = 64;

@@ -8,6 +8,7 @@ import { initBackend } from '../learn/backend/backend.js';
 import type { Preprocess } from '../run/write-run.js';
 import type { PredictRow } from './predict-csv.js';
 import { modelFolders } from './model-folders.js';
+import { MODEL_JSON, modelDir, PREDICTIONS_FILE, PREPROCESS_FILE } from '../store/run-folder.js';
 
 /** The run's model folders (one, k folds, or m ensemble members) with their fitted transforms. */
 export { modelFolders };
@@ -48,8 +49,8 @@ export function refuseTabular(id: string, dir: string, pre: Preprocess, paths: r
   const shown = columns.length > 8 ? `${columns.slice(0, 8).join(', ')}, ...` : columns.join(', ');
   throw new UsageError(
     `run ${id} was trained on table rows (${columns.length} input columns: ${shown}); give it one CSV file with those columns (assay predict ${id} table.csv), not image files. `
-    + `The run's transform and model are in ${path.join(dir, 'model')}: preprocess.json lists the input columns in order `
-    + `and the feature steps fitted on the training rows (one-hot categories, impute fills, normalize statistics), and model.json is the tfjs model that takes their output; `
-    + `the hold-out rows' scores are in ${path.join(dir, 'predictions.csv')}.`,
+    + `The run's transform and model are in ${modelDir(dir)}: ${PREPROCESS_FILE} lists the input columns in order `
+    + `and the feature steps fitted on the training rows (one-hot categories, impute fills, normalize statistics), and ${MODEL_JSON} is the tfjs model that takes their output; `
+    + `the hold-out rows' scores are in ${path.join(dir, PREDICTIONS_FILE)}.`,
   );
 }

@@ -17,7 +17,7 @@ import type { Preprocess } from '../run/write-run.js';
 import type { PredictRow } from './predict-csv.js';
 import { modelFolders, refuseTabular, runBackend, scoredRow } from './predict-score.js';
 import type { PredictResult } from './predict.js';
-import { readLock } from './run-files.js';
+import { readLock } from '../store/run-folder.js';
 import { codeRows, encodeRows, sourceColumns } from './table-input.js';
 
 /** The rows ready for the models: x [n, d] and the context the fitted steps take it with. */

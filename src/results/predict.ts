@@ -19,7 +19,7 @@ import { meanProbabilities } from '../learn/fold-aggregate.js';
 import { loadModel } from '../learn/model-io.js';
 import { predictProbabilities } from '../learn/train-ops.js';
 import type { Preprocess } from '../run/write-run.js';
-import { readJson } from '../store/run-folder.js';
+import { modelDir, readPreprocessOrNull } from '../store/run-folder.js';
 import { resolveRun, type RunSummary } from '../store/run-status.js';
 import { predictTable } from './predict-table.js';
 import { modelFolders, refuseTabular, runBackend, scoredRow } from './predict-score.js';
@@ -69,12 +69,12 @@ export interface PredictResult {
  * has the run's records without it.
  */
 export async function readPreprocess(dir: string, run?: Pick<RunSummary, 'id' | 'status' | 'detail'>): Promise<Preprocess> {
-  const p = await readJson<Preprocess>(path.join(dir, 'model', 'preprocess.json'));
+  const p = await readPreprocessOrNull<Preprocess['fitted']>(dir);
   if (p) return p;
   const id = run?.id ?? path.basename(dir);
   if (run && run.status !== 'finished') throw new NotFoundError(`run ${id} is ${run.status}${run.detail ? ` (${run.detail})` : ''}: it has no model`);
   throw new NotFoundError(
-    `run ${id} has no model in ${path.join(dir, 'model')}: models are kept out of git (runs/.gitignore), so a clone has the run's records but not its model. ` +
+    `run ${id} has no model in ${modelDir(dir)}: models are kept out of git (runs/.gitignore), so a clone has the run's records but not its model. ` +
     `Rebuild it with \`assay rerun ${id}\` (same pipeline and data, into a new run folder; \`--check\` compares it with these records), ` +
     `or copy the model/ folder from the machine that ran it`,
   );

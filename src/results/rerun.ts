@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Progress } from '../stages/progress.js';
 import { resolveRun } from '../store/run-status.js';
 import { compareRuns, type RunComparison } from './compare-runs.js';
-import { readLock, type RunLock } from './run-files.js';
+import { pipelineFile, readLock, type RunLock } from '../store/run-folder.js';
 
 export interface RerunOptions {
   /** Run id (or unique prefix), run folder, `latest` or `NAME@latest`. */
@@ -73,7 +73,7 @@ export async function rerunRun(opts: RerunOptions): Promise<RerunResult> {
   const cwd = chooseCwd(lock, opts.cwd);
   const { runPipeline } = await import('../run/run-pipeline.js');
   const result = await runPipeline({
-    file: path.resolve(original.dir, 'pipeline.yaml'),
+    file: pipelineFile(path.resolve(original.dir)),
     overrides: lock.overrides ?? [],
     noCache: true,
     runsDir: path.dirname(path.dirname(path.resolve(original.dir))),

@@ -6,11 +6,10 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { readPipelineText } from '../data/read-file-bounded.js';
 import { git } from '../store/git.js';
 import { NotFoundError } from '../core/errors.js';
 import { listRuns, resolveRun } from '../store/run-status.js';
-import { readLock } from './run-files.js';
+import { hasLock, readLock, readRunPipelineText } from '../store/run-folder.js';
 
 /** What a diff argument names, before any file is read. */
 export type SideRef =
@@ -79,7 +78,7 @@ export async function findRunByText(runsDir: string, text: string): Promise<{ id
   const matches: { id: string; dir: string; plain: boolean }[] = [];
   for (const r of await listRuns(runsDir)) {
     if (r.status !== 'finished') continue;
-    const mine = await readPipelineText(path.join(r.dir, 'pipeline.yaml'));
+    const mine = await readRunPipelineText(r.dir);
     if (typeof mine !== 'string' || normalize(mine) !== want) continue;
     const lock = await readLock(r.dir).catch(() => null);
     matches.push({ id: r.id, dir: r.dir, plain: (lock?.overrides ?? []).length === 0 });
@@ -94,7 +93,7 @@ export async function resolveSide(side: SideRef, runsDir: string, cwd: string): 
     case 'run': {
       // NOTE: a run folder given as a relative path resolves against `cwd`, like everything else here.
       const asFolder = path.resolve(cwd, side.ref);
-      const isFolder = await stat(path.join(asFolder, 'lock.json')).then((s) => s.isFile(), () => false);
+      const isFolder = await hasLock(asFolder);
       const r = await resolveRun(runsDir, isFolder ? asFolder : side.ref);
       if (r.status !== 'finished') {
         throw new NotFoundError(`run ${r.id} is ${r.status}${r.detail ? ` (${r.detail})` : ''}: only finished runs are compared`);

@@ -3,12 +3,13 @@
  * path, status, dates, headline hold-out metrics with intervals, the best trial. Reads the run
  * folder's JSON files as written (older folders too); no tfjs.
  */
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sig, utcMinute } from '../report/format.js';
 import { bestTrialNumber } from './trial-number.js';
 import { currentMetricsShape } from './metrics-compat.js';
+import {
+  LOCK_FILE, METRICS_FILE, MODEL_DIR, PIPELINE_FILE, PREDICTIONS_FILE, presentReports, readLockOrNull, readMetricsJson, reportFile, reportName, TRIALS_FILE,
+} from '../store/run-folder.js';
 
 interface Interval { readonly low: number; readonly high: number }
 interface Metrics {
@@ -20,29 +21,14 @@ interface Metrics {
   };
   readonly search?: { readonly bestTrial?: number; readonly best?: number; readonly trials?: number; readonly planned?: number; readonly family?: string; readonly stoppedBy?: string; readonly ensemble?: { readonly trials?: readonly number[] } };
 }
-interface Lock {
-  readonly status?: string;
-  readonly createdAt?: string;
-  readonly finishedAt?: string;
-  readonly file?: string;
-  readonly error?: { readonly stage?: string | null; readonly message?: string };
-}
-
-async function readJson<T>(file: string): Promise<T | null> {
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as T;
-  } catch {
-    return null;
-  }
-}
 
 const HEADLINE = ['f1', 'mcc', 'fnr', 'recall', 'precision'] as const;
 
 /** The summary `assay show` prints; `ok` is false when the run has no metrics (failed or unfinished). */
 export async function showRunText(run: { readonly id: string; readonly dir: string; readonly status?: string; readonly detail?: string | null }, cwd = process.cwd()): Promise<{ text: string; ok: boolean }> {
   const rel = (p: string) => path.relative(cwd, p) || '.';
-  const lock = await readJson<Lock>(path.join(run.dir, 'lock.json'));
-  const raw = await readJson<Record<string, unknown>>(path.join(run.dir, 'metrics.json'));
+  const lock = await readLockOrNull(run.dir);
+  const raw = await readMetricsJson(run.dir);
   const metrics = raw === null ? null : (currentMetricsShape(raw) as Metrics);
   // NOTE: the run folder reader's status (finished, failed, interrupted, running, incomplete) wins over the lock's word.
   const status = run.status ?? lock?.status ?? 'unknown';
@@ -51,8 +37,8 @@ export async function showRunText(run: { readonly id: string; readonly dir: stri
   out.push(`run      ${run.id}${lock?.file ? `  (${lock.file})` : ''}`);
   out.push(`folder   ${rel(run.dir)}`);
   // NOTE: report.html is kept out of git; a clone has report.md only.
-  const reports = ['report.html', 'report.md'].filter((f) => existsSync(path.join(run.dir, f)));
-  if (finished && reports.length > 0) out.push(`report   ${rel(path.join(run.dir, reports[0]!))}${reports.length > 1 ? ' (and report.md)' : ''}`);
+  const reports = await presentReports(run.dir);
+  if (finished && reports.length > 0) out.push(`report   ${rel(reportFile(run.dir, reports[0]!))}${reports.length > 1 ? ` (and ${reportName('md')})` : ''}`);
   const when = lock?.createdAt ? `, started ${utcMinute(lock.createdAt)}` : '';
   const why = run.detail ? ` (${run.detail})` : lock?.error ? ` (stage ${lock.error.stage ?? '?'}: ${lock.error.message ?? ''})` : '';
   out.push(`status   ${status}${when}${why}`);
@@ -71,8 +57,8 @@ export async function showRunText(run: { readonly id: string; readonly dir: stri
     if (s && best !== null) out.push('', `best trial #${best} of ${s.trials ?? '?'}${s.family ? ` (${s.family})` : ''}; search stopped by ${s.stoppedBy ?? '?'}`);
     const members = s?.ensemble?.trials;
     if (members && members.length > 0) out.push(`model: ensemble of the top ${members.length} trials: ${members.map((n) => `#${n}`).join(', ')} (mean probability)`);
-    out.push('', 'files    pipeline.yaml lock.json metrics.json trials.jsonl predictions.csv report.md report.html model/',
-      '(assay show RUN --md prints the whole report; --json prints metrics.json)');
+    const files = [PIPELINE_FILE, LOCK_FILE, METRICS_FILE, TRIALS_FILE, PREDICTIONS_FILE, reportName('md'), reportName('html'), `${MODEL_DIR}/`];
+    out.push('', `files    ${files.join(' ')}`, `(assay show RUN --md prints the whole report; --json prints ${METRICS_FILE})`);
   }
   return { text: `${out.join('\n')}\n`, ok: finished && metrics !== null };
 }

@@ -1,8 +1,7 @@
 /** `assay cache status|gc`: what the stage cache holds, and removing what no run uses. */
-import path from 'node:path';
 import { StageCache, type CacheStatus } from '../store/cache.js';
 import { collectGarbage, type GcResult } from '../store/cache-gc.js';
-import { readJson } from '../store/run-folder.js';
+import { readLockOrNull } from '../store/run-folder.js';
 import { listRuns } from '../store/run-status.js';
 
 export async function cacheStatus(cacheDir: string): Promise<CacheStatus> {
@@ -23,7 +22,7 @@ export interface CacheGcOptions {
 export async function cacheGc(cacheDir: string, runsDir: string, opts: CacheGcOptions = {}): Promise<GcResult> {
   const keep = new Set<string>();
   for (const run of await listRuns(runsDir)) {
-    const lock = await readJson<{ stages?: { key: string }[]; trialKeys?: string[] }>(path.join(run.dir, 'lock.json'));
+    const lock = await readLockOrNull(run.dir);
     for (const s of lock?.stages ?? []) keep.add(s.key);
     for (const k of lock?.trialKeys ?? []) keep.add(k);
   }

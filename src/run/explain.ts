@@ -2,9 +2,8 @@
  * `assay explain`: why did a stage rerun? Compares each stage's fingerprint record in a run's lock
  * with the same stage in another run (by default the previous run of the same pipeline name).
  */
-import path from 'node:path';
 import { explainDifference, type FingerprintRecord } from '../store/fingerprint.js';
-import { readJson } from '../store/run-folder.js';
+import { readLockOrNull } from '../store/run-folder.js';
 import { listRuns, resolveRun } from '../store/run-status.js';
 
 interface LockStage {
@@ -38,7 +37,7 @@ export async function explainRun(runsDir: string, ref: string, againstRef?: stri
     const earlier = (await listRuns(runsDir)).filter((r) => r.name === run.name && r.id < run.id && r.status !== 'incomplete' && r.status !== 'running');
     against = earlier.at(-1) ?? null;
   }
-  const stagesOf = async (dir: string) => (await readJson<{ stages?: LockStage[] }>(path.join(dir, 'lock.json')))?.stages ?? [];
+  const stagesOf = async (dir: string) => ((await readLockOrNull(dir))?.stages ?? []) as readonly LockStage[];
   const mine = await stagesOf(run.dir);
   const theirs = against ? await stagesOf(against.dir) : [];
   return {

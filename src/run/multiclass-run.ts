@@ -1,10 +1,10 @@
 /**
- * The run-folder records of a multi-class (arg-max) run: metrics.json's hold-out block and the
- * rows of predictions.csv (the predicted class, the probability of that decision, and one
- * probability column per class).
+ * The run-folder records of a multi-class (arg-max) run: the metrics' hold-out block and the
+ * hold-out predictions (the predicted class, the probability of that decision, and every class's
+ * probability); store/run-folder/ writes them.
  */
 import type { Inventory } from '../core/data.js';
-import { csvCell } from '../data/sources/csv-table.js';
+import type { PredictionRecord } from '../store/run-folder.js';
 import type { MulticlassHoldout } from '../evaluate/multiclass-holdout.js';
 
 /** metrics.json `holdout` for a multi-class run. */
@@ -20,22 +20,12 @@ export function multiclassHoldoutRecord(ev: MulticlassHoldout, classes: readonly
   };
 }
 
-/** Header of a multi-class predictions.csv: `probability` is the predicted class's, then one column per class. */
-export function multiclassPredictionHeader(classes: readonly string[]): string {
-  return ['ref', 'id', 'label', 'probability', 'prediction', ...classes.map((c) => csvCell(`probability[${c}]`))].join(',');
-}
-
-/** predictions.csv lines (header first), probabilities with 9 significant digits. */
-export function multiclassPredictionRows(ev: MulticlassHoldout, inventory: Inventory): string[] {
-  const rows = [multiclassPredictionHeader(inventory.classes)];
-  ev.predictions.indices.forEach((idx, i) => {
+/** The hold-out predictions of a multi-class run: the predicted class and its probability, then every class's. */
+export function multiclassPredictions(ev: MulticlassHoldout, inventory: Inventory): PredictionRecord[] {
+  return ev.predictions.indices.map((idx, i) => {
     const item = inventory.items[idx]!;
     const p = ev.predictions.probabilities[i]!;
     const predicted = ev.predictions.predicted[i]!;
-    rows.push([
-      csvCell(item.ref), item.id, csvCell(inventory.classes[item.label]!), p[predicted]!.toPrecision(9), csvCell(inventory.classes[predicted]!),
-      ...p.map((v) => v.toPrecision(9)),
-    ].join(','));
+    return { ref: item.ref, id: item.id, label: inventory.classes[item.label]!, probability: p[predicted]!, prediction: inventory.classes[predicted]!, classProbabilities: p };
   });
-  return rows;
 }

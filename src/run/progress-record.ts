@@ -4,38 +4,12 @@
  * the best score so far and an estimate of the time left. Display only: nothing here shapes a
  * result, and the record is not part of what `rerun --check` compares.
  */
-import path from 'node:path';
-import type { StageName } from '../stages/stage.js';
 import type { Progress, TrialProgress } from '../stages/progress.js';
 import type { Eta } from '../stages/search-eta.js';
-import { writeFileAtomic } from '../store/run-folder.js';
+import { writeProgress, type ProgressRecord, type ProgressState } from '../store/run-folder.js';
 
-/** File name of the record inside a run folder. */
-export const PROGRESS_FILE = 'progress.json';
-
-export type ProgressState = 'running' | 'finished' | 'failed';
-
-/** The shape of `progress.json` (version 1). */
-export interface ProgressRecord {
-  readonly progressVersion: 1;
-  readonly run: string;
-  readonly name: string;
-  readonly version: number;
-  readonly pid: number;
-  readonly state: ProgressState;
-  readonly startedAt: string;
-  readonly updatedAt: string;
-  /** The stage running now (null between stages and once the run ended). */
-  readonly stage: StageName | null;
-  /** Work inside the current stage, from the last tick. */
-  readonly work: { readonly done: number; readonly total: number; readonly detail: string | null } | null;
-  readonly stages: readonly { readonly name: string; readonly cached: boolean; readonly seconds: number }[];
-  readonly trials: { readonly done: number; readonly planned: number | null; readonly best: number | null; readonly metric: string | null };
-  /** Seconds left in the search: the estimate the console's ETA shows (stages/search-eta.ts); null when unknown. */
-  readonly etaSeconds: number | null;
-  /** Set when state is `failed`: the stage and the message. */
-  readonly error: { readonly stage: string | null; readonly message: string } | null;
-}
+// The record's file name and shape are the run folder's (store/run-folder/progress.ts).
+export { PROGRESS_FILE, type ProgressRecord, type ProgressState } from '../store/run-folder.js';
 
 export interface ProgressRecorder {
   /** A Progress that forwards to `inner` and keeps the record up to date. */
@@ -74,15 +48,14 @@ export function recordProgress(inner: Progress, opts: RecorderOptions): Progress
   let lastWrite = 0;
   let writing: Promise<void> = Promise.resolve();
   let ended = false;
-  const file = path.join(opts.dir, PROGRESS_FILE);
   const write = (force: boolean) => {
     const t = now();
     if (!force && t - lastWrite < throttle) return;
     lastWrite = t;
     rec = { ...rec, updatedAt: new Date(t).toISOString() };
-    const text = `${JSON.stringify(rec, null, 2)}\n`;
+    const snapshot = rec;
     // Writes are chained so an older record never replaces a newer one; a failed write is dropped.
-    writing = writing.then(() => writeFileAtomic(file, text)).catch(() => undefined);
+    writing = writing.then(() => writeProgress(opts.dir, snapshot)).catch(() => undefined);
   };
   const update = (patch: Partial<ProgressRecord>, force: boolean) => {
     if (ended) return;

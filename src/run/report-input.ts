@@ -5,7 +5,6 @@
  * data: with its row's cells as the CSV holds them); tabular data has no images, so its gallery is
  * empty (the errors are in predictions.csv by row).
  */
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { ImageBlock, Inventory } from '../core/data.js';
 import { Rng } from '../core/rng.js';
@@ -16,7 +15,7 @@ import { describePrevalence } from '../evaluate/prevalence.js';
 import { findDuplicates } from '../data/partition/index.js';
 import { renderSynthetic, syntheticParams } from '../data/synth.js';
 import { renderHtml } from '../report/html.js';
-import { renderMarkdown, reportAssets, type ReportFile } from '../report/markdown.js';
+import { renderMarkdown, reportAssets } from '../report/markdown.js';
 import { multiclassAssets, renderMulticlassHtml, renderMulticlassMarkdown } from '../report/multiclass.js';
 import { isMulticlassEvaluation } from '../stages/evaluate.js';
 import { buildMulticlassReportInput } from './multiclass-report-input.js';
@@ -27,7 +26,7 @@ import { extraChannelPngs, modelViewPng, originalPng, rgbPng } from '../report/t
 import { withWilsonAtBounds } from '../evaluate/wilson.js';
 import { gitState } from '../store/environment.js';
 import { environment } from '../store/environment.js';
-import { writeFileAtomic } from '../store/run-folder.js';
+import { writeReportFiles } from '../store/run-folder.js';
 import { holdoutFingerprint, listRuns } from '../store/run-status.js';
 import { readTensor } from '../store/tensor-file.js';
 import { transformImageRows } from '../stages/features.js';
@@ -221,21 +220,9 @@ export async function writeReports(run: RunRecord, _metrics: unknown, progress: 
       counts: stageCounts(run), environment: environmentOf(run),
       image: decoded.kind !== 'table' ? (index, probability) => galleryImage(run, decoded.block, index, probability, rows) : null,
     });
-    await writeAssets(run.dir, multiclassAssets(mc));
-    await writeFileAtomic(path.join(run.dir, 'report.html'), renderMulticlassHtml(mc));
-    await writeFileAtomic(path.join(run.dir, 'report.md'), renderMulticlassMarkdown(mc));
+    await writeReportFiles(run.dir, { assets: multiclassAssets(mc), html: renderMulticlassHtml(mc), md: renderMulticlassMarkdown(mc) });
     return;
   }
   const input = await buildReportInput(run);
-  await writeAssets(run.dir, reportAssets(input));
-  await writeFileAtomic(path.join(run.dir, 'report.html'), renderHtml(input));
-  await writeFileAtomic(path.join(run.dir, 'report.md'), renderMarkdown(input));
-}
-
-async function writeAssets(dir: string, files: readonly ReportFile[]): Promise<void> {
-  for (const f of files) {
-    const file = path.join(dir, f.path);
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFileAtomic(file, f.data);
-  }
+  await writeReportFiles(run.dir, { assets: reportAssets(input), html: renderHtml(input), md: renderMarkdown(input) });
 }

@@ -3,20 +3,20 @@
  * data fingerprint, environment), metrics, trials, hold-out predictions, reports and the model
  * with everything `assay predict` needs to apply exactly the same transform.
  */
-import { cp, mkdir, rename, rm } from 'node:fs/promises';
-import path from 'node:path';
-import type { Inventory, MixedLayout } from '../core/data.js';
+import type { Inventory } from '../core/data.js';
 import type { PipelineSpec } from '../core/spec.js';
 import type { BackendInfo } from '../learn/backend/backend.js';
 import type { TrialPlacement } from '../learn/search/executor.js';
 import { planSteps } from '../features/steps.js';
-import { csvCell } from '../data/sources/csv-table.js';
 import { environment, gitState } from '../store/environment.js';
-import { clearRunningMark, NOTE_FILE, writeFileAtomic, type RunId } from '../store/run-folder.js';
+import {
+  clearRunningMark, LOCK_VERSION, lockHoldout, writeHoldout, writeLock, writeMetrics, writeModel, writeNote, writePipelineText,
+  writePredictions, writeTrials, type LockHead, type MetricsRecord, type PredictionRecord, type PreprocessRecord, type RunId,
+} from '../store/run-folder.js';
 import { withWilsonAtBounds } from '../evaluate/wilson.js';
 import type { DecodeOutput } from '../stages/decode.js';
 import { isMulticlassEvaluation, type EvaluateOutput } from '../stages/evaluate.js';
-import { multiclassHoldoutRecord, multiclassPredictionRows } from './multiclass-run.js';
+import { multiclassHoldoutRecord, multiclassPredictions } from './multiclass-run.js';
 import type { FeaturesOutput } from '../stages/features.js';
 import type { HoldoutOutput } from '../stages/holdout.js';
 import type { Progress } from '../stages/progress.js';
@@ -27,8 +27,7 @@ import type { SplitOutput } from '../stages/split.js';
 import type { StageRecord } from '../stages/stage.js';
 import { writeReports } from './report-input.js';
 
-/** Version of the lock.json layout. */
-export const LOCK_VERSION = 1;
+export { LOCK_VERSION };
 
 export interface RunBase {
   readonly id: RunId;
@@ -65,42 +64,10 @@ export interface RunRecord extends RunBase {
   readonly evaluation: EvaluateOutput;
 }
 
-/** What `assay predict` reads from `model/preprocess.json`. */
-export interface Preprocess {
-  /**
-   * `table` when the model takes table rows (tabular CSV data), with `columns` the data columns in
-   * order (the fitted steps, one-hot among them, make the model input from them; runs from before
-   * one-hot was a step list `name=value` input columns); `mixed` when it takes an image and a row
-   * per item (packed as `layout` says, `columns` as for `table`). Absent for images.
-   */
-  readonly input?: 'table' | 'mixed';
-  readonly columns?: readonly string[];
-  /** `mixed` only: how a packed example holds the image (after the fitted steps) and the row. */
-  readonly layout?: MixedLayout;
-  readonly classes: readonly string[];
-  readonly positive: number;
-  readonly threshold: number;
-  readonly geometry: PipelineSpec['features'];
-  /** The transform fitted on the training part (fold 0's for k-fold runs). */
-  readonly fitted: FeaturesOutput['folds'][number]['fitted'];
-  /**
-   * k-fold runs only: each fold's fitted transform, in fold order; the model is the mean of the
-   * `model/fold-<f>/` models, each applied through `folds[f].fitted`. Absent for one fold (the
-   * model is `model/` itself).
-   */
-  readonly folds?: readonly { readonly fitted: FeaturesOutput['folds'][number]['fitted'] }[];
-  /**
-   * Runs with `search.ensemble` > 1 only: the model is the mean of the `model/member-<i>/` models,
-   * best first, each applied through `fitted`; `trials` numbers the trial each one is (from 1).
-   */
-  readonly ensemble?: { readonly trials: readonly number[] };
-  readonly exampleShape: readonly number[];
-  readonly family: string;
-  readonly params: Readonly<Record<string, unknown>>;
-  readonly backend: string;
-}
+/** What `assay predict` reads from `model/preprocess.json`, with this version's fitted transform. */
+export type Preprocess = PreprocessRecord<FeaturesOutput['folds'][number]['fitted']>;
 
-async function lockBase(run: RunBase) {
+async function lockBase(run: RunBase): Promise<LockHead> {
   return {
     lockVersion: LOCK_VERSION,
     run: run.id,
@@ -124,33 +91,33 @@ async function lockBase(run: RunBase) {
  */
 export async function writeFailedLock(run: RunBase, err: unknown): Promise<void> {
   try {
-    await writeFileAtomic(path.join(run.dir, 'pipeline.yaml'), run.text);
-    await writeNote(run);
+    await writePipelineText(run.dir, run.text);
+    await writeRunNote(run);
     const stage = (err as { stage?: string }).stage ?? null;
     const message = err instanceof Error ? err.message : String(err);
     const status = (err as { code?: unknown }).code === 'interrupted' ? 'interrupted' : 'failed';
-    await writeFileAtomic(path.join(run.dir, 'lock.json'), `${JSON.stringify({ ...(await lockBase(run)), status, error: { stage, message } }, null, 2)}\n`);
+    await writeLock(run.dir, { ...(await lockBase(run)), status, error: { stage, message } });
     await clearRunningMark(run.dir);
   } catch {
     // The original error matters more than a failure to record it.
   }
 }
 
-async function writeNote(run: RunBase): Promise<void> {
-  if (run.note) await writeFileAtomic(path.join(run.dir, NOTE_FILE), `${run.note.trim()}\n`);
+async function writeRunNote(run: RunBase): Promise<void> {
+  if (run.note) await writeNote(run.dir, run.note);
 }
 
 export async function writeRunFolder(run: RunRecord, progress: Progress): Promise<unknown> {
   const { dir, spec, inventory, evaluation, search } = run;
   // NOTE: every file is written atomically and lock.json last, so a run killed (or a disk filled)
   // on the way leaves no lock and reads as incomplete, never as finished with half a report.
-  await writeFileAtomic(path.join(dir, 'pipeline.yaml'), run.text);
-  await writeNote(run);
+  await writePipelineText(dir, run.text);
+  await writeRunNote(run);
 
   const holdoutIds = run.holdout.holdout.map((i) => inventory.items[i]!.id);
   const folds = run.features.folds.length;
   const multi = isMulticlassEvaluation(evaluation);
-  const metrics = {
+  const metrics: MetricsRecord = {
     objective: multi ? { metric: spec.objective.metric, rule: 'argmax' } : {
       metric: spec.objective.metric, threshold: evaluation.threshold, rule: spec.objective.threshold.kind,
       // NOTE: only when set, so runs without it write the metrics.json they always did.
@@ -192,28 +159,21 @@ export async function writeRunFolder(run: RunRecord, progress: Progress): Promis
       ...(search.ensemble ? { ensemble: { requested: search.ensemble.requested, trials: search.ensemble.members.map((i) => i + 1), bestThreshold: search.best.threshold } } : {}),
     },
   };
-  await writeFileAtomic(path.join(dir, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
-  await writeFileAtomic(path.join(dir, 'trials.jsonl'), search.trials.map((t) => JSON.stringify({ ...t, valProbabilities: undefined })).join('\n') + '\n');
-  await writeFileAtomic(path.join(dir, 'holdout.json'), `${JSON.stringify({ count: holdoutIds.length, ids: holdoutIds })}\n`);
+  await writeMetrics(dir, metrics);
+  await writeTrials(dir, search.trials);
+  await writeHoldout(dir, holdoutIds);
 
-  const rows = multi ? multiclassPredictionRows(evaluation, inventory) : ['ref,id,label,probability,prediction'];
-  if (!multi) evaluation.predictions.indices.forEach((idx, i) => {
-    const item = inventory.items[idx]!;
-    const p = evaluation.predictions.probabilities[i]!;
-    const predicted = p >= evaluation.threshold ? inventory.classes[inventory.positive]! : otherClass(inventory);
-    rows.push([csvCell(item.ref), item.id, csvCell(inventory.classes[item.label]!), p.toPrecision(9), csvCell(predicted)].join(','));
-  });
-  await writeFileAtomic(path.join(dir, 'predictions.csv'), `${rows.join('\n')}\n`);
+  if (multi) await writePredictions(dir, multiclassPredictions(evaluation, inventory), inventory.classes);
+  else {
+    const rows: PredictionRecord[] = evaluation.predictions.indices.map((idx, i) => {
+      const item = inventory.items[idx]!;
+      const p = evaluation.predictions.probabilities[i]!;
+      const prediction = p >= evaluation.threshold ? inventory.classes[inventory.positive]! : otherClass(inventory);
+      return { ref: item.ref, id: item.id, label: inventory.classes[item.label]!, probability: p, prediction };
+    });
+    await writePredictions(dir, rows);
+  }
 
-  // The model is built in model.partial/ and renamed into place whole.
-  const modelDir = path.join(dir, 'model.partial');
-  await rm(modelDir, { recursive: true, force: true });
-  await mkdir(modelDir, { recursive: true });
-  // One fold: model.json + weights.bin in model/ as always; k folds: model/fold-<f>/ each.
-  // An ensemble: model/member-<i>/ each, best first.
-  if (search.ensemble) for (const [i, mdir] of search.ensemble.modelDirs.entries()) await cp(mdir, path.join(modelDir, `member-${i}`), { recursive: true });
-  else if (folds === 1) await cp(search.bestModelDir, modelDir, { recursive: true });
-  else for (const [f, mdir] of search.bestModelDirs.entries()) await cp(mdir, path.join(modelDir, `fold-${f}`), { recursive: true });
   const decoded = run.decode.decoded;
   const preprocess: Preprocess = {
     // NOTE: image runs keep the layout they always had, so `rerun --check` of an older run matches.
@@ -232,15 +192,16 @@ export async function writeRunFolder(run: RunRecord, progress: Progress): Promis
     ...(folds > 1 ? { folds: run.features.folds.map((f) => ({ fitted: f.fitted })) } : {}),
     ...(search.ensemble ? { ensemble: { trials: search.ensemble.members.map((i) => i + 1) } } : {}),
   };
-  await writeFileAtomic(path.join(modelDir, 'preprocess.json'), `${JSON.stringify(preprocess, null, 2)}\n`);
-  await rm(path.join(dir, 'model'), { recursive: true, force: true });
-  await rename(modelDir, path.join(dir, 'model'));
+  // One fold: model.json + weights.bin in model/ as always; k folds: model/fold-<f>/ each.
+  // An ensemble: model/member-<i>/ each, best first.
+  await writeModel(dir, search.ensemble ? { kind: 'members', dirs: search.ensemble.modelDirs }
+    : folds === 1 ? { kind: 'single', dir: search.bestModelDir } : { kind: 'folds', dirs: search.bestModelDirs }, preprocess);
 
   await writeReports(run, metrics, progress);
 
   const lock = {
     ...(await lockBase(run)),
-    status: 'finished',
+    status: 'finished' as const,
     trialKeys: search.trialKeys,
     data: {
       source: spec.data.source,
@@ -250,11 +211,11 @@ export async function writeRunFolder(run: RunRecord, progress: Progress): Promis
       classes: inventory.classes,
       positive: inventory.classes[inventory.positive],
       skipped: [...inventory.skipped, ...run.decode.bad],
-      holdout: { count: holdoutIds.length, file: 'holdout.json' },
+      holdout: lockHoldout(holdoutIds.length),
     },
   };
   // The lock is written last: a run folder with a finished lock is complete.
-  await writeFileAtomic(path.join(dir, 'lock.json'), `${JSON.stringify(lock, null, 2)}\n`);
+  await writeLock(dir, lock);
   await clearRunningMark(dir);
   return metrics;
 }

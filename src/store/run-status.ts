@@ -12,10 +12,12 @@
 import { hostname } from 'node:os';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { readFileBounded } from '../data/read-file-bounded.js';
 import { NotFoundError } from '../core/errors.js';
 import { sha256 } from './fingerprint.js';
-import { LOCK_FILE, NOTE_FILE, readJson, RUN_FILES, RUN_ID, RUNNING_FILE, safeReaddir, type RunningMark } from './run-folder.js';
+import {
+  hasLock, LOCK_FILE, readHoldoutRecord, readLockOrNull, readMetricsOrNull, readNote, readRunningMark, RUN_FILES, RUN_ID, RUNNING_FILE,
+  safeReaddir, type RunningMark,
+} from './run-folder.js';
 
 export type RunStatus = 'finished' | 'failed' | 'interrupted' | 'running' | 'incomplete';
 
@@ -40,19 +42,6 @@ export interface RunSummary {
   /** The resolved pipeline from the lock (null without a lock). */
   readonly pipeline: unknown;
   readonly createdAt: string | null;
-}
-
-interface LockView {
-  readonly pipeline?: { version?: number };
-  readonly createdAt?: string;
-  readonly status?: string;
-  readonly label?: string;
-  readonly error?: { stage?: string | null; message?: string; signal?: string };
-}
-
-interface MetricsView {
-  readonly objective?: { metric?: string };
-  readonly holdout?: { metrics?: Record<string, number>; fingerprint?: string };
 }
 
 /** The hold-out fingerprint of a list of content ids (order does not matter). */
@@ -81,8 +70,8 @@ async function present(dir: string): Promise<string[]> {
 
 /** Read one run folder's summary. */
 export async function summarizeRun(dir: string, name: string, id: string): Promise<RunSummary> {
-  const lock = await readJson<LockView>(path.join(dir, LOCK_FILE));
-  const running = lock ? null : await readJson<RunningMark>(path.join(dir, RUNNING_FILE));
+  const lock = await readLockOrNull(dir);
+  const running = lock ? null : await readRunningMark(dir);
   const legacyInterrupt = lock?.status === 'failed' && /^interrupted by /.test(lock.error?.message ?? '');
   let status: RunStatus;
   let detail: string | null = null;
@@ -99,24 +88,24 @@ export async function summarizeRun(dir: string, name: string, id: string): Promi
   } else {
     status = 'incomplete';
     const files = await present(dir);
-    detail = `no finished lock.json: the run was killed or ran out of disk${files.length ? `; it had written ${files.join(', ')}` : ''}`;
+    detail = `no finished ${LOCK_FILE}: the run was killed or ran out of disk${files.length ? `; it had written ${files.join(', ')}` : ''}`;
   }
-  const metrics = status === 'finished' ? await readJson<MetricsView>(path.join(dir, 'metrics.json')) : null;
+  const metrics = status === 'finished' ? await readMetricsOrNull(dir) : null;
   const metric = metrics?.objective?.metric;
   let fingerprint = metrics?.holdout?.fingerprint ?? null;
   if (status === 'finished' && fingerprint === null) {
-    const h = await readJson<{ ids?: unknown }>(path.join(dir, 'holdout.json'));
+    const h = await readHoldoutRecord(dir);
     if (h && Array.isArray(h.ids)) fingerprint = holdoutFingerprint(h.ids.map(String));
   }
-  const note = (await readFileBounded(path.join(dir, NOTE_FILE)).then((b) => b.toString('utf8')).catch(() => '')).trim();
-  const pipeline = (lock as { pipeline?: unknown } | null)?.pipeline ?? running?.pipeline ?? null;
+  const note = await readNote(dir);
+  const pipeline = lock?.pipeline ?? running?.pipeline ?? null;
   const version = (pipeline as { version?: unknown } | null)?.version;
   return {
     id, dir, name,
     version: typeof version === 'number' ? version : null,
     status, detail,
     label: lock?.label ?? running?.label ?? null,
-    note: note || null,
+    note,
     objective: metric ? { metric, holdout: metrics?.holdout?.metrics?.[metric] ?? null } : null,
     metrics: metrics?.holdout?.metrics ?? {},
     holdoutFingerprint: fingerprint,
@@ -149,9 +138,7 @@ export async function resolveRun(runsDir: string, ref: string): Promise<RunSumma
   if (RUN_ID.test(path.basename(asPath)) && (await stat(asPath).then((s) => s.isDirectory(), () => false))) {
     return summarizeRun(asPath, path.basename(path.dirname(asPath)), path.basename(asPath));
   }
-  try {
-    if ((await stat(path.join(asPath, LOCK_FILE))).isFile()) return summarizeRun(asPath, path.basename(path.dirname(asPath)), path.basename(asPath));
-  } catch { /* not a folder path */ }
+  if (await hasLock(asPath)) return summarizeRun(asPath, path.basename(path.dirname(asPath)), path.basename(asPath));
   const runs = await listRuns(runsDir);
   if (ref === 'latest' || ref.endsWith('@latest')) {
     const name = ref === 'latest' ? null : ref.slice(0, -'@latest'.length);

@@ -5,7 +5,7 @@
  * so inserting one step reads as one insertion rather than every later step "changed".
  */
 import { diffRunDirs, type RunDiff } from '../results/diff-runs.js';
-import { readLock } from '../results/run-files.js';
+import { readLock } from '../store/run-folder.js';
 
 /** One edit of the feature-step list. */
 export type StepEdit =

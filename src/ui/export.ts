@@ -13,6 +13,11 @@ import { readRunDetail } from './run-detail.js';
 import { RunIndex, mapLimit } from './run-index.js';
 import { appPage, assetsDir } from './page.js';
 import { varyingParams } from './server.js';
+import { CHARTS_DIR, GALLERY_DIR, METRICS_FILE, PIPELINE_FILE, REPORT_HTML_FILE, REPORT_MD_FILE } from '../store/run-folder.js';
+
+/** The run-folder files and folders a static site copies: the reports, what they link, the metrics and the pipeline. */
+const EXPORTED_FILES = new Set([REPORT_HTML_FILE, REPORT_MD_FILE, METRICS_FILE, PIPELINE_FILE]);
+const EXPORTED_FOLDERS = new Set([CHARTS_DIR, GALLERY_DIR]);
 
 /** Every pair is compared when there are at most this many runs. */
 const ALL_PAIRS_UP_TO = 12;
@@ -46,8 +51,8 @@ export async function exportSite(runsDir: string, outDir: string): Promise<Expor
     await mkdir(dst, { recursive: true });
     for (const entry of await readdir(src, { withFileTypes: true })) {
       // Regular files and the report's picture folders only; links are never followed.
-      if (entry.isFile() && /^(report\.(html|md)|metrics\.json|pipeline\.yaml)$/.test(entry.name)) await cp(path.join(src, entry.name), path.join(dst, entry.name));
-      else if (entry.isDirectory() && (entry.name === 'charts' || entry.name === 'gallery')) {
+      if (entry.isFile() && EXPORTED_FILES.has(entry.name)) await cp(path.join(src, entry.name), path.join(dst, entry.name));
+      else if (entry.isDirectory() && EXPORTED_FOLDERS.has(entry.name)) {
         await cp(path.join(src, entry.name), path.join(dst, entry.name), { recursive: true, filter: async (s) => !(await lstat(s)).isSymbolicLink() });
       }
     }

@@ -1,13 +1,9 @@
 /**
  * One run's page data: its row, metrics, trials (with learning curves), hold-out curves, the error
  * gallery (every false negative and false positive from predictions.csv, with the pictures the
- * report kept) and the progress record. Read through results/run-files.ts.
+ * report kept) and the progress record. Read through store/run-folder.ts.
  */
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { readJson } from '../store/run-folder.js';
-import { readPredictions } from '../results/run-files.js';
-import { PROGRESS_FILE, type ProgressRecord } from '../run/progress-record.js';
+import { parseTrialLines, readLockOrNull, readMetricsOrNull, readPredictions, readProgress, readReport, readTrials, type ProgressRecord, type TrialLine } from '../store/run-folder.js';
 import { hitCurves, type Curves } from './curves.js';
 import type { RunRow } from './run-index.js';
 
@@ -51,24 +47,19 @@ const MINIMIZED = new Set(['fnr', 'fpr', 'log-loss']);
 
 /** Parse `trials.jsonl` leniently: a malformed line is skipped, not fatal. */
 export function parseTrials(text: string): TrialPoint[] {
-  const out: TrialPoint[] = [];
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    let t: Record<string, unknown>;
-    try {
-      t = JSON.parse(line) as Record<string, unknown>;
-    } catch {
-      continue;
-    }
+  return trialPoints(parseTrialLines(text));
+}
+
+function trialPoints(lines: readonly TrialLine[]): TrialPoint[] {
+  return lines.map((t) => {
     const curves = Array.isArray(t.curves) ? (t.curves as Record<string, number>[]).map((c) => ({ epoch: c.epoch!, trainLoss: c.trainLoss!, valLoss: c.valLoss!, valObjective: c.valObjective! })) : [];
-    out.push({
+    return {
       index: Number(t.index), family: String(t.family ?? ''), params: (t.params ?? {}) as Record<string, unknown>,
       score: typeof t.score === 'number' && Number.isFinite(t.score) ? t.score : null,
       pruned: t.pruned === true, failed: typeof t.error === 'string' ? t.error : null,
       epochs: Number(t.epochs ?? curves.length), seconds: Number(t.seconds ?? 0), curves,
-    });
-  }
-  return out.sort((a, b) => a.index - b.index);
+    };
+  }).sort((a, b) => a.index - b.index);
 }
 
 const UNESCAPE: Readonly<Record<string, string>> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" };
@@ -99,10 +90,10 @@ export function galleryImages(reportMd: string): Map<string, { original: string;
 
 /** Read a run folder's detail. `row` is the runs-table row of the same folder. */
 export async function readRunDetail(dir: string, row: RunRow): Promise<RunDetail> {
-  const metrics = await readJson<{ objective?: { metric?: string; threshold?: number } }>(path.join(dir, 'metrics.json'));
-  const lock = await readJson<{ data?: { classes?: string[]; positive?: string } }>(path.join(dir, 'lock.json'));
-  const progress = await readJson<ProgressRecord>(path.join(dir, PROGRESS_FILE));
-  const trials = parseTrials(await readFile(path.join(dir, 'trials.jsonl'), 'utf8').catch(() => ''));
+  const metrics = await readMetricsOrNull(dir);
+  const lock = await readLockOrNull(dir);
+  const progress = await readProgress(dir);
+  const trials = trialPoints(await readTrials(dir));
   const metric = metrics?.objective?.metric ?? row.objective?.metric ?? 'f1';
   const minimize = MINIMIZED.has(metric);
   const scored = trials.filter((t) => t.score !== null);
@@ -118,8 +109,8 @@ export async function readRunDetail(dir: string, row: RunRow): Promise<RunDetail
   if (predictions && positive !== null) {
     const labels = predictions.map((p) => (p.label === positive ? 1 : 0));
     curves = hitCurves(predictions.map((p) => p.probability), labels);
-    const html = galleryFromHtml(await readFile(path.join(dir, 'report.html'), 'utf8').catch(() => ''));
-    const images = html.size ? html : galleryImages(await readFile(path.join(dir, 'report.md'), 'utf8').catch(() => ''));
+    const html = galleryFromHtml((await readReport(dir, 'html')) ?? '');
+    const images = html.size ? html : galleryImages((await readReport(dir, 'md')) ?? '');
     for (const p of predictions) {
       const actual = p.label === positive, predicted = p.prediction === positive;
       if (actual === predicted) continue;

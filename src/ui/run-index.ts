@@ -6,11 +6,12 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { LOCK_FILE, NOTE_FILE, RUN_ID, RUNNING_FILE, readJson } from '../store/run-folder.js';
+import {
+  LOCK_FILE, METRICS_FILE, NOTE_FILE, PROGRESS_FILE, readLockOrNull, readMetricsOrNull, readProgress, REPORT_HTML_FILE, RUN_ID, RUNNING_FILE,
+  type ProgressRecord, type RunLock, type RunMetrics,
+} from '../store/run-folder.js';
 import { summarizeRun, type RunStatus, type RunSummary } from '../store/run-status.js';
 import { flatten } from '../results/flatten.js';
-import type { RunLock, RunMetrics } from '../results/run-files.js';
-import { PROGRESS_FILE, type ProgressRecord } from '../run/progress-record.js';
 
 /** The hold-out metrics the table shows as columns (when present). */
 export const KEY_METRICS = ['f1', 'mcc', 'recall', 'precision', 'fnr', 'pr-auc', 'roc-auc'] as const;
@@ -49,29 +50,18 @@ export interface RunRow {
   readonly report: boolean;
 }
 
-interface LockExtra extends RunLock {
-  readonly git?: { readonly commit?: string | null; readonly dirty?: boolean | null };
-  readonly error?: { readonly stage?: string | null; readonly message?: string };
-  readonly stages?: readonly { readonly name: string; readonly key: string; readonly seconds?: number }[];
-}
-
-interface MetricsExtra extends RunMetrics {
-  readonly validation?: { readonly score?: number };
-  readonly search?: { readonly trials?: number; readonly planned?: number };
-}
-
 /**
  * Build the row of one run folder: status, label, note and version from the run-folder reader
  * (`summarizeRun`), the rest from the lock, metrics.json (finished runs only: another status's
  * metrics are not to be trusted) and the progress record.
  */
-export function runRow(summary: RunSummary, lock: LockExtra | null, metrics: MetricsExtra | null, progress: ProgressRecord | null, hasReport: boolean): RunRow {
+export function runRow(summary: RunSummary, lock: RunLock | null, metrics: RunMetrics | null, progress: ProgressRecord | null, hasReport: boolean): RunRow {
   const { name, id, status } = summary;
   const finished = status === 'finished' ? metrics : null;
   const pipeline = (summary.pipeline ?? null) as { description?: string } | null;
   let error: RunRow['error'] = null;
   if (status === 'failed' || status === 'interrupted') error = { stage: lock?.error?.stage ?? progress?.error?.stage ?? null, message: lock?.error?.message ?? summary.detail ?? '' };
-  else if (status === 'incomplete') error = { stage: progress?.stage ?? null, message: summary.detail ?? 'no finished lock.json' };
+  else if (status === 'incomplete') error = { stage: progress?.stage ?? null, message: summary.detail ?? `no finished ${LOCK_FILE}` };
   const metric = finished?.objective?.metric ?? progress?.trials.metric ?? null;
   const values = finished?.holdout?.metrics ?? {};
   const intervals: Record<string, { low: number; high: number }> = {};
@@ -128,16 +118,16 @@ export class RunIndex {
     // per run then tells whether to re-read it.
     const dirStamp = await stat(dir).then((st) => String(st.mtimeMs), () => '-');
     if (hit && hit.stamp.startsWith(`${dirStamp}|`) && FINAL.has(hit.row.status)) return hit.row;
-    const files = [LOCK_FILE, 'metrics.json', PROGRESS_FILE, 'report.html', RUNNING_FILE, NOTE_FILE];
+    const files = [LOCK_FILE, METRICS_FILE, PROGRESS_FILE, REPORT_HTML_FILE, RUNNING_FILE, NOTE_FILE];
     const stamps = await Promise.all(files.map((f) => stat(path.join(dir, f)).then((st) => `${st.mtimeMs}:${st.size}`, () => '-')));
     const stamp = [dirStamp, ...stamps].join('|');
     // A running row is rebuilt each time: whether its process is alive is not in the stamp.
     if (hit && hit.stamp === stamp && hit.row.status !== 'running') return hit.row;
     const summary = await summarizeRun(dir, name, id);
     const [lock, metrics, progress] = await Promise.all([
-      stamps[0] === '-' ? null : readJson<LockExtra>(path.join(dir, LOCK_FILE)),
-      stamps[1] === '-' || summary.status !== 'finished' ? null : readJson<MetricsExtra>(path.join(dir, 'metrics.json')),
-      stamps[2] === '-' ? null : readJson<ProgressRecord>(path.join(dir, PROGRESS_FILE)),
+      stamps[0] === '-' ? null : readLockOrNull(dir),
+      stamps[1] === '-' || summary.status !== 'finished' ? null : readMetricsOrNull(dir),
+      stamps[2] === '-' ? null : readProgress(dir),
     ]);
     const row = runRow(summary, lock, metrics, progress, stamps[3] !== '-');
     this.cache.set(key, { stamp, row });

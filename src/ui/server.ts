@@ -14,7 +14,7 @@ import { readRunDetail } from './run-detail.js';
 import { RunIndex, type RunRow } from './run-index.js';
 import { APP_CSP, FILE_CSP, appPage, assetsDir } from './page.js';
 import { contentType, isRunKey, runFile, safeSegments } from './safe-path.js';
-import { PROGRESS_FILE } from '../run/progress-record.js';
+import { readProgress } from '../store/run-folder.js';
 
 export interface UiServerOptions {
   readonly runsDir: string;
@@ -162,7 +162,7 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
     const look = async () => {
       if (!streams.has(res)) return;
       const row = await index.row(name, id);
-      const progress = await readFile(path.join(runDir(name, id), PROGRESS_FILE), 'utf8').then((t) => JSON.parse(t) as unknown, () => null);
+      const progress = await readProgress(runDir(name, id));
       const data = JSON.stringify({ row, progress });
       if (data !== last) {
         last = data;

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { consoleProgress, runPipeline } from '../../index.js';
+import { consoleProgress, reportFile, reportName, runPipeline } from '../../index.js';
 import { parse, RUN_DIR_HELP, RUN_DIR_OPTIONS, VERBOSITY_HELP, VERBOSITY_OPTIONS, verbosity } from '../args.js';
 import type { Command } from './index.js';
 
@@ -68,7 +68,7 @@ Environment:
       process.stdout.write(`${JSON.stringify({ run: result.id, dir: result.dir, metrics: result.metrics })}\n`);
     } else {
       const rel = path.relative(process.cwd(), result.dir) || '.';
-      process.stderr.write(`\nreport: ${path.join(rel, 'report.html')} (and report.md)\nrun:    ${result.id}\n`);
+      process.stderr.write(`\nreport: ${reportFile(rel, 'html')} (and ${reportName('md')})\nrun:    ${result.id}\n`);
     }
     return 0;
   },

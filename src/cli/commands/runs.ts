@@ -1,6 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { ledgerSentence, listRuns, pruneIncomplete, removeRuns, renderRunsMarkdown, renderRunsText, resolveRun, runsTable, showRunText, UsageError, writeRunNote, type RemoveResult } from '../../index.js';
+import {
+  ledgerSentence, listRuns, METRICS_FILE, pruneIncomplete, readMetricsText, readReport, removeRuns, renderRunsMarkdown, renderRunsText, reportName, resolveRun,
+  runsTable, showRunText, UsageError, writeRunNote, type RemoveResult,
+} from '../../index.js';
 import { parse } from '../args.js';
 import type { Command } from './index.js';
 
@@ -141,14 +142,13 @@ Options:
         process.stdout.write(`${run.dir}: ${run.status}${run.detail ? ` (${run.detail})` : ''}\n`);
         return 1;
       }
-      const file = path.join(run.dir, values.json ? 'metrics.json' : 'report.md');
-      try {
-        process.stdout.write(await readFile(file, 'utf8'));
-        return 0;
-      } catch {
-        process.stdout.write(`${run.dir}: finished, but ${path.basename(file)} is missing\n`);
+      const text = values.json ? await readMetricsText(run.dir) : await readReport(run.dir, 'md');
+      if (text === null) {
+        process.stdout.write(`${run.dir}: finished, but ${values.json ? METRICS_FILE : reportName('md')} is missing\n`);
         return 1;
       }
+      process.stdout.write(text);
+      return 0;
     }
     const shown = await showRunText(run);
     process.stdout.write(shown.text);
