@@ -143,6 +143,19 @@ async function runPool(tasks: readonly DecodeTask[], n: number, onResult: (i: nu
 }
 
 /**
+ * The refusal for images that decode to more than one size: each size with its count and first
+ * file (most common first; the same whichever worker finished first), located at `features`,
+ * where the missing resize belongs.
+ */
+function sizeMismatch(sizes: ReadonlyMap<string, { count: number; first: number }>, items: readonly Item[]): DataError {
+  const groups = [...sizes.entries()].sort((a, b) => b[1].count - a[1].count || a[1].first - b[1].first);
+  const shown = groups.slice(0, 5).map(([wh, g]) => `${wh} (${g.count} file${g.count === 1 ? '' : 's'}, e.g. ${items[g.first]!.ref})`);
+  if (groups.length > 5) shown.push(`${groups.length - 5} more sizes`);
+  const message = `the images decode to ${groups.length} different sizes: ${shown.join(', ')}; a model needs one size: add a resize step to features (e.g. \`- resize: { width: 64, height: 64 }\`)`;
+  return new DataError('data.size-mismatch', message, groups.map(([wh, g]) => `${wh}: ${g.count} files, first ${items[g.first]!.ref}`), [{ at: 'features', message }]);
+}
+
+/**
  * Decode `items` of `data` (files under `root`, or the synthetic generator) through `geometry`
  * (resize / center-crop / crop / grayscale steps, in pipeline order). Every image must come out at
  * the same size: without a resize, differently sized sources raise DataError `data.size-mismatch`
@@ -162,29 +175,27 @@ export async function decodeImages(data: DataSpec, root: string, items: readonly
   const sharedFor = (t: number): SharedOut | undefined =>
     shape && sab ? { buffer: sab, offset: t * size * shape.bytes, width: shape.width, height: shape.height, channels: shape.channels } : undefined;
   const bad: BadItem[] = [];
-  const mismatched: string[] = [];
+  /** Decoded size -> how many items and the first (lowest index) of them. */
+  const sizes = new Map<string, { count: number; first: number }>();
   let done = 0;
   await runPool(tasks, workers, (t, results) => {
     results.forEach((r, k) => {
       const i = t * size + k, ref = items[i]!.ref;
       if (!r.ok) { bad.push({ ref, reason: r.reason }); return; }
+      const key = `${r.width}x${r.height}`, seen = sizes.get(key);
+      sizes.set(key, { count: (seen?.count ?? 0) + 1, first: Math.min(seen?.first ?? i, i) });
       if (!shape) {
         shape = { width: r.width, height: r.height, channels: r.channels, bytes: r.data.length };
         if (shared) sab = new SharedArrayBuffer(items.length * shape.bytes);
         block = sab ? new Uint8Array(sab) : new Uint8Array(items.length * shape.bytes);
       }
-      if (r.width !== shape.width || r.height !== shape.height || r.channels !== shape.channels) {
-        mismatched.push(`${ref}: ${r.width}x${r.height}, expected ${shape.width}x${shape.height} (the first decoded image)`);
-        return;
-      }
+      if (r.width !== shape.width || r.height !== shape.height || r.channels !== shape.channels) return;
       if (r.data !== WRITTEN) block.set(r.data, i * shape.bytes);
     });
     done += results.length;
     opts.progress?.(done, items.length);
   }, sharedFor, opts.decodeHere ?? true);
-  if (mismatched.length > 0) {
-    throw new DataError('data.size-mismatch', `${mismatched.length} image(s) decode to a different size than the others; add a resize step to the features`, mismatched);
-  }
+  if (sizes.size > 1) throw sizeMismatch(sizes, items);
   // NOTE: bad items are reported in item order whatever order the workers finished in.
   const order = new Map(items.map((it, i) => [it.ref, i]));
   bad.sort((a, b) => order.get(a.ref)! - order.get(b.ref)!);

@@ -103,10 +103,16 @@ describe('decodeImages', () => {
     expect(bad[1]!.reason).toMatch(/cannot read/);
   });
 
-  it('refuses images of different sizes without a resize, naming them', async () => {
+  it('refuses images of different sizes without a resize at features, each size counted with its first file', async () => {
     await writeFile(path.join(dir, 'a', 'wide.png'), await png(Buffer.alloc(8 * 4 * 3, 9), 8, 4));
-    const items: Item[] = [{ id: '1', ref: 'a/good.png', label: 0 }, { id: '2', ref: 'a/wide.png', label: 0 }];
-    await expect(decodeImages(folder(dir), dir, items, [])).rejects.toMatchObject({ code: 'data.size-mismatch', details: [expect.stringContaining('a/wide.png: 8x4')] });
+    await writeFile(path.join(dir, 'a', 'wide2.png'), await png(Buffer.alloc(8 * 4 * 3, 9), 8, 4));
+    const items: Item[] = [{ id: '1', ref: 'a/good.png', label: 0 }, { id: '2', ref: 'a/wide.png', label: 0 }, { id: '3', ref: 'a/wide2.png', label: 0 }];
+    const err = await decodeImages(folder(dir), dir, items, []).then(() => null, (e: unknown) => e);
+    expect(err).toMatchObject({
+      code: 'data.size-mismatch', exitCode: 2,
+      details: ['8x4: 2 files, first a/wide.png', '4x4: 1 files, first a/good.png'],
+      problems: [{ at: 'features', message: expect.stringContaining('decode to 2 different sizes: 8x4 (2 files, e.g. a/wide.png), 4x4 (1 file, e.g. a/good.png); a model needs one size: add a resize step') }],
+    });
   });
 
   it('renders synthetic items through the same geometry, as a function of the seed', async () => {
