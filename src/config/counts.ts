@@ -77,14 +77,19 @@ export function countsDiagnostics(
         if (need > left(c)) at(['sampling', 'total'], 'data.counts', `sampling.total ${total} at this ratio needs ${items(need, c)} but only ${left(c)} remain after the hold-out`);
       }
       sampled = Object.fromEntries(entries.map(([c, r]) => [c, Math.round((total * r) / sum)]));
+    } else if (s.atMost !== undefined && entries.every(([c, r]) => Math.round((s.atMost! * r) / sum) <= left(c))) {
+      // `at-most` that every class can give: `total` items (no shortfall to report).
+      sampled = Object.fromEntries(entries.map(([c, r]) => [c, Math.round((s.atMost! * r) / sum)]));
     } else {
+      // Without `total`, or `at-most` that some class cannot give: whole units of the ratio (capped at `at-most`).
+      const cap = (c: string, r: number): number => (s.atMost === undefined ? Infinity : Math.round((s.atMost * r) / sum));
       const scale = Math.min(...entries.map(([c, r]) => left(c) / r));
       const empty = entries.filter(([c]) => left(c) === 0);
       for (const [c] of empty) at(['sampling', 'ratio', c], 'data.counts', `sampling.ratio asks for ${c} items but none remain after the hold-out`);
       for (const [c, r] of empty.length > 0 ? [] : entries) {
         if (Math.floor(scale * r) < 1) at(['sampling', 'ratio', c], 'data.counts', `sampling.ratio leaves no ${c} items: the scarcest class allows ${Math.floor(scale * r * 1000) / 1000} at this ratio`);
       }
-      sampled = Object.fromEntries(entries.map(([c, r]) => [c, Math.floor(scale * r)]));
+      sampled = Object.fromEntries(entries.map(([c, r]) => [c, Math.min(cap(c, r), Math.floor(scale * r))]));
     }
   }
   for (const [c, n] of Object.entries(sampled)) {
