@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Variants of a subset of an image-folder dataset, to check that a pipeline pointed at photos
-unlike ours neither breaks nor silently degrades (`docs/pipeline.md`, "Photos from elsewhere").
+unlike ours neither breaks nor silently degrades (docs/pipeline.md, `data`: what an image folder
+may hold).
 
 Usage (Debian's python3 with PIL):
   /usr/bin/python3 scripts/make-photo-variants.py SRC OUT [--positives 100] [--negatives 1000]
