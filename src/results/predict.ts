@@ -145,10 +145,8 @@ function channelName(c: number): string {
 async function sourceShape(file: string): Promise<string | null> {
   try {
     const m = await sharp(file).metadata();
-    // NOTE: EXIF orientations 5-8 swap width and height, as decoding does.
-    const swap = (m.orientation ?? 1) >= 5;
-    const [w, h] = swap ? [m.height, m.width] : [m.width, m.height];
-    return w && h && m.channels ? `${w}x${h} ${channelName(m.channels)}` : null;
+    // NOTE: the stored size, EXIF orientation or not: decoding uses the pixels as stored (decode-image.ts).
+    return m.width && m.height && m.channels ? `${m.width}x${m.height} ${channelName(m.channels)}` : null;
   } catch {
     return null;
   }
