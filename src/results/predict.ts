@@ -146,7 +146,9 @@ async function sourceShape(file: string): Promise<string | null> {
   try {
     const m = await sharp(file).metadata();
     // NOTE: the stored size, EXIF orientation or not: decoding uses the pixels as stored (decode-image.ts).
-    return m.width && m.height && m.channels ? `${m.width}x${m.height} ${channelName(m.channels)}` : null;
+    // NOTE: a CMYK JPEG has 4 channels and no alpha.
+    const kind = m.space === 'cmyk' ? 'CMYK' : m.channels ? channelName(m.channels) : null;
+    return m.width && m.height && kind ? `${m.width}x${m.height} ${kind}` : null;
   } catch {
     return null;
   }
