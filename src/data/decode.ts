@@ -149,8 +149,9 @@ async function runPool(tasks: readonly DecodeTask[], n: number, onResult: (i: nu
  */
 function sizeMismatch(sizes: ReadonlyMap<string, { count: number; first: number }>, items: readonly Item[]): DataError {
   const groups = [...sizes.entries()].sort((a, b) => b[1].count - a[1].count || a[1].first - b[1].first);
-  const shown = groups.slice(0, 5).map(([wh, g]) => `${wh} (${g.count} file${g.count === 1 ? '' : 's'}, e.g. ${items[g.first]!.ref})`);
-  if (groups.length > 5) shown.push(`${groups.length - 5} more sizes`);
+  const named = groups.length <= 6 ? groups : groups.slice(0, 5);
+  const shown = named.map(([wh, g]) => `${wh} (${g.count} file${g.count === 1 ? '' : 's'}, e.g. ${items[g.first]!.ref})`);
+  if (named.length < groups.length) shown.push(`${groups.length - named.length} more sizes`);
   const message = `the images decode to ${groups.length} different sizes: ${shown.join(', ')}; a model needs one size: add a resize step to features (e.g. \`- resize: { width: 64, height: 64 }\`)`;
   return new DataError('data.size-mismatch', message, groups.map(([wh, g]) => `${wh}: ${g.count} files, first ${items[g.first]!.ref}`), [{ at: 'features', message }]);
 }

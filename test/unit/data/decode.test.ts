@@ -115,6 +115,17 @@ describe('decodeImages', () => {
     });
   });
 
+  it('names up to six sizes, then counts the rest', async () => {
+    const items: Item[] = [];
+    for (let k = 1; k <= 7; k++) {
+      await writeFile(path.join(dir, 'a', `s${k}.png`), await png(Buffer.alloc(k * 2 * 3, 9), k, 2));
+      items.push({ id: String(k), ref: `a/s${k}.png`, label: 0 });
+    }
+    const message = (e: unknown) => (e as Error).message;
+    expect(await decodeImages(folder(dir), dir, items.slice(0, 6), []).then(() => '', message)).toContain('6x2 (1 file, e.g. a/s6.png); a model');
+    expect(await decodeImages(folder(dir), dir, items, []).then(() => '', message)).toContain('5x2 (1 file, e.g. a/s5.png), 2 more sizes; a model');
+  });
+
   it('renders synthetic items through the same geometry, as a function of the seed', async () => {
     const data: DataSpec = { source: 'synthetic-cracks', size: 32, counts: { crack: 2, 'no-crack': 2 }, hardNegatives: 0.5, positive: 'crack', onError: 'fail', duplicates: 'report' };
     const items: Item[] = ['synthetic:crack/0', 'synthetic:no-crack/1'].map((ref, i) => ({ id: String(i), ref, label: i }));
