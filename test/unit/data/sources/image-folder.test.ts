@@ -150,6 +150,16 @@ describe('listInventory: image-folder', () => {
     expect(inventory.items).toHaveLength(3);
   });
 
+  it('follows a symlink to a folder inside a class folder, and does not loop on one back up the tree', async () => {
+    await mkdir(path.join(cwd, 'elsewhere'));
+    await writeFile(path.join(cwd, 'elsewhere', 'd.jpg'), 'img-b2');
+    await symlink(path.join(cwd, 'elsewhere'), path.join(cwd, 'data', 'Positive', 'linked'));
+    await symlink(path.join(cwd, 'data', 'Positive'), path.join(cwd, 'data', 'Positive', 'sub', 'up'));
+    const { inventory } = await listInventory(spec(), { cwd });
+    expect(inventory.items.map((it) => it.ref)).toEqual(['Positive/b.JPG', 'Positive/linked/d.jpg', 'Positive/sub/a.png', 'Negative/c.webp']);
+    expect(inventory.items[1]!.id).toBe(SHA['img-b2']);
+  });
+
   it('refuses a file larger than ASSAY_MAX_FILE_BYTES, naming it', async () => {
     const old = process.env['ASSAY_MAX_FILE_BYTES'];
     process.env['ASSAY_MAX_FILE_BYTES'] = '5';
