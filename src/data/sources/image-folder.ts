@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { BadItem, Inventory, Item } from '../../core/data.js';
 import { DataError, type DataProblem } from '../../core/errors.js';
 import type { ImageFolderData } from '../../core/spec.js';
+import { similarFolderHint } from './check-paths.js';
 import { hashFiles } from './quick-check.js';
 import { classIndex, type ListOptions } from './common.js';
 
@@ -62,7 +63,8 @@ export async function listImageFolder(spec: ImageFolderData, opts: ListOptions):
     const at = `data.classes.${cls}`;
     const kind = await kindAt(dir);
     if (kind !== 'folder') {
-      problems.push({ at, message: `class ${cls}: folder ${spec.classes[cls]}/ ${kind === 'missing' ? 'is missing' : 'is a file, not a folder'} under ${spec.path}` });
+      const where = kind === 'missing' ? `is missing under ${spec.path}${await similarFolderHint(root, spec.classes[cls]!)}` : `is a file, not a folder under ${spec.path}`;
+      problems.push({ at, message: `class ${cls}: folder ${spec.classes[cls]}/ ${where}` });
       perClass.push([]);
       continue;
     }

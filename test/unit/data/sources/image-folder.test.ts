@@ -115,6 +115,8 @@ describe('listInventory: image-folder', () => {
     const err = await listInventory(spec({ classes: { crack: 'Positive', clean: 'Nope' } }), { cwd }).catch((e: unknown) => e) as DataError;
     expect(err.exitCode).toBe(2);
     expect(err.problems).toEqual([{ at: 'data.classes.clean', message: 'class clean: folder Nope/ is missing under data' }]);
+    const cased = await listInventory(spec({ classes: { crack: 'Positive', clean: 'negative' } }), { cwd }).catch((e: unknown) => e) as DataError;
+    expect(cased.problems).toEqual([{ at: 'data.classes.clean', message: 'class clean: folder negative/ is missing under data (there is "Negative": other upper/lower case; folder names must match exactly)' }]);
     await writeFile(path.join(cwd, 'afile'), 'x');
     await expect(listInventory(spec({ path: 'afile' }), { cwd })).rejects.toMatchObject({
       exitCode: 2, problems: [{ at: 'data.path', message: 'data.path afile is a file, not a folder of class folders' }],
