@@ -38,10 +38,10 @@ export function countsDiagnostics(
   afterHoldout?: Counts,
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const at = (segs: readonly Segment[], code: string, message: string): void => {
+  const at = (segs: readonly Segment[], code: string, message: string, hint?: string): void => {
     const path = formatPath(segs);
     const p = locate(path);
-    out.push({ code, severity: 'error', path, file: p.file ?? file, line: p.line, col: p.col, message });
+    out.push({ code, severity: 'error', path, file: p.file ?? file, line: p.line, col: p.col, message, ...(hint ? { hint } : {}) });
   };
   const tabular = spec.data.source === 'csv' && spec.data.image === undefined;
   const items = (n: number, c: string): string => `${n} ${c} ${tabular ? (n === 1 ? 'row' : 'rows') : n === 1 ? 'image' : 'images'}`;
@@ -63,8 +63,11 @@ export function countsDiagnostics(
   let sampled: Record<ClassName, number> = Object.fromEntries(classes.map((c) => [c, left(c)]));
   const s = spec.sampling;
   if (s.kind === 'counts') {
+    // NOTE: counts are exact; the hint names the form that adapts to a folder of another size.
+    const total = Object.values(s.counts).reduce((a, b) => a + b, 0);
+    const hint = `to keep these proportions with what a folder has, write sampling: { ratio: { ${Object.entries(s.counts).map(([c, n]) => `${c}: ${n}`).join(', ')} }, at-most: ${total} }`;
     for (const [c, n] of Object.entries(s.counts)) {
-      if (n > left(c)) at(['sampling', 'counts', c], 'data.counts', `sampling.counts.${c} asks for ${items(n, c)} but only ${left(c)} remain after the hold-out`);
+      if (n > left(c)) at(['sampling', 'counts', c], 'data.counts', `sampling.counts.${c} asks for ${items(n, c)} but only ${left(c)} remain after the hold-out`, hint);
     }
     sampled = { ...s.counts };
   } else if (s.kind === 'ratio') {

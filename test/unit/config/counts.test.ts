@@ -27,6 +27,8 @@ describe('countsDiagnostics', () => {
     const ds = countsDiagnostics(r.spec, { crack: 1500, 'no-crack': 15000 }, r.locate, 'p.yaml');
     expect(ds.map(brief)).toEqual(['p.yaml:9:40 data.counts sampling.counts.crack asks for 1500 crack images but only 1425 remain after the hold-out']);
     expect(ds[0]!.path).toBe('sampling.counts.crack');
+    // The hint writes the same proportions in the form that adapts to the folder (the same items where there are enough).
+    expect(ds[0]!.hint).toBe('to keep these proportions with what a folder has, write sampling: { ratio: { no-crack: 14000, crack: 1500 }, at-most: 15500 }');
   });
 
   it('uses the exact remainder when the hold-out has been carved', () => {
