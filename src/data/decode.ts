@@ -153,7 +153,7 @@ function sizeMismatch(sizes: ReadonlyMap<string, { count: number; first: number 
   const shown = named.map(([wh, g]) => `${wh} (${g.count} file${g.count === 1 ? '' : 's'}, e.g. ${items[g.first]!.ref})`);
   if (named.length < groups.length) shown.push(`${groups.length - named.length} more sizes`);
   const message = `the images decode to ${groups.length} different sizes: ${shown.join(', ')}; a model needs one size: add a resize step to features (e.g. \`- resize: { width: 64, height: 64 }\`)`;
-  return new DataError('data.size-mismatch', message, groups.map(([wh, g]) => `${wh}: ${g.count} files, first ${items[g.first]!.ref}`), [{ at: 'features', message }]);
+  return new DataError('data.size-mismatch', message, groups.map(([wh, g]) => `${wh}: ${g.count} file${g.count === 1 ? '' : 's'}, first ${items[g.first]!.ref}`), [{ at: 'features', message }]);
 }
 
 /**

@@ -110,7 +110,7 @@ describe('decodeImages', () => {
     const err = await decodeImages(folder(dir), dir, items, []).then(() => null, (e: unknown) => e);
     expect(err).toMatchObject({
       code: 'data.size-mismatch', exitCode: 2,
-      details: ['8x4: 2 files, first a/wide.png', '4x4: 1 files, first a/good.png'],
+      details: ['8x4: 2 files, first a/wide.png', '4x4: 1 file, first a/good.png'],
       problems: [{ at: 'features', message: expect.stringContaining('decode to 2 different sizes: 8x4 (2 files, e.g. a/wide.png), 4x4 (1 file, e.g. a/good.png); a model needs one size: add a resize step') }],
     });
   });
@@ -171,7 +171,7 @@ describe('decodeImages over the worker pool', () => {
 
   it('names an image of another size even when a worker decoded it', async () => {
     await expect(decodeImages(folder(pool), pool, items(), [], { concurrency: 2, batchSize: 8, decodeHere: false }))
-      .rejects.toMatchObject({ code: 'data.size-mismatch', details: [expect.stringContaining('a/222.jpg: 8x4')] });
+      .rejects.toMatchObject({ code: 'data.size-mismatch', details: [expect.any(String), '8x4: 1 file, first a/222.jpg'] });
   });
 });
 
