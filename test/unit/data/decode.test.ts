@@ -115,6 +115,21 @@ describe('decodeImages', () => {
     });
   });
 
+  it('refuses a block larger than maxBlockBytes at features, before allocating it and without decoding the rest', async () => {
+    const items: Item[] = [];
+    for (let k = 0; k < 4; k++) {
+      await writeFile(path.join(dir, 'a', `big${k}.png`), await png(Buffer.alloc(8 * 8 * 3, 50 + k), 8, 8));
+      items.push({ id: String(k), ref: `a/big${k}.png`, label: 0 });
+    }
+    const progress: number[] = [];
+    // 4 images of 8x8x3 = 768 bytes; allowed 700.
+    const err = await decodeImages(folder(dir), dir, items, [], { concurrency: 1, batchSize: 1, maxBlockBytes: 700, progress: (d) => progress.push(d) }).then(() => null, (e: unknown) => e);
+    expect(err).toMatchObject({ code: 'data.too-large', exitCode: 2, problems: [{ at: 'features', message: expect.stringMatching(/^4 images decode to 8x8x3: 768 bytes at once, more than 700 bytes \(an eighth of this machine's memory.*add a resize step to features/) }] });
+    expect(progress).toEqual([1]);
+    const fits = await decodeImages(folder(dir), dir, items, [], { concurrency: 1, maxBlockBytes: 768 });
+    expect(fits.block.data.length).toBe(768);
+  });
+
   it('names up to six sizes, then counts the rest', async () => {
     const items: Item[] = [];
     for (let k = 1; k <= 7; k++) {
