@@ -38,10 +38,10 @@ export function countsDiagnostics(
   afterHoldout?: Counts,
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const at = (segs: readonly Segment[], code: string, message: string): void => {
+  const at = (segs: readonly Segment[], code: string, message: string, hint?: string): void => {
     const path = formatPath(segs);
     const p = locate(path);
-    out.push({ code, severity: 'error', path, file: p.file ?? file, line: p.line, col: p.col, message });
+    out.push({ code, severity: 'error', path, file: p.file ?? file, line: p.line, col: p.col, message, ...(hint ? { hint } : {}) });
   };
   const tabular = spec.data.source === 'csv' && spec.data.image === undefined;
   const items = (n: number, c: string): string => `${n} ${c} ${tabular ? (n === 1 ? 'row' : 'rows') : n === 1 ? 'image' : 'images'}`;
@@ -63,8 +63,11 @@ export function countsDiagnostics(
   let sampled: Record<ClassName, number> = Object.fromEntries(classes.map((c) => [c, left(c)]));
   const s = spec.sampling;
   if (s.kind === 'counts') {
+    // NOTE: counts are exact; the hint names the form that adapts to a folder of another size.
+    const total = Object.values(s.counts).reduce((a, b) => a + b, 0);
+    const hint = `to keep these proportions with what a folder has, write sampling: { ratio: { ${Object.entries(s.counts).map(([c, n]) => `${c}: ${n}`).join(', ')} }, at-most: ${total} }`;
     for (const [c, n] of Object.entries(s.counts)) {
-      if (n > left(c)) at(['sampling', 'counts', c], 'data.counts', `sampling.counts.${c} asks for ${items(n, c)} but only ${left(c)} remain after the hold-out`);
+      if (n > left(c)) at(['sampling', 'counts', c], 'data.counts', `sampling.counts.${c} asks for ${items(n, c)} but only ${left(c)} remain after the hold-out`, hint);
     }
     sampled = { ...s.counts };
   } else if (s.kind === 'ratio') {
@@ -77,14 +80,19 @@ export function countsDiagnostics(
         if (need > left(c)) at(['sampling', 'total'], 'data.counts', `sampling.total ${total} at this ratio needs ${items(need, c)} but only ${left(c)} remain after the hold-out`);
       }
       sampled = Object.fromEntries(entries.map(([c, r]) => [c, Math.round((total * r) / sum)]));
+    } else if (s.atMost !== undefined && entries.every(([c, r]) => Math.round((s.atMost! * r) / sum) <= left(c))) {
+      // `at-most` that every class can give: `total` items (no shortfall to report).
+      sampled = Object.fromEntries(entries.map(([c, r]) => [c, Math.round((s.atMost! * r) / sum)]));
     } else {
+      // Without `total`, or `at-most` that some class cannot give: whole units of the ratio (capped at `at-most`).
+      const cap = (c: string, r: number): number => (s.atMost === undefined ? Infinity : Math.round((s.atMost * r) / sum));
       const scale = Math.min(...entries.map(([c, r]) => left(c) / r));
       const empty = entries.filter(([c]) => left(c) === 0);
       for (const [c] of empty) at(['sampling', 'ratio', c], 'data.counts', `sampling.ratio asks for ${c} items but none remain after the hold-out`);
       for (const [c, r] of empty.length > 0 ? [] : entries) {
         if (Math.floor(scale * r) < 1) at(['sampling', 'ratio', c], 'data.counts', `sampling.ratio leaves no ${c} items: the scarcest class allows ${Math.floor(scale * r * 1000) / 1000} at this ratio`);
       }
-      sampled = Object.fromEntries(entries.map(([c, r]) => [c, Math.floor(scale * r)]));
+      sampled = Object.fromEntries(entries.map(([c, r]) => [c, Math.min(cap(c, r), Math.floor(scale * r))]));
     }
   }
   for (const [c, n] of Object.entries(sampled)) {

@@ -99,7 +99,12 @@ function holdout(h: YamlMap): HoldoutSpec {
 function sampling(v: unknown): SamplingSpec {
   const s = m(v);
   if (s['counts'] !== undefined) return { kind: 'counts', counts: s['counts'] as Counts };
-  if (s['ratio'] !== undefined) return { kind: 'ratio', ratio: s['ratio'] as Counts, ...(s['total'] !== undefined ? { total: s['total'] as number } : {}) };
+  if (s['ratio'] !== undefined) {
+    return {
+      kind: 'ratio', ratio: s['ratio'] as Counts,
+      ...(s['total'] !== undefined ? { total: s['total'] as number } : {}), ...(s['at-most'] !== undefined ? { atMost: s['at-most'] as number } : {}),
+    };
+  }
   return { kind: 'all' };
 }
 

@@ -94,8 +94,12 @@ export type HoldoutSpec =
 export type SamplingSpec =
   | { readonly kind: 'all' }
   | { readonly kind: 'counts'; readonly counts: Readonly<Record<ClassName, number>> }
-  /** Relative class sizes; `total` items in all, or as many as the scarcest class allows when absent. */
-  | { readonly kind: 'ratio'; readonly ratio: Readonly<Record<ClassName, number>>; readonly total?: number };
+  /**
+   * Relative class sizes; `total` items in all, or as many as the scarcest class allows when absent;
+   * `atMost` (never with `total`): `atMost` items in all when every class can give its share, else
+   * as many as the scarcest class allows.
+   */
+  | { readonly kind: 'ratio'; readonly ratio: Readonly<Record<ClassName, number>>; readonly total?: number; readonly atMost?: number };
 
 export type SplitSpec =
   | { readonly kind: 'fraction'; readonly validation: number; readonly stratify: boolean; readonly groupBy?: GroupBy }

@@ -10,7 +10,7 @@
  * applies the `on-error` policy.
  */
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { BadItem, ImageBlock, Item } from '../core/data.js';
@@ -32,6 +32,11 @@ export interface DecodeOptions {
    * prove the workers' path.
    */
   readonly decodeHere?: boolean;
+  /**
+   * The most bytes the decoded block may take (default: an eighth of the machine's memory); more is
+   * refused with DataError `data.too-large` at `features` before the block is allocated.
+   */
+  readonly maxBlockBytes?: number;
 }
 
 /** Below this many items the pool is not worth its start-up (~50 ms a worker). */
@@ -76,12 +81,13 @@ function workerEntry(): { code: URL | string; eval: boolean } | null {
  * message), up to IN_FLIGHT at once, and is stopped if this thread ran out of tasks first. A task
  * whose worker fails is run in this thread instead. Once `sharedFor` names a shared output block, a
  * worker writes its pixels there instead of sending them back (no per-image buffer crosses threads).
+ * Once `stopped()` is true no further task starts.
  */
-async function runPool(tasks: readonly DecodeTask[], n: number, onResult: (i: number, r: BatchResult[]) => void, sharedFor: (i: number) => SharedOut | undefined, decodeHere: boolean): Promise<void> {
+async function runPool(tasks: readonly DecodeTask[], n: number, onResult: (i: number, r: BatchResult[]) => void, sharedFor: (i: number) => SharedOut | undefined, decodeHere: boolean, stopped: () => boolean = () => false): Promise<void> {
   const entry = n > 1 ? workerEntry() : null;
   let next = 0;
   const redo: number[] = [];
-  const take = (): number => (redo.length > 0 ? redo.pop()! : next < tasks.length ? next++ : -1);
+  const take = (): number => (stopped() ? -1 : redo.length > 0 ? redo.pop()! : next < tasks.length ? next++ : -1);
   const local = async (): Promise<void> => {
     for (let i = take(); i >= 0; i = take()) {
       onResult(i, await decodeBatch(tasks[i]!));
@@ -143,6 +149,29 @@ async function runPool(tasks: readonly DecodeTask[], n: number, onResult: (i: nu
 }
 
 /**
+ * The refusal for images that decode to more than one size: each size with its count and first
+ * file (most common first; the same whichever worker finished first), located at `features`,
+ * where the missing resize belongs.
+ */
+function sizeMismatch(sizes: ReadonlyMap<string, { count: number; first: number }>, items: readonly Item[]): DataError {
+  const groups = [...sizes.entries()].sort((a, b) => b[1].count - a[1].count || a[1].first - b[1].first);
+  const named = groups.length <= 6 ? groups : groups.slice(0, 5);
+  const shown = named.map(([wh, g]) => `${wh} (${g.count} file${g.count === 1 ? '' : 's'}, e.g. ${items[g.first]!.ref})`);
+  if (named.length < groups.length) shown.push(`${groups.length - named.length} more sizes`);
+  const message = `the images decode to ${groups.length} different sizes: ${shown.join(', ')}; a model needs one size: add a resize step to features (e.g. \`- resize: { width: 64, height: 64 }\`)`;
+  return new DataError('data.size-mismatch', message, groups.map(([wh, g]) => `${wh}: ${g.count} file${g.count === 1 ? '' : 's'}, first ${items[g.first]!.ref}`), [{ at: 'features', message }]);
+}
+
+/** The refusal for a decoded block larger than `limit` bytes, located at `features`. */
+function blockTooLarge(count: number, first: { width: number; height: number; channels: number }, limit: number): DataError {
+  const size = (b: number): string => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(1)} GiB` : b >= 2 ** 20 ? `${(b / 2 ** 20).toFixed(1)} MiB` : `${b} bytes`);
+  const bytes = count * first.width * first.height * first.channels;
+  const message = `${count} images decode to ${first.width}x${first.height}x${first.channels}: ${size(bytes)} at once, more than ${size(limit)} ` +
+    `(an eighth of this machine's memory: training holds them again as 32-bit floats, four times as much); add a resize step to features (e.g. \`- resize: { width: 64, height: 64 }\`)`;
+  return new DataError('data.too-large', message, [], [{ at: 'features', message }]);
+}
+
+/**
  * Decode `items` of `data` (files under `root`, or the synthetic generator) through `geometry`
  * (resize / center-crop / crop / grayscale steps, in pipeline order). Every image must come out at
  * the same size: without a resize, differently sized sources raise DataError `data.size-mismatch`
@@ -162,29 +191,35 @@ export async function decodeImages(data: DataSpec, root: string, items: readonly
   const sharedFor = (t: number): SharedOut | undefined =>
     shape && sab ? { buffer: sab, offset: t * size * shape.bytes, width: shape.width, height: shape.height, channels: shape.channels } : undefined;
   const bad: BadItem[] = [];
-  const mismatched: string[] = [];
+  /** Decoded size -> how many items and the first (lowest index) of them. */
+  const sizes = new Map<string, { count: number; first: number }>();
+  const limit = opts.maxBlockBytes ?? Math.floor(totalmem() / 8);
+  let tooLarge: DataError | null = null;
   let done = 0;
   await runPool(tasks, workers, (t, results) => {
     results.forEach((r, k) => {
       const i = t * size + k, ref = items[i]!.ref;
+      if (tooLarge) return;
       if (!r.ok) { bad.push({ ref, reason: r.reason }); return; }
+      const key = `${r.width}x${r.height}`, seen = sizes.get(key);
+      sizes.set(key, { count: (seen?.count ?? 0) + 1, first: Math.min(seen?.first ?? i, i) });
       if (!shape) {
+        // NOTE: refused before the block is allocated: an allocation this large fails, or succeeds
+        // and leaves training (which holds the images again as 32-bit floats) to run out of memory.
+        if (items.length * r.data.length > limit) { tooLarge = blockTooLarge(items.length, r, limit); return; }
         shape = { width: r.width, height: r.height, channels: r.channels, bytes: r.data.length };
         if (shared) sab = new SharedArrayBuffer(items.length * shape.bytes);
         block = sab ? new Uint8Array(sab) : new Uint8Array(items.length * shape.bytes);
       }
-      if (r.width !== shape.width || r.height !== shape.height || r.channels !== shape.channels) {
-        mismatched.push(`${ref}: ${r.width}x${r.height}, expected ${shape.width}x${shape.height} (the first decoded image)`);
-        return;
-      }
+      if (r.width !== shape.width || r.height !== shape.height || r.channels !== shape.channels) return;
       if (r.data !== WRITTEN) block.set(r.data, i * shape.bytes);
     });
     done += results.length;
     opts.progress?.(done, items.length);
-  }, sharedFor, opts.decodeHere ?? true);
-  if (mismatched.length > 0) {
-    throw new DataError('data.size-mismatch', `${mismatched.length} image(s) decode to a different size than the others; add a resize step to the features`, mismatched);
-  }
+  }, sharedFor, opts.decodeHere ?? true, () => tooLarge !== null);
+  const refused = tooLarge as DataError | null;
+  if (refused) throw refused;
+  if (sizes.size > 1) throw sizeMismatch(sizes, items);
   // NOTE: bad items are reported in item order whatever order the workers finished in.
   const order = new Map(items.map((it, i) => [it.ref, i]));
   bad.sort((a, b) => order.get(a.ref)! - order.get(b.ref)!);

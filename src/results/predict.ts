@@ -12,7 +12,7 @@ import path from 'node:path';
 import { isMulticlass } from '../core/data.js';
 import sharp from 'sharp';
 import { AssayError, NotFoundError } from '../core/errors.js';
-import { decodeBatch } from '../data/decode-batch.js';
+import { decodeBatch, type BatchResult } from '../data/decode-batch.js';
 import type { DecodedImage } from '../data/decode-image.js';
 import { applyPixelSteps, toFloat } from '../features/index.js';
 import { meanProbabilities } from '../learn/fold-aggregate.js';
@@ -145,10 +145,10 @@ function channelName(c: number): string {
 async function sourceShape(file: string): Promise<string | null> {
   try {
     const m = await sharp(file).metadata();
-    // NOTE: EXIF orientations 5-8 swap width and height, as decoding does.
-    const swap = (m.orientation ?? 1) >= 5;
-    const [w, h] = swap ? [m.height, m.width] : [m.width, m.height];
-    return w && h && m.channels ? `${w}x${h} ${channelName(m.channels)}` : null;
+    // NOTE: the stored size, EXIF orientation or not: decoding uses the pixels as stored (decode-image.ts).
+    // NOTE: a CMYK JPEG has 4 channels and no alpha.
+    const kind = m.space === 'cmyk' ? 'CMYK' : m.channels ? channelName(m.channels) : null;
+    return m.width && m.height && kind ? `${m.width}x${m.height} ${kind}` : null;
   } catch {
     return null;
   }
@@ -167,6 +167,9 @@ export function conversionText(converted: ReadonlyMap<string, number>, target: s
   return `${verb} ${shown.join(', ')} to ${target}${steps.length > 0 ? ` (${steps.join(', ')}, as in the run's pipeline)` : ''}`;
 }
 
+/** Files decoded at once: twice the 4 threads of libuv's default pool (where sharp decodes), so it never waits for this thread. */
+const DECODES_IN_FLIGHT = 8;
+
 /**
  * Decode files with the run's geometry through the data module's batch decoder (the one the
  * decode stage uses), so predict sees exactly the pixels training saw; a string says why a file
@@ -174,9 +177,17 @@ export function conversionText(converted: ReadonlyMap<string, number>, target: s
  */
 async function decodeFiles(batch: readonly { abs: string; problem: string | null }[], pre: Preprocess): Promise<(DecodedImage | string)[]> {
   // NOTE: root '' makes each absolute path its own ref (path.join('', abs) === abs). One task per
-  // file, all in flight at once: sharp decodes on libuv's thread pool, and awaiting the files one
-  // by one left predict idle between them (10,000 small PNGs took minutes on a busy machine).
-  const results = (await Promise.all(batch.map((f) => decodeBatch({ source: { kind: 'files', root: '' }, refs: [f.abs], geometry: pre.geometry })))).flat();
+  // file, DECODES_IN_FLIGHT at once: sharp decodes on libuv's thread pool, and awaiting the files
+  // one by one left predict idle between them (10,000 small PNGs took minutes on a busy machine),
+  // while a whole batch at once held up to 64 full-size decodes (1.4 GB for 3000x2000 PNGs).
+  const results: BatchResult[] = new Array(batch.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    for (let i = next++; i < batch.length; i = next++) {
+      results[i] = (await decodeBatch({ source: { kind: 'files', root: '' }, refs: [batch[i]!.abs], geometry: pre.geometry }))[0]!;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(DECODES_IN_FLIGHT, batch.length) }, lane));
   const [h, w] = pre.exampleShape as [number, number];
   return batch.map((f, i) => {
     if (f.problem !== null) return f.problem;

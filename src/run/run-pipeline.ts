@@ -14,7 +14,7 @@ import type { PipelineSpec } from '../core/spec.js';
 import { loadPipeline, countsDiagnostics, locateDataProblems, type LoadOk } from '../config/index.js';
 import { readPipelineText } from '../data/read-file-bounded.js';
 import { listInventory, readColumn } from '../data/sources/index.js';
-import { availableCounts } from '../data/partition/index.js';
+import { availableCounts, sampleShortfall } from '../data/partition/index.js';
 import { planSteps } from '../features/steps.js';
 import { initBackend, type BackendInfo } from '../learn/backend/backend.js';
 import { StageCache, defaultCacheDir } from '../store/cache.js';
@@ -192,7 +192,10 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     accepted = true;
 
     const sample = await runStage(sampleStage, { inventory, pool: holdout.output.pool, spec: spec.sampling, seed: spec.seed, upstream: { holdout: holdout.record.key } }, ctx,
-      (o) => countsText(inventory, o.indices));
+      (o) => {
+        const short = sampleShortfall(spec.sampling, afterHoldout, availableCounts(inventory.items, o.indices, inventory.classes.length), inventory.classes);
+        return `${countsText(inventory, o.indices)}${short ? ` (${short})` : ''}`;
+      });
     stages.push(sample.record);
 
     const split = await runStage(splitStage, { inventory, groups, indices: sample.output.indices, spec: spec.split, seed: spec.seed, upstream: { sample: sample.record.key } }, ctx,

@@ -20,6 +20,8 @@ export function availableCounts(items: readonly Item[], indices: readonly number
  * - `ratio` with `total`: `total` split by the ratio with the largest-remainder method
  *   (floors first, then the remaining items one each to the largest fractional parts, ties to
  *   the lower class index), so the counts sum to `total` exactly;
+ * - `ratio` with `atMost`: as with `total: atMost` when every class can give its share, else
+ *   the whole units below, each class capped at its `total: atMost` count;
  * - `ratio` without `total`: whole units of the ratio, as many as the scarcest class allows.
  *   The ratio is scaled so its smallest positive weight is 1, `m = floor(min_c available_c / w_c)`
  *   and class c gets `floor(m * w_c)`. E.g. {no-crack: 160, crack: 1} over 14,250 / 1,425
@@ -46,15 +48,16 @@ export function sampleCounts(spec: SamplingSpec, available: readonly number[], c
         if (!Number.isInteger(spec.total) || spec.total < 0) throw new DataError('data.sample-spec', `sampling total must be a whole number >= 0, got ${spec.total}`);
         return ensureAvailable(largestRemainder(spec.total, weights), available, classes);
       }
-      const smallest = Math.min(...weights.filter((w) => w > 0));
-      const scaled = weights.map((w) => w / smallest);
-      let units = Infinity;
-      scaled.forEach((w, c) => { if (w > 0) units = Math.min(units, Math.floor(available[c]! / w + 1e-9)); });
-      // NOTE: the 1e-9 absorbs float error in w / smallest; min() keeps the count within what exists.
-      const counts = scaled.map((w, c) => Math.min(available[c]!, Math.floor(units * w + 1e-9)));
-      // NOTE: not one whole unit of the ratio fits: report the classes that cannot give their share.
-      if (units === 0) ensureAvailable(scaled.map((w) => Math.ceil(w - 1e-9)), available, classes);
-      return counts;
+      if (spec.atMost !== undefined) {
+        if (!Number.isInteger(spec.atMost) || spec.atMost < 0) throw new DataError('data.sample-spec', `sampling at-most must be a whole number >= 0, got ${spec.atMost}`);
+        const full = largestRemainder(spec.atMost, weights);
+        // NOTE: exactly `total`'s draw when every class can give its share, so a pipeline moved
+        // from `total: n` to `at-most: n` samples the same items on data that has enough.
+        if (full.every((n, c) => n <= available[c]!)) return full;
+        const units = wholeUnits(weights, available, classes);
+        return units.map((n, c) => Math.min(n, full[c]!));
+      }
+      return wholeUnits(weights, available, classes);
     }
     default:
       return spec satisfies never;
@@ -83,6 +86,36 @@ export function drawSample(items: readonly Item[], pool: readonly number[], spec
     for (const p of picks) out.push(list[p]!);
   });
   return out.sort((a, b) => a - b);
+}
+
+/**
+ * As many whole units of the ratio as the scarcest class allows (see `sampleCounts`); with
+ * `classes`, not one whole unit throws `data.sample-short` naming the classes that cannot give it.
+ */
+function wholeUnits(weights: readonly number[], available: readonly number[], classes?: readonly string[]): number[] {
+  const smallest = Math.min(...weights.filter((w) => w > 0));
+  const scaled = weights.map((w) => w / smallest);
+  let units = Infinity;
+  scaled.forEach((w, c) => { if (w > 0) units = Math.min(units, Math.floor(available[c]! / w + 1e-9)); });
+  // NOTE: the 1e-9 absorbs float error in w / smallest; min() keeps the count within what exists.
+  const counts = scaled.map((w, c) => Math.min(available[c]!, Math.floor(units * w + 1e-9)));
+  // NOTE: not one whole unit of the ratio fits: report the classes that cannot give their share.
+  if (units === 0 && classes) ensureAvailable(scaled.map((w) => Math.ceil(w - 1e-9)), available, classes);
+  return counts;
+}
+
+/**
+ * What the console and report should say about a sample that is smaller than asked for, or null:
+ * a `ratio` with `at-most` whose classes could not all give their share, e.g. `fewer than at-most
+ * 14088: no-crack has only 4750 after the hold-out, so 29 whole units of the ratio`.
+ */
+export function sampleShortfall(spec: SamplingSpec, available: readonly number[], counts: readonly number[], classes: readonly string[]): string | null {
+  if (spec.kind !== 'ratio' || spec.atMost === undefined) return null;
+  const taken = counts.reduce((a, b) => a + b, 0);
+  if (taken >= spec.atMost) return null;
+  const full = largestRemainder(spec.atMost, classes.map((name) => spec.ratio[name] ?? 0));
+  const short = classes.flatMap((name, c) => (full[c]! > available[c]! ? [`${name} has ${available[c]} of the ${full[c]} its share needs`] : []));
+  return `${taken} of at most ${spec.atMost} at the ratio: ${short.join(', ')} after the hold-out`;
 }
 
 function checkNames(record: Readonly<Record<string, number>>, classes: readonly string[], what: string, whole: boolean): void {

@@ -2,11 +2,12 @@
  * The `image-folder` source: one sub-folder per class, JPEG/PNG/WebP files (any case of extension),
  * walked recursively in sorted order. Item ids are sha256 of the file bytes (via the quick check).
  */
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { BadItem, Inventory, Item } from '../../core/data.js';
 import { DataError, type DataProblem } from '../../core/errors.js';
 import type { ImageFolderData } from '../../core/spec.js';
+import { similarFolderHint } from './check-paths.js';
 import { hashFiles } from './quick-check.js';
 import { classIndex, type ListOptions } from './common.js';
 
@@ -17,14 +18,22 @@ async function kindAt(p: string): Promise<'folder' | 'other' | 'missing'> {
   try { return (await stat(p)).isDirectory() ? 'folder' : 'other'; } catch { return 'missing'; }
 }
 
-/** Image files under `dir`, as paths relative to `root` with '/' separators, sorted. */
-async function walk(root: string, dir: string): Promise<string[]> {
+/**
+ * Image files under `dir`, as paths relative to `root` with '/' separators, sorted. Symlinks to
+ * folders are followed (as `assay predict` follows them), except into a folder already being
+ * walked (by real path): a link back up the tree cannot loop.
+ */
+async function walk(root: string, dir: string, ancestors: ReadonlySet<string> = new Set()): Promise<string[]> {
+  const real = await realpath(dir).catch(() => dir);
+  if (ancestors.has(real)) return [];
+  const inside = new Set([...ancestors, real]);
   const out: string[] = [];
   const entries = await readdir(dir, { withFileTypes: true });
   for (const e of entries) {
     if (e.name.startsWith('.')) continue;
     const abs = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await walk(root, abs)));
+    const isDir = e.isDirectory() || (e.isSymbolicLink() && (await kindAt(abs)) === 'folder');
+    if (isDir) out.push(...(await walk(root, abs, inside)));
     else if (IMAGE_EXTENSIONS.includes(path.extname(e.name).toLowerCase())) out.push(path.relative(root, abs).split(path.sep).join('/'));
   }
   // NOTE: plain code-unit order, not locale order: the same on every machine.
@@ -54,7 +63,8 @@ export async function listImageFolder(spec: ImageFolderData, opts: ListOptions):
     const at = `data.classes.${cls}`;
     const kind = await kindAt(dir);
     if (kind !== 'folder') {
-      problems.push({ at, message: `class ${cls}: folder ${spec.classes[cls]}/ ${kind === 'missing' ? 'is missing' : 'is a file, not a folder'} under ${spec.path}` });
+      const where = kind === 'missing' ? `is missing under ${spec.path}${await similarFolderHint(root, spec.classes[cls]!)}` : `is a file, not a folder under ${spec.path}`;
+      problems.push({ at, message: `class ${cls}: folder ${spec.classes[cls]}/ ${where}` });
       perClass.push([]);
       continue;
     }

@@ -27,6 +27,8 @@ describe('countsDiagnostics', () => {
     const ds = countsDiagnostics(r.spec, { crack: 1500, 'no-crack': 15000 }, r.locate, 'p.yaml');
     expect(ds.map(brief)).toEqual(['p.yaml:9:40 data.counts sampling.counts.crack asks for 1500 crack images but only 1425 remain after the hold-out']);
     expect(ds[0]!.path).toBe('sampling.counts.crack');
+    // The hint writes the same proportions in the form that adapts to the folder (the same items where there are enough).
+    expect(ds[0]!.hint).toBe('to keep these proportions with what a folder has, write sampling: { ratio: { no-crack: 14000, crack: 1500 }, at-most: 15500 }');
   });
 
   it('uses the exact remainder when the hold-out has been carved', () => {
@@ -58,6 +60,24 @@ describe('countsDiagnostics', () => {
       'p.yaml:9:22 data.counts sampling.ratio leaves no no-crack items: the scarcest class allows 0.095 at this ratio',
     ]);
     expect(countsDiagnostics(noTotal.spec, { crack: 10, 'no-crack': 15000 }, noTotal.locate, 'p.yaml')).toEqual([]);
+  });
+
+  it('accepts a ratio with at-most on data of any size, and refuses one that leaves a class empty', () => {
+    const r = load(FOLDER.replace(/sampling:.*\n/, 'sampling: { ratio: { no-crack: 160, crack: 1 }, at-most: 14088 }\n'));
+    expect(r.spec.sampling).toEqual({ kind: 'ratio', ratio: { 'no-crack': 160, crack: 1 }, atMost: 14088 });
+    for (const [crack, noCrack] of [[1500, 15000], [300, 5000], [20000, 40000]] as const) {
+      expect(countsDiagnostics(r.spec, { crack, 'no-crack': noCrack }, r.locate, 'p.yaml')).toEqual([]);
+    }
+    expect(countsDiagnostics(r.spec, { crack: 300, 'no-crack': 150 }, r.locate, 'p.yaml').map(brief)).toEqual([
+      'p.yaml:9:37 data.counts sampling.ratio leaves no crack items: the scarcest class allows 0.887 at this ratio',
+    ]);
+  });
+
+  it('refuses at-most beside total or counts', () => {
+    const both = validatePipelineText(FOLDER.replace(/sampling:.*\n/, 'sampling: { ratio: { no-crack: 160, crack: 1 }, total: 100, at-most: 100 }\n'), 'p.yaml', []);
+    expect(both.ok).toBe(false);
+    const counts = validatePipelineText(FOLDER.replace(/sampling:.*\n/, 'sampling: { counts: { no-crack: 160, crack: 1 }, at-most: 100 }\n'), 'p.yaml', []);
+    expect(counts.ok).toBe(false);
   });
 
   it('reports a split that cannot put a class on both sides, and too many folds', () => {

@@ -8,6 +8,7 @@ import { FAMILY_PARAMS } from '../../../src/learn/families/params.js';
 import { STEP_KINDS } from '../../../src/features/kinds/registry.js';
 import { FAMILY_NAMES, type PipelineSpec } from '../../../src/core/spec.js';
 import { ALL_METRIC_NAMES } from '../../../src/evaluate/metric-kinds/registry.js';
+import { sampleCounts } from '../../../src/data/partition/sample.js';
 
 type Node = Record<string, any>;
 const S = SCHEMA as Node;
@@ -161,7 +162,11 @@ describe('the flagship pipeline', () => {
     // The shipped file is tuned for two cores; the protocol it measures is the brief's.
     expect(r.spec.data).toEqual(FLAGSHIP_SPEC.data);
     expect(r.spec.holdout).toEqual(FLAGSHIP_SPEC.holdout);
-    expect(r.spec.sampling).toEqual(FLAGSHIP_SPEC.sampling);
+    // The brief's counts on the protocol's data (1,425 cracks and 14,250 surfaces after the hold-out),
+    // written as a ratio with a cap so that other folders keep 160:1 instead of being refused.
+    expect(r.spec.sampling).toEqual({ kind: 'ratio', ratio: { 'no-crack': 160, crack: 1 }, atMost: 14088 });
+    const brief = FLAGSHIP_SPEC.sampling.kind === 'counts' ? FLAGSHIP_SPEC.sampling.counts : {};
+    expect(sampleCounts(r.spec.sampling, [1425, 14250], ['crack', 'no-crack'])).toEqual([brief['crack'], brief['no-crack']]);
     expect(r.spec.split).toEqual(FLAGSHIP_SPEC.split);
     // The objective is the brief's, with the threshold tuned for the source's class mix: the
     // hold-out keeps the source's 1:10, while validation has the sample's 1:160.

@@ -103,10 +103,42 @@ describe('decodeImages', () => {
     expect(bad[1]!.reason).toMatch(/cannot read/);
   });
 
-  it('refuses images of different sizes without a resize, naming them', async () => {
+  it('refuses images of different sizes without a resize at features, each size counted with its first file', async () => {
     await writeFile(path.join(dir, 'a', 'wide.png'), await png(Buffer.alloc(8 * 4 * 3, 9), 8, 4));
-    const items: Item[] = [{ id: '1', ref: 'a/good.png', label: 0 }, { id: '2', ref: 'a/wide.png', label: 0 }];
-    await expect(decodeImages(folder(dir), dir, items, [])).rejects.toMatchObject({ code: 'data.size-mismatch', details: [expect.stringContaining('a/wide.png: 8x4')] });
+    await writeFile(path.join(dir, 'a', 'wide2.png'), await png(Buffer.alloc(8 * 4 * 3, 9), 8, 4));
+    const items: Item[] = [{ id: '1', ref: 'a/good.png', label: 0 }, { id: '2', ref: 'a/wide.png', label: 0 }, { id: '3', ref: 'a/wide2.png', label: 0 }];
+    const err = await decodeImages(folder(dir), dir, items, []).then(() => null, (e: unknown) => e);
+    expect(err).toMatchObject({
+      code: 'data.size-mismatch', exitCode: 2,
+      details: ['8x4: 2 files, first a/wide.png', '4x4: 1 file, first a/good.png'],
+      problems: [{ at: 'features', message: expect.stringContaining('decode to 2 different sizes: 8x4 (2 files, e.g. a/wide.png), 4x4 (1 file, e.g. a/good.png); a model needs one size: add a resize step') }],
+    });
+  });
+
+  it('refuses a block larger than maxBlockBytes at features, before allocating it and without decoding the rest', async () => {
+    const items: Item[] = [];
+    for (let k = 0; k < 4; k++) {
+      await writeFile(path.join(dir, 'a', `big${k}.png`), await png(Buffer.alloc(8 * 8 * 3, 50 + k), 8, 8));
+      items.push({ id: String(k), ref: `a/big${k}.png`, label: 0 });
+    }
+    const progress: number[] = [];
+    // 4 images of 8x8x3 = 768 bytes; allowed 700.
+    const err = await decodeImages(folder(dir), dir, items, [], { concurrency: 1, batchSize: 1, maxBlockBytes: 700, progress: (d) => progress.push(d) }).then(() => null, (e: unknown) => e);
+    expect(err).toMatchObject({ code: 'data.too-large', exitCode: 2, problems: [{ at: 'features', message: expect.stringMatching(/^4 images decode to 8x8x3: 768 bytes at once, more than 700 bytes \(an eighth of this machine's memory.*add a resize step to features/) }] });
+    expect(progress).toEqual([1]);
+    const fits = await decodeImages(folder(dir), dir, items, [], { concurrency: 1, maxBlockBytes: 768 });
+    expect(fits.block.data.length).toBe(768);
+  });
+
+  it('names up to six sizes, then counts the rest', async () => {
+    const items: Item[] = [];
+    for (let k = 1; k <= 7; k++) {
+      await writeFile(path.join(dir, 'a', `s${k}.png`), await png(Buffer.alloc(k * 2 * 3, 9), k, 2));
+      items.push({ id: String(k), ref: `a/s${k}.png`, label: 0 });
+    }
+    const message = (e: unknown) => (e as Error).message;
+    expect(await decodeImages(folder(dir), dir, items.slice(0, 6), []).then(() => '', message)).toContain('6x2 (1 file, e.g. a/s6.png); a model');
+    expect(await decodeImages(folder(dir), dir, items, []).then(() => '', message)).toContain('5x2 (1 file, e.g. a/s5.png), 2 more sizes; a model');
   });
 
   it('renders synthetic items through the same geometry, as a function of the seed', async () => {
@@ -154,7 +186,7 @@ describe('decodeImages over the worker pool', () => {
 
   it('names an image of another size even when a worker decoded it', async () => {
     await expect(decodeImages(folder(pool), pool, items(), [], { concurrency: 2, batchSize: 8, decodeHere: false }))
-      .rejects.toMatchObject({ code: 'data.size-mismatch', details: [expect.stringContaining('a/222.jpg: 8x4')] });
+      .rejects.toMatchObject({ code: 'data.size-mismatch', details: [expect.any(String), '8x4: 1 file, first a/222.jpg'] });
   });
 });
 

@@ -108,6 +108,25 @@ describe('predictFiles', () => {
     expect(r.conversion).toBeNull();
   });
 
+  it('describes a file with an EXIF orientation by its stored size, which is what decoding (and training) uses', async () => {
+    const tagged = path.join(tmp, 'exif', 'r.png');
+    await mkdir(path.dirname(tagged), { recursive: true });
+    await sharp(Buffer.alloc(96, 90), { raw: { width: 8, height: 4, channels: 3 } }).png().withMetadata({ orientation: 6 }).toFile(tagged);
+    expect((await sharp(tagged).metadata()).orientation).toBe(6);
+    const r = await predictFiles({ ref: runDir, paths: ['exif'], cwd: tmp });
+    expect(r.failed).toBe(0);
+    expect(r.conversion).toBe("resized and converted 8x4 RGB (1 file) to 8x8 gray (resize, grayscale, as in the run's pipeline)");
+  });
+
+  it('names a CMYK JPEG as CMYK, not by its channel count', async () => {
+    const cmyk = path.join(tmp, 'cmyk', 'c.jpg');
+    await mkdir(path.dirname(cmyk), { recursive: true });
+    await sharp(Buffer.alloc(96, 90), { raw: { width: 8, height: 4, channels: 3 } }).toColourspace('cmyk').jpeg().toFile(cmyk);
+    const r = await predictFiles({ ref: runDir, paths: ['cmyk'], cwd: tmp });
+    expect(r.failed).toBe(0);
+    expect(r.conversion).toBe("resized and converted 8x4 CMYK (1 file) to 8x8 gray (resize, grayscale, as in the run's pipeline)");
+  });
+
   it('rejects an image whose geometry does not give the model its input size, when the pipeline has no resize', async () => {
     const other = path.join(tmp, 'runs', 'p', '20250101-000001-000-bbbb');
     await mkdir(other, { recursive: true });

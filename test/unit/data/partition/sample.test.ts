@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DataError } from '../../../../src/core/errors.js';
 import { Rng } from '../../../../src/core/rng.js';
-import { availableCounts, drawSample, sampleCounts } from '../../../../src/data/partition/sample.js';
+import { availableCounts, drawSample, sampleCounts, sampleShortfall } from '../../../../src/data/partition/sample.js';
 import { isAscending, labelCounts, makeItems } from './fixtures.js';
 
 const classes = ['no-crack', 'crack'];
@@ -25,6 +25,24 @@ describe('sampleCounts', () => {
     // 100 * 2/3 = 66.67, 100 * 1/3 = 33.33 -> 67 + 33
     expect(sampleCounts({ kind: 'ratio', ratio: { 'no-crack': 2, crack: 1 }, total: 100 }, [500, 500], classes)).toEqual([67, 33]);
     expect(sampleCounts({ kind: 'ratio', ratio: { a: 1, b: 1, c: 1 }, total: 10 }, [9, 9, 9], ['a', 'b', 'c'])).toEqual([4, 3, 3]);
+  });
+
+  it('takes at-most items at the ratio when the data has them, else whole units capped at each share', () => {
+    const spec = { kind: 'ratio' as const, ratio: { 'no-crack': 160, crack: 1 }, atMost: 14088 };
+    // the flagship's data (1,425 / 14,250 after the hold-out): exactly `total: 14088`, i.e. counts 14,000 / 88
+    expect(sampleCounts(spec, [14250, 1425], classes)).toEqual([14000, 88]);
+    expect(sampleCounts(spec, [14250, 1425], classes)).toEqual(sampleCounts({ kind: 'ratio', ratio: spec.ratio, total: 14088 }, [14250, 1425], classes));
+    expect(sampleShortfall(spec, [14250, 1425], [14000, 88], classes)).toBeNull();
+    // 300 cracks and 5,000 surfaces (285 / 4,750 after the hold-out): the surfaces are short, the ratio holds
+    expect(sampleCounts(spec, [4750, 285], classes)).toEqual([4640, 29]);
+    expect(sampleShortfall(spec, [4750, 285], [4640, 29], classes)).toBe('4669 of at most 14088 at the ratio: no-crack has 4750 of the 14000 its share needs after the hold-out');
+    // 20,000 cracks and 40,000 surfaces: capped at 14,088, as on the flagship's data
+    expect(sampleCounts(spec, [38000, 19000], classes)).toEqual([14000, 88]);
+    // cracks short, surfaces plenty: whole units, never more of a class than its share
+    expect(sampleCounts(spec, [100000, 40], classes)).toEqual([6400, 40]);
+    // not one whole unit: refused like a ratio without a total
+    expect(thrown(() => sampleCounts(spec, [100, 75], classes)).details).toEqual(['no-crack: asks for 160, 100 remain after the hold-out']);
+    expect(thrown(() => sampleCounts({ ...spec, atMost: 2.5 }, [100, 75], classes)).code).toBe('data.sample-spec');
   });
 
   it('gives a class missing from counts or ratio none', () => {
@@ -58,6 +76,13 @@ describe('sampleCounts', () => {
 describe('drawSample', () => {
   const items = makeItems([400, 30]);
   const pool = items.map((_, i) => i).filter((i) => i % 5 !== 0); // 320 + 24
+
+  it('draws the very same items for counts and for a ratio with at-most that gives those counts', () => {
+    const counts = drawSample(items, pool, { kind: 'counts', counts: { 'no-crack': 160, crack: 1 } }, classes, new Rng(7));
+    const capped = drawSample(items, pool, { kind: 'ratio', ratio: { 'no-crack': 160, crack: 1 }, atMost: 161 }, classes, new Rng(7));
+    expect(capped).toEqual(counts);
+    expect(labelCounts(items, capped, 2)).toEqual([160, 1]);
+  });
 
   it('draws the asked counts from the pool only, ascending', () => {
     expect(availableCounts(items, pool, 2)).toEqual([320, 24]);

@@ -30,6 +30,17 @@ describe('checkDataPaths', () => {
     expect(await checkDataPaths(folder({ path: 'nope' }), cwd)).toEqual([{ at: 'data.path', message: `image folder nope does not exist (resolved to ${path.join(cwd, 'nope')})` }]);
   });
 
+  it('points at a folder whose name differs only in case or Unicode form', async () => {
+    // A Mac writes "Négatif" decomposed (e + combining acute); a pipeline typed elsewhere has it composed.
+    await mkdir(path.join(cwd, 'u', 'Ne\u0301gatif'), { recursive: true });
+    await mkdir(path.join(cwd, 'u', 'positive'), { recursive: true });
+    const spec = folder({ path: 'u', classes: { a: 'Positive', b: 'N\u00e9gatif' } });
+    expect(await checkDataPaths(spec, cwd)).toEqual([
+      { at: 'data.classes.a', message: 'class a: folder Positive/ is missing under u (there is "positive": other upper/lower case; folder names must match exactly)' },
+      { at: 'data.classes.b', message: 'class b: folder N\u00e9gatif/ is missing under u (there is "Ne\u0301gatif": the same letters in another Unicode form; folder names must match exactly)' },
+    ]);
+  });
+
   it('wants a CSV file to be a file', async () => {
     expect(await checkDataPaths(csv('rows.csv'), cwd)).toEqual([]);
     expect(await checkDataPaths(csv('d'), cwd)).toEqual([{ at: 'data.path', message: 'CSV file d is a folder, not a CSV file' }]);

@@ -115,6 +115,8 @@ describe('listInventory: image-folder', () => {
     const err = await listInventory(spec({ classes: { crack: 'Positive', clean: 'Nope' } }), { cwd }).catch((e: unknown) => e) as DataError;
     expect(err.exitCode).toBe(2);
     expect(err.problems).toEqual([{ at: 'data.classes.clean', message: 'class clean: folder Nope/ is missing under data' }]);
+    const cased = await listInventory(spec({ classes: { crack: 'Positive', clean: 'negative' } }), { cwd }).catch((e: unknown) => e) as DataError;
+    expect(cased.problems).toEqual([{ at: 'data.classes.clean', message: 'class clean: folder negative/ is missing under data (there is "Negative": other upper/lower case; folder names must match exactly)' }]);
     await writeFile(path.join(cwd, 'afile'), 'x');
     await expect(listInventory(spec({ path: 'afile' }), { cwd })).rejects.toMatchObject({
       exitCode: 2, problems: [{ at: 'data.path', message: 'data.path afile is a file, not a folder of class folders' }],
@@ -148,6 +150,16 @@ describe('listInventory: image-folder', () => {
       { ref: 'Negative/zero.png', reason: 'cannot read: not a regular file (a character device)' },
     ]);
     expect(inventory.items).toHaveLength(3);
+  });
+
+  it('follows a symlink to a folder inside a class folder, and does not loop on one back up the tree', async () => {
+    await mkdir(path.join(cwd, 'elsewhere'));
+    await writeFile(path.join(cwd, 'elsewhere', 'd.jpg'), 'img-b2');
+    await symlink(path.join(cwd, 'elsewhere'), path.join(cwd, 'data', 'Positive', 'linked'));
+    await symlink(path.join(cwd, 'data', 'Positive'), path.join(cwd, 'data', 'Positive', 'sub', 'up'));
+    const { inventory } = await listInventory(spec(), { cwd });
+    expect(inventory.items.map((it) => it.ref)).toEqual(['Positive/b.JPG', 'Positive/linked/d.jpg', 'Positive/sub/a.png', 'Negative/c.webp']);
+    expect(inventory.items[1]!.id).toBe(SHA['img-b2']);
   });
 
   it('refuses a file larger than ASSAY_MAX_FILE_BYTES, naming it', async () => {
