@@ -145,9 +145,9 @@ model:
 
   it('collapses alternatives into one message per problem', () => {
     expect(problems(`${HEAD}sampling: { total: 5 }\n`)).toEqual([
-      '5:1 schema.required sampling needs counts or ratio (expected all, {counts: {class: n}} or {ratio: {class: r}, total?: n})',
+      '5:1 schema.required sampling needs counts or ratio (expected all, {counts: {class: n}} or {ratio: {class: r}, total?: n} or {ratio: {class: r}, at-most: n})',
     ]);
-    expect(problems(`${HEAD}sampling: 3\n`)).toEqual(['5:11 schema.type sampling must be all, {counts: {class: n}} or {ratio: {class: r}, total?: n} (found 3)']);
+    expect(problems(`${HEAD}sampling: 3\n`)).toEqual(['5:11 schema.type sampling must be all, {counts: {class: n}} or {ratio: {class: r}, total?: n} or {ratio: {class: r}, at-most: n} (found 3)']);
     expect(problems(`${HEAD}sampling: al\n`)).toEqual(['5:11 schema.enum sampling must be "all" (found "al") (did you mean "all"?)']);
     expect(problems(`${HEAD}holdout: { counts: { crack: 1, no-crack: 3 }, fraction: 0.1 }\n`)).toEqual([
       '5:47 schema.conflict "fraction" cannot be combined with "counts" in holdout',
