@@ -154,7 +154,7 @@ export async function decodeImages(data: DataSpec, root: string, items: readonly
   const tasks: DecodeTask[] = [];
   for (let i = 0; i < items.length; i += size) tasks.push({ source, geometry, refs: items.slice(i, i + size).map((it) => it.ref) });
   const workers = items.length < POOL_MIN_ITEMS ? 1 : Math.max(1, Math.min(8, opts.concurrency ?? availableParallelism()));
-  let shape: { width: number; height: number; channels: number; bytes: number } | null = null;
+  let shape: { width: number; height: number; channels: number; bytes: number; ref: string } | null = null;
   let block: Uint8Array = new Uint8Array(0);
   let sab: SharedArrayBuffer | null = null;
   // NOTE: with workers the block is shared memory, so they write their pixels into it directly.
@@ -169,7 +169,7 @@ export async function decodeImages(data: DataSpec, root: string, items: readonly
       const i = t * size + k, ref = items[i]!.ref;
       if (!r.ok) { bad.push({ ref, reason: r.reason }); return; }
       if (!shape) {
-        shape = { width: r.width, height: r.height, channels: r.channels, bytes: r.data.length };
+        shape = { width: r.width, height: r.height, channels: r.channels, bytes: r.data.length, ref };
         if (shared) sab = new SharedArrayBuffer(items.length * shape.bytes);
         block = sab ? new Uint8Array(sab) : new Uint8Array(items.length * shape.bytes);
       }
@@ -183,7 +183,15 @@ export async function decodeImages(data: DataSpec, root: string, items: readonly
     opts.progress?.(done, items.length);
   }, sharedFor, opts.decodeHere ?? true);
   if (mismatched.length > 0) {
-    throw new DataError('data.size-mismatch', `${mismatched.length} image(s) decode to a different size than the others; add a resize step to the features`, mismatched);
+    const first = shape as unknown as { width: number; height: number; ref: string };
+    const size = `${first.width}x${first.height}`;
+    const shown = mismatched.slice(0, 5).map((m) => m.replace(/^(.*): (\d+x\d+), expected .*$/, '$1 ($2)')).join(', ');
+    const what = mismatched.length === 1
+      ? `${shown.replace(/ \((\d+x\d+)\)$/, ' decodes to $1')} but the first decoded image, ${first.ref}, to ${size}`
+      : `${mismatched.length} images decode to another size than the first decoded image, ${first.ref} (${size}): ${shown}${mismatched.length > 5 ? ` and ${mismatched.length - 5} more` : ''}`;
+    const message = `${what}; add a resize step at the start of features (e.g. - resize: { width: ${first.width}, height: ${first.height} })`;
+    // NOTE: located at the first feature step, where the resize that fixes it belongs (the CLI refuses the run there, exit 2).
+    throw new DataError('data.size-mismatch', message, mismatched, [{ at: 'features[0]', message }]);
   }
   // NOTE: bad items are reported in item order whatever order the workers finished in.
   const order = new Map(items.map((it, i) => [it.ref, i]));
