@@ -20,7 +20,7 @@ import type { CsvData } from '../../core/spec.js';
 import { parseCsv, type CsvTable } from './csv-table.js';
 import { NO_MISSING, classIndex, type ListOptions, type MissingPolicy } from './common.js';
 import { hashFiles, sha256Hex } from './quick-check.js';
-import { cellAt, imageRef, imageRefs } from './csv-images.js';
+import { cellAt, checkedImageRefs, imageRef, imageRefs } from './csv-images.js';
 
 function isNumber(s: string): boolean {
   return s.trim() !== '' && Number.isFinite(Number(s));
@@ -104,7 +104,7 @@ export async function listCsv(spec: CsvData, opts: ListOptions): Promise<Invento
     const image = spec.image;
     // Mixed data (feature columns too): an item is its image and its row, so its id covers both.
     const kinds = spec.columns.length > 0 ? columnKinds(spec, table, opts.missing ?? NO_MISSING) : null;
-    const refs = imageRefs({ ...spec, image }, table, rowsByClass);
+    const refs = await checkedImageRefs({ ...spec, image }, table, rowsByClass, path.dirname(file));
     const { outcomes } = await hashFiles(path.dirname(file), refs, opts.fingerprintCache, opts.progress);
     const ii = table.header.indexOf(image);
     const where: string[] = [];
