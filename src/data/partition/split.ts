@@ -55,7 +55,7 @@ export function splitTrainVal(
       for (const u of units) u.classCounts.forEach((n, c) => { counts[c]! += n; });
       const { taken, kept } = carveUnits(units, fractionTargets(counts, spec.validation, spec.stratify), spec.stratify, rng);
       if (taken.length === 0 || kept.length === 0) {
-        throw DataError.at('data.split-empty', 'split.validation', `the split would leave ${taken.length === 0 ? 'validation' : 'training'} empty: ${all.length} items in ${units.length} groups`);
+        throw DataError.at('data.split-empty', 'split.validation', `the split would leave ${taken.length === 0 ? 'validation' : 'training'} empty: ${all.length} items in ${units.length} group${units.length === 1 ? '' : 's'}`);
       }
       return { folds: [{ train: kept, validation: taken }] };
     }
@@ -63,7 +63,7 @@ export function splitTrainVal(
       const k = spec.folds;
       if (!Number.isInteger(k) || k < 2) throw DataError.at('data.split-folds', 'split.folds', `k-fold needs a whole number of folds >= 2, got ${k}`);
       if (k > units.length) {
-        throw DataError.at('data.split-folds', 'split.folds', `k-fold asks for ${k} folds but there are only ${units.length} groups of items (${all.length} items)`);
+        throw DataError.at('data.split-folds', 'split.folds', `k-fold asks for ${k} folds but ${groupOf ? `the ${all.length} items form only ${units.length} group${units.length === 1 ? '' : 's'} (group-by keeps each group in one fold)` : `there are only ${all.length} items`}`);
       }
       const validation = assignFolds(units, k, spec.stratify, rng);
       return {
