@@ -226,6 +226,35 @@ describe('hostile pipelines and arguments', () => {
     expect(lines[101]).toBe('16000 problems found.');
   });
 
+  it('prints a control character in a value or a run id escaped, and a long value cut, on one line', async () => {
+    await writeFile(path.join(cwd, 'esc.yaml'), TINY_PIPELINE.replace('name: tiny', 'name: "\\e[2Jx\\rgone"').replace('version: 1', `version: "${'z'.repeat(5000)}"`));
+    const r = await assay(['validate', 'esc.yaml'], { cwd });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).not.toMatch(/[\u001b\r]/);
+    expect(r.stderr).toMatch(/^esc\.yaml:2:7 error\[schema\.pattern\] name must be .* \(found "\\u001b\[2Jx\\u000dgone"\)$/m);
+    expect(r.stderr).toMatch(/^esc\.yaml:3:10 error\[schema\.type\] version must be an integer \(found "z{60}\.\.\." \(5000 characters\)\)$/m);
+    const show = await assay(['show', 'a\u001b[31mb'], { cwd });
+    expect(show.exitCode).toBe(2);
+    expect(show.stderr).toBe('assay: error[not-found] no run "a\\u001b[31mb" under runs (try `assay runs`)');
+  });
+
+  it('says which path given on the command line is the wrong kind of thing, exit 2, no stack trace', async () => {
+    await mkdir(path.join(cwd, 'adir'), { recursive: true });
+    const runsDir = await assay(['run', 'tiny.yaml', '--runs-dir', 'tiny.yaml'], { cwd });
+    expect(runsDir.stderr).toMatch(/^assay: error\[file\.ENOTDIR\] cannot create the folder .*tiny\.yaml\/\.cache: a part of it is a file, not a folder$/m);
+    const synth = await assay(['synth', '--out', 'tiny.yaml', '--crack', '1', '--no-crack', '1', '--size', '16'], { cwd });
+    expect(synth.stderr).toBe('assay: error[file.ENOTDIR] cannot create the folder tiny.yaml/crack: a part of it is a file, not a folder');
+    const size = await assay(['synth', '--out', 'adir', '--size', '1e9'], { cwd });
+    expect(size.stderr).toBe('assay: error[usage] --size must be between 16 and 512, got "1e9"');
+    const ui = await assay(['ui', '--export', 'tiny.yaml'], { cwd });
+    expect(ui.stderr).toMatch(/^assay: error\[file\.ENOTDIR\] cannot create the folder tiny\.yaml\/.*: a part of it is a file, not a folder$/m);
+    for (const r of [runsDir, synth, size, ui]) {
+      expect(r.exitCode, r.stderr).toBe(2);
+      expect(r.stderr).not.toMatch(NO_TRACE);
+    }
+    expect(await readdir(path.join(cwd, 'adir'))).toEqual([]);
+  });
+
   it.runIf(posix)('does not hang on a pipeline that is a FIFO', async () => {
     execFileSync('mkfifo', [path.join(cwd, 'fifo.yaml')]);
     const r = await assay(['validate', 'fifo.yaml'], { cwd, timeoutMs: 30_000 });
