@@ -4,7 +4,7 @@
  * folder's JSON files as written (older folders too); no tfjs.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readJson } from '../store/run-folder.js';
 import path from 'node:path';
 import { sig, utcMinute } from '../report/format.js';
 import { bestTrialNumber } from './trial-number.js';
@@ -28,13 +28,6 @@ interface Lock {
   readonly error?: { readonly stage?: string | null; readonly message?: string };
 }
 
-async function readJson<T>(file: string): Promise<T | null> {
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as T;
-  } catch {
-    return null;
-  }
-}
 
 const HEADLINE = ['f1', 'mcc', 'fnr', 'recall', 'precision'] as const;
 
