@@ -6,7 +6,7 @@
  * file reading, no tfjs.
  */
 import { modelSubfolders } from './model-folders.js';
-import { readFile } from 'node:fs/promises';
+import { readFileBounded } from '../data/read-file-bounded.js';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { currentMetricsShape } from './metrics-compat.js';
@@ -97,7 +97,8 @@ async function comparePredictions(a: string, b: string): Promise<RunDifference[]
 }
 
 async function bytesOf(file: string): Promise<Buffer | null> {
-  return readFile(file).catch(() => null);
+  // NOTE: bounded and regular files only: a damaged run folder's weights.bin may be a link to /dev/zero.
+  return readFileBounded(file).catch(() => null);
 }
 
 type ModelJson = { modelTopology?: unknown; weightsManifest?: { paths?: string[]; weights?: { name?: string }[] }[] };

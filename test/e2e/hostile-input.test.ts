@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { copyFile, lstat, mkdir, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, cp, lstat, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -260,6 +260,60 @@ describe('hostile pipelines and arguments', () => {
     const r = await assay(['validate', 'fifo.yaml'], { cwd, timeoutMs: 30_000 });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/^fifo\.yaml:1:1 error\[file\.read\] cannot read the pipeline: not a regular file \(a FIFO\)$/m);
+  });
+});
+
+describe('a damaged run folder', () => {
+  let cwd: string;
+  let dir: string;
+  beforeAll(async () => {
+    const fast = TINY_PIPELINE.replace(/model:\n(  .*\n)+/, 'model:\n  family: logistic\n  training: { epochs: 2, batch-size: 16 }\n').replace('trials: 2', 'trials: 1');
+    cwd = await tempProject({ 'tiny.yaml': fast });
+    const r = await assay(['run', 'tiny.yaml', '--json', '-q'], { cwd });
+    expect(r.exitCode, r.stderr).toBe(0);
+    dir = (JSON.parse(r.stdout) as { dir: string }).dir;
+    const { writeSyntheticFolder } = await import('../../src/data/synth.js');
+    await writeSyntheticFolder(path.join(cwd, 'new'), { counts: { crack: 1, 'no-crack': 0 }, size: 32, seed: 5, hardNegatives: 0 });
+  });
+  afterAll(async () => rm(cwd, { recursive: true, force: true }));
+
+  let copies = 0;
+  /** A copy of the finished run under another id, with `damage` done to it; returns its id. */
+  async function damaged(damage: (copy: string) => Promise<void>): Promise<string> {
+    const id = `20991231-000000-000-${(++copies).toString(16).padStart(4, '0')}`;
+    const copy = path.join(path.dirname(dir), id);
+    await cp(dir, copy, { recursive: true });
+    for (const f of ['lock.json', 'metrics.json']) await writeFile(path.join(copy, f), (await readFile(path.join(copy, f), 'utf8')).replaceAll(path.basename(dir), id));
+    await damage(copy);
+    return id;
+  }
+
+  it.runIf(posix)('predict refuses weights that are a link to /dev/zero and a model.json naming a file outside the model folder, exit 2, without hanging', async () => {
+    const zero = await damaged(async (copy) => { await rm(path.join(copy, 'model', 'weights.bin')); await symlink('/dev/zero', path.join(copy, 'model', 'weights.bin')); });
+    const z = await assay(['predict', zero, 'new'], { cwd, timeoutMs: 60_000 });
+    expect(z.exitCode).toBe(2);
+    expect(z.stderr).toMatch(new RegExp(`^assay: error\\[model\\.unreadable\\] cannot read weights file .*${zero}/model/weights\\.bin: not a regular file \\(a character device\\)$`, 'm'));
+    const outside = await damaged(async (copy) => {
+      const file = path.join(copy, 'model', 'model.json');
+      const json = JSON.parse(await readFile(file, 'utf8')) as { weightsManifest: { paths: string[] }[] };
+      json.weightsManifest[0]!.paths = ['../../../../../../../../etc/passwd'];
+      await writeFile(file, JSON.stringify(json));
+    });
+    const o = await assay(['predict', outside, 'new'], { cwd, timeoutMs: 60_000 });
+    expect(o.exitCode).toBe(2);
+    expect(o.stderr).toMatch(/^assay: error\[model\.corrupt\] .*model\.json names weights file "(\.\.\/)+etc\/passwd", which is not inside the model folder /m);
+    for (const r of [z, o]) expect(r.stderr).not.toMatch(NO_TRACE);
+  });
+
+  it.runIf(posix)('show names a damaged metrics.json and does not hang on a lock.json that is a FIFO', async () => {
+    const garbage = await damaged(async (copy) => writeFile(path.join(copy, 'metrics.json'), '{"holdout": '));
+    const g = await assay(['show', garbage], { cwd });
+    expect(g.stdout).toContain('metrics  metrics.json is missing or unreadable (not a regular file, or not JSON): the run folder is damaged');
+    const fifo = await damaged(async (copy) => { await rm(path.join(copy, 'lock.json')); execFileSync('mkfifo', [path.join(copy, 'lock.json')]); });
+    const f = await assay(['show', fifo], { cwd, timeoutMs: 30_000 });
+    expect(f.exitCode).toBe(1);
+    expect(f.stdout).toMatch(/^status   incomplete /m);
+    for (const r of [g, f]) expect(r.stderr).not.toMatch(NO_TRACE);
   });
 });
 
