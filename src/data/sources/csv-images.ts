@@ -26,6 +26,7 @@ export function imageRef(raw: string): string {
 export function imagePathProblem(raw: string): string | null {
   const ref = imageRef(raw);
   if (raw.trim() === '') return 'the image path is empty';
+  if (raw.includes('\0')) return `image path ${JSON.stringify(raw.trim())} holds a NUL character (no file name can)`;
   if (path.posix.isAbsolute(ref) || path.win32.isAbsolute(raw.trim()) || ref === '..' || ref.startsWith('../')) {
     return `image path ${JSON.stringify(raw.trim())} leaves the CSV file's folder (paths are relative to it and must stay inside)`;
   }

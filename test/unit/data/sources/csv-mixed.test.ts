@@ -36,7 +36,7 @@ describe('listInventory: mixed csv', () => {
   });
 
   it('refuses image paths that leave the CSV folder, and an image named twice, at their line and column (exit 2, at data.path)', async () => {
-    await table('file,kind,width,finish\nimg/a.png,crack,1,x\n../../etc/passwd,clean,0,x\n/etc/passwd,clean,0,x\nimg/./a.png,clean,1,x\n,clean,1,x\n');
+    await table('file,kind,width,finish\nimg/a.png,crack,1,x\n../../etc/passwd,clean,0,x\n/etc/passwd,clean,0,x\nimg/./a.png,clean,1,x\n,clean,1,x\nimg/b\0.png,clean,1,x\n');
     const err = await listInventory(spec(), { cwd }).catch((e: unknown) => e) as { code: string; exitCode: number; details: string[]; problems: { at: string }[] };
     expect(err.code).toBe('data.csv-value');
     expect(err.exitCode).toBe(2);
@@ -46,6 +46,7 @@ describe('listInventory: mixed csv', () => {
       'line 4, column file (1): image path "/etc/passwd" leaves the CSV file\'s folder (paths are relative to it and must stay inside)',
       'line 5, column file (1): image "img/./a.png" is already named on line 2 (with feature columns, each image is one item: name it once)',
       'line 6, column file (1): the image path is empty',
+      'line 7, column file (1): image path "img/b\\u0000.png" holds a NUL character (no file name can)',
     ]);
   });
 
