@@ -167,6 +167,8 @@ describe('data the run cannot use is refused at the key it belongs to, exit 2', 
     expect(await refused(['run', 'csv.yaml'])).toMatch(/^csv\.yaml:\d+:\d+ error\[data\.csv\] c\/d\.csv line 6: 1 fields, the header has 2$/m);
     await csv('"c00002.png,crack\n');
     expect(await refused(['run', 'csv.yaml'])).toMatch(/^csv\.yaml:\d+:\d+ error\[data\.csv\] c\/d\.csv: a quoted field starting on line 6 is never closed$/m);
+    await writeFile(path.join(cwd, 'c', 'd.csv'), 'file,label\n');
+    expect(await refused(['run', 'csv.yaml'])).toMatch(/^csv\.yaml:\d+:\d+ error\[data\.csv\] c\/d\.csv has a header row but no data rows$/m);
     await csv('');
     expect(await refused(['run', 'csv.yaml', '--set', 'split.group-by={column: site}'])).toMatch(/^--set split\.group-by=\{column: site\}:1:\d+ error\[data\.csv-column\] c\/d\.csv lacks the group-by column site \(it has file, label\)$/m);
   });

@@ -46,6 +46,7 @@ async function loadTable(spec: CsvData, cwd: string): Promise<{ table: CsvTable;
     throw new DataError('data.missing', message, [file], [{ at: 'data.path', message }]);
   }
   const table = parseCsv(text, spec.path);
+  if (table.rows.length === 0) throw DataError.at('data.csv', 'data.path', `${spec.path} has a header row but no data rows`);
   const wanted = [spec.label, ...(spec.image ? [spec.image] : []), ...spec.columns];
   const missing = wanted.filter((c) => !table.header.includes(c));
   const keyOf = (c: string): string => (c === spec.label ? 'data.label' : c === spec.image ? 'data.image' : 'data.columns');
