@@ -2,7 +2,7 @@
  * The `image-folder` source: one sub-folder per class, JPEG/PNG/WebP files (any case of extension),
  * walked recursively in sorted order. Item ids are sha256 of the file bytes (via the quick check).
  */
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { BadItem, Inventory, Item } from '../../core/data.js';
 import { DataError, type DataProblem } from '../../core/errors.js';
@@ -17,15 +17,24 @@ async function kindAt(p: string): Promise<'folder' | 'other' | 'missing'> {
   try { return (await stat(p)).isDirectory() ? 'folder' : 'other'; } catch { return 'missing'; }
 }
 
-/** Image files under `dir`, as paths relative to `root` with '/' separators, sorted. */
-async function walk(root: string, dir: string): Promise<string[]> {
+/**
+ * Image files under `dir`, as paths relative to `root` with '/' separators, sorted. Symbolic links
+ * are followed, to files and to folders alike; a link to a folder the walk is already inside (a
+ * loop) is not walked again. `within`: the real paths of the folders being walked.
+ */
+async function walk(root: string, dir: string, within: readonly string[] = []): Promise<string[]> {
   const out: string[] = [];
+  const here = [...within, await realpath(dir)];
   const entries = await readdir(dir, { withFileTypes: true });
   for (const e of entries) {
     if (e.name.startsWith('.')) continue;
     const abs = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await walk(root, abs)));
-    else if (IMAGE_EXTENSIONS.includes(path.extname(e.name).toLowerCase())) out.push(path.relative(root, abs).split(path.sep).join('/'));
+    // NOTE: a dataset assembled from links (to files or to folders elsewhere) is common; a dangling link is left to the reader, which names it.
+    const folder = e.isDirectory() || (e.isSymbolicLink() && (await kindAt(abs)) === 'folder');
+    if (folder) {
+      if (e.isSymbolicLink() && here.includes(await realpath(abs))) continue;
+      out.push(...(await walk(root, abs, here)));
+    } else if (IMAGE_EXTENSIONS.includes(path.extname(e.name).toLowerCase())) out.push(path.relative(root, abs).split(path.sep).join('/'));
   }
   // NOTE: plain code-unit order, not locale order: the same on every machine.
   return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
