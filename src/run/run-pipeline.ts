@@ -137,7 +137,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     ...(opts.label !== undefined ? { label: opts.label } : {}), ...(opts.note !== undefined ? { note: opts.note } : {}),
   };
   let backend: BackendInfo | null = null;
-  /** Set once the data has passed every check: from then on a failure is recorded in the run folder. */
+  /** Set once the counts pass: from then on only a located data problem (not a usage error) refuses the run. */
   let accepted = false;
   /** Set once training starts: from then on every failure is recorded in the run folder. */
   let training = false;

@@ -71,7 +71,7 @@ export async function listImageFolder(spec: ImageFolderData, opts: ListOptions):
     try {
       files = await walk(root, dir);
     } catch (err) {
-      // NOTE: a folder under the class folder that cannot be listed (permissions, a loop of links) is the class's problem, named there.
+      // NOTE: a folder under the class folder that cannot be listed (permissions, removed while walked) is the class's problem, named there.
       const e = err as NodeJS.ErrnoException;
       const where = typeof e.path === 'string' ? path.relative(root, e.path).split(path.sep).join('/') || '.' : `${spec.classes[cls]}`;
       problems.push({ at, message: `class ${cls}: folder ${where}/ cannot be listed (${e.code === 'EACCES' ? 'permission denied' : e.code ?? e.message})` });
