@@ -74,6 +74,7 @@ export function reportError(err: unknown): number {
   const fs = fileSystemError(err);
   if (fs) {
     say(`assay: error[file.${fs.code}] ${fs.message}`);
+    if (process.env.ASSAY_DEBUG && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
     return fs.exitCode;
   }
   say(`assay: unexpected error: ${err instanceof Error ? (process.env.ASSAY_DEBUG ? err.stack : err.message) : String(err)}`);
