@@ -7,6 +7,7 @@ import { formatDiagnostics } from '../core/diagnostics.js';
 import { COMMANDS, type Command } from './commands/index.js';
 import { assayVersion } from '../store/environment.js';
 import { closest } from './args.js';
+import { printable } from '../core/printable.js';
 
 const GENERAL_HELP = `assay ${assayVersion()}: declarative experiments for image and tabular classification
 
@@ -58,20 +59,52 @@ export function reportError(err: unknown): number {
   }
   const stage = (err as { stage?: unknown }).stage;
   const where = typeof stage === 'string' && !(err instanceof InvalidPipelineError) && !/^stage \w+ failed/.test((err as Error).message) ? ` (stage ${stage})` : '';
+  const say = (text: string): boolean => process.stderr.write(`${printable(text, { newlines: true })}\n`);
   if (err instanceof DataError) {
-    process.stderr.write(`assay: error[${err.code}]${where} ${err.message}\n`);
-    if (err.details.length > 0 && !err.message.includes(err.details[0]!)) for (const d of err.details) process.stderr.write(`  ${d}\n`);
+    say(`assay: error[${err.code}]${where} ${err.message}`);
+    if (err.details.length > 0 && !err.message.includes(err.details[0]!)) for (const d of err.details) say(`  ${d}`);
     return err.exitCode;
   }
   if (err instanceof AssayError) {
-    process.stderr.write(`assay: error[${err.code}]${where} ${err.message}\n`);
+    say(`assay: error[${err.code}]${where} ${err.message}`);
     const cause = (err as { cause?: unknown }).cause;
     if (process.env.ASSAY_DEBUG && cause instanceof Error && cause.stack) process.stderr.write(`${cause.stack}\n`);
     return err.exitCode;
   }
-  process.stderr.write(`assay: unexpected error: ${err instanceof Error ? (process.env.ASSAY_DEBUG ? err.stack : err.message) : String(err)}\n`);
+  const fs = fileSystemError(err);
+  if (fs) {
+    say(`assay: error[file.${fs.code}] ${fs.message}`);
+    if (process.env.ASSAY_DEBUG && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+    return fs.exitCode;
+  }
+  say(`assay: unexpected error: ${err instanceof Error ? (process.env.ASSAY_DEBUG ? err.stack : err.message) : String(err)}`);
   process.stderr.write('(set ASSAY_DEBUG=1 for the stack trace)\n');
   return 1;
+}
+
+/** What each path-shaped file-system error says about the path: the user's path is not what the command needs there (exit 2). */
+const PATH_ERRORS: Readonly<Record<string, string>> = {
+  ENOENT: 'it does not exist', ENOTDIR: 'a part of it is a file, not a folder', EISDIR: 'it is a folder, not a file',
+  EACCES: 'permission denied', EPERM: 'operation not permitted', EEXIST: 'it already exists', ELOOP: 'too many symbolic links',
+  ENAMETOOLONG: 'the name is too long', EROFS: 'the file system is read-only',
+};
+const SYSCALL_WORDS: Readonly<Record<string, string>> = {
+  open: 'open', mkdir: 'create the folder', rename: 'rename', scandir: 'list the folder', stat: 'read', lstat: 'read', rmdir: 'remove', unlink: 'remove', copyfile: 'copy',
+};
+
+/**
+ * A file-system error that reached the command line (a path given as --out, --runs-dir or
+ * --export that is a file, a folder, unwritable, ...), said as what could not be done to which
+ * path rather than as an unexpected error. A path problem exits 2; the machine's trouble (a full
+ * disk, an I/O error) exits 1.
+ */
+function fileSystemError(err: unknown): { code: string; message: string; exitCode: number } | null {
+  const e = err as NodeJS.ErrnoException;
+  if (!(err instanceof Error) || typeof e.code !== 'string' || typeof e.syscall !== 'string') return null;
+  const what = `cannot ${SYSCALL_WORDS[e.syscall] ?? e.syscall} ${typeof e.path === 'string' ? e.path : 'a file'}`;
+  const reason = PATH_ERRORS[e.code];
+  if (reason) return { code: e.code, message: `${what}: ${reason}`, exitCode: 2 };
+  return { code: e.code, message: `${what}: ${e.code === 'ENOSPC' ? 'no space left on the device' : e.message}`, exitCode: 1 };
 }
 
 function suggest(name: string): string {

@@ -168,6 +168,7 @@ export function describeValue(v: unknown): string {
   if (v === null || v === undefined) return 'nothing';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a map';
-  if (typeof v === 'string') return `"${v}"`;
+  // NOTE: a long value (a 16 MB line of garbage) is cut: the message names it, it need not repeat it.
+  if (typeof v === 'string') return v.length > 80 ? `"${v.slice(0, 60)}..." (${v.length} characters)` : `"${v}"`;
   return String(v);
 }

@@ -1,3 +1,5 @@
+import { printable } from './printable.js';
+
 /** A problem found in a pipeline, located in its source file. Validation returns these; only the CLI renders them. */
 export interface Diagnostic {
   /** Stable code, e.g. `yaml.syntax`, `schema.enum`, `schema.required`, `semantic.unknown-class`. */
@@ -17,7 +19,8 @@ export interface Diagnostic {
 /** `FILE:LINE:COL error[CODE] message (hint)`: the one rendering of a diagnostic. */
 export function formatDiagnostic(d: Diagnostic): string {
   const hint = d.hint ? ` (${d.hint})` : '';
-  return `${d.file}:${d.line}:${d.col} ${d.severity}[${d.code}] ${d.message}${hint}`;
+  // NOTE: one line, whatever the file name or a quoted value holds (see printable).
+  return printable(`${d.file}:${d.line}:${d.col} ${d.severity}[${d.code}] ${d.message}${hint}`);
 }
 
 /** How many diagnostics a command prints before it only counts the rest. */

@@ -49,6 +49,11 @@ export class DataError extends AssayError {
     this.details = details;
     this.problems = problems;
   }
+
+  /** A data problem with one location: the pipeline key `at` (e.g. `split.folds`) it belongs to. */
+  static at(code: string, at: string, message: string, details: readonly string[] = []): DataError {
+    return new DataError(code, message, details, [{ at, message }]);
+  }
 }
 
 /** A stage failed while running; names the stage. */

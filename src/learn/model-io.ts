@@ -5,7 +5,8 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { AssayError } from '../core/errors.js';
+import { AssayError, UsageError } from '../core/errors.js';
+import { readFileBounded, UnreadableFileError } from '../data/read-file-bounded.js';
 
 // File names inside a model folder: the run folder's (store/run-folder/names.ts), also in cache entries.
 import { MODEL_JSON, WEIGHTS_BIN } from '../store/run-folder/names.js';
@@ -57,20 +58,39 @@ function expectedBytes(specs: readonly tf.io.WeightsManifestEntry[]): number {
   for (const spec of specs) {
     const dtype = spec.quantization?.dtype ?? spec.dtype;
     const size = BYTES_PER_DTYPE[dtype];
-    if (size === undefined) throw new AssayError('model.corrupt', `weight ${spec.name} has unsupported dtype ${dtype}`);
-    total += spec.shape.reduce((a, b) => a * b, 1) * size;
+    if (size === undefined) throw new AssayError('model.corrupt', `weight ${spec.name} has unsupported dtype ${dtype}`, 2);
+    const count = Array.isArray(spec.shape) ? spec.shape.reduce((a, b) => a * b, 1) : Number.NaN;
+    if (!Number.isSafeInteger(count) || count < 0) throw new AssayError('model.corrupt', `weight ${spec.name} has an impossible shape ${JSON.stringify(spec.shape)}`, 2);
+    total += count * size;
   }
   return total;
 }
 
-async function readOrFail(file: string, what: string): Promise<Buffer> {
+// NOTE: a model folder may come from elsewhere (cache pull, a copied run): what it holds is input,
+// so a missing, unreadable or inconsistent file is refused with exit 2, naming the file.
+async function readOrFail(file: string, what: string, limit?: number): Promise<Buffer> {
   try {
-    return await readFile(file);
+    // Only a regular file, and no more bytes than the manifest can use (a link to /dev/zero would never end).
+    return await readFileBounded(file, limit);
   } catch (e) {
+    if (e instanceof UsageError) throw e;
+    if (e instanceof UnreadableFileError && e.tooLarge && limit !== undefined) {
+      throw new AssayError('model.corrupt', `${what} ${file} is larger than the ${limit - 1} bytes its manifest needs (from another model?)`, 2);
+    }
     const code = (e as { code?: string }).code;
-    if (code === 'ENOENT') throw new AssayError('model.not-found', `${what} ${file} does not exist`);
-    throw new AssayError('model.unreadable', `cannot read ${what} ${file}: ${(e as Error).message}`);
+    if (code === 'ENOENT') throw new AssayError('model.not-found', `${what} ${file} does not exist`, 2);
+    throw new AssayError('model.unreadable', `cannot read ${what} ${file}: ${(e as Error).message}`, 2);
   }
+}
+
+/** The file a manifest path names, which must lie inside the model folder `dir`. */
+function weightsPath(dir: string, p: unknown, jsonPath: string): string {
+  const file = typeof p === 'string' ? path.resolve(dir, p) : '';
+  const rel = path.relative(dir, file);
+  if (typeof p !== 'string' || rel === '' || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) {
+    throw new AssayError('model.corrupt', `${jsonPath} names weights file ${JSON.stringify(p)}, which is not inside the model folder ${dir}`, 2);
+  }
+  return file;
 }
 
 /**
@@ -85,21 +105,22 @@ export async function loadModel(dir: string): Promise<tf.LayersModel> {
   try {
     json = JSON.parse(text) as tf.io.ModelJSON;
   } catch (e) {
-    throw new AssayError('model.corrupt', `${jsonPath} is not valid JSON: ${(e as Error).message}`);
+    throw new AssayError('model.corrupt', `${jsonPath} is not valid JSON: ${(e as Error).message}`, 2);
   }
   if (json === null || typeof json !== 'object' || json.modelTopology == null || !Array.isArray(json.weightsManifest)) {
-    throw new AssayError('model.corrupt', `${jsonPath} is not a tfjs layers model (modelTopology or weightsManifest missing)`);
+    throw new AssayError('model.corrupt', `${jsonPath} is not a tfjs layers model (modelTopology or weightsManifest missing)`, 2);
   }
   const artifacts = await tf.io.getModelArtifactsForJSON(json, async (manifest) => {
     const specs: tf.io.WeightsManifestEntry[] = [];
     const parts: Buffer[] = [];
     for (const group of manifest) {
-      const groupFiles = await Promise.all(group.paths.map((p) => readOrFail(path.join(dir, p), 'weights file')));
-      const got = groupFiles.reduce((a, b) => a + b.length, 0);
+      if (!Array.isArray(group?.paths) || !Array.isArray(group.weights)) throw new AssayError('model.corrupt', `${jsonPath} has a weights manifest entry without paths and weights`, 2);
+      const files = group.paths.map((p) => weightsPath(dir, p, jsonPath));
       const want = expectedBytes(group.weights);
+      const groupFiles = await Promise.all(files.map((f) => readOrFail(f, 'weights file', want + 1)));
+      const got = groupFiles.reduce((a, b) => a + b.length, 0);
       if (got !== want) {
-        const names = group.paths.map((p) => path.join(dir, p)).join(', ');
-        throw new AssayError('model.corrupt', `weights file ${names} has ${got} bytes, the manifest in ${jsonPath} needs ${want} (truncated or from another model)`);
+        throw new AssayError('model.corrupt', `weights file ${files.join(', ')} has ${got} bytes, the manifest in ${jsonPath} needs ${want} (truncated or from another model)`, 2);
       }
       specs.push(...group.weights);
       parts.push(...groupFiles);

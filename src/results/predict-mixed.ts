@@ -13,7 +13,7 @@ import { AssayError, UsageError } from '../core/errors.js';
 import { decodeBatch, type BatchResult } from '../data/decode-batch.js';
 import { readFileBounded } from '../data/read-file-bounded.js';
 import { parseCsv } from '../data/sources/csv-table.js';
-import { imagePathProblem, imageRef } from '../data/sources/csv-images.js';
+import { imagePathProblem, imageRef, realPathProblems } from '../data/sources/csv-images.js';
 import { toFloat } from '../features/index.js';
 import { meanProbabilities } from '../learn/fold-aggregate.js';
 import { loadModel } from '../learn/model-io.js';
@@ -57,10 +57,11 @@ export async function predictMixed(run: { id: string; dir: string }, pre: Prepro
   const source = { kind: 'files', root: path.dirname(abs) } as const;
   const errors = new Map<number, string>();
   const at = (k: number) => `line ${table.line[k]}, column ${imageColumn} (${ii + 1})`;
-  // A path that leaves the CSV's folder is refused before anything is read.
+  // A path that leaves the CSV's folder (as written, or once links are followed) is refused before anything is read.
+  const outside = await realPathProblems(path.dirname(abs), table, ii, good);
   const readable: number[] = [];
   good.forEach((k, j) => {
-    const problem = imagePathProblem(table.rows[k]![ii]!);
+    const problem = imagePathProblem(table.rows[k]![ii]!) ?? outside.get(k) ?? null;
     if (problem !== null) errors.set(k, `${at(k)}: ${problem}`);
     else readable.push(j);
   });

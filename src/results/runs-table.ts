@@ -77,7 +77,10 @@ interface Condition { readonly column: string; readonly op: string; readonly val
 export function parseCondition(text: string): Condition {
   const m = /^\s*([^<>=!~\s]+)\s*(>=|<=|!=|=|==|>|<|~)\s*(.*?)\s*$/.exec(text);
   if (!m || m[3] === '') throw new UsageError(`--where "${text}": expected COLUMN OP VALUE with OP one of > >= < <= = != ~ (e.g. 'f1>0.9', 'status=finished')`);
-  return { column: m[1]!, op: m[2] === '==' ? '=' : m[2]!, value: m[3]! };
+  const op = m[2] === '==' ? '=' : m[2]!;
+  // NOTE: an ordering holds only between numbers (see holds): a value that is none would silently match no run.
+  if (['>', '>=', '<', '<='].includes(op) && !Number.isFinite(Number(m[3]))) throw new UsageError(`--where "${text}": ${op} compares numbers, and ${JSON.stringify(m[3])} is not one`);
+  return { column: m[1]!, op, value: m[3]! };
 }
 
 function holds(cell: Cell | undefined, c: Condition): boolean {

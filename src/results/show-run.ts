@@ -42,6 +42,7 @@ export async function showRunText(run: { readonly id: string; readonly dir: stri
   const when = lock?.createdAt ? `, started ${utcMinute(lock.createdAt)}` : '';
   const why = run.detail ? ` (${run.detail})` : lock?.error ? ` (stage ${lock.error.stage ?? '?'}: ${lock.error.message ?? ''})` : '';
   out.push(`status   ${status}${when}${why}`);
+  if (finished && metrics === null) out.push('metrics  metrics.json is missing or unreadable (not a regular file, or not JSON): the run folder is damaged');
   const h = metrics?.holdout;
   if (finished && metrics && h?.metrics) {
     const t = metrics.objective?.threshold;

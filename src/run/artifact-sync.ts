@@ -62,7 +62,7 @@ export async function pushRuns(opts: { runsDir: string; refs: readonly string[];
 }
 
 function parseManifest(bytes: Buffer, id: string, shown: string): RunManifest {
-  const bad = (what: string): never => { throw new AssayError('pull.manifest', `the store ${shown} holds a malformed manifest for run ${id}: ${what}`); };
+  const bad = (what: string): never => { throw new AssayError('pull.manifest', `the store ${shown} holds a malformed manifest for run ${id}: ${what}`, 2); };
   let m: RunManifest;
   try {
     m = JSON.parse(bytes.toString('utf8')) as RunManifest;

@@ -137,8 +137,10 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     ...(opts.label !== undefined ? { label: opts.label } : {}), ...(opts.note !== undefined ? { note: opts.note } : {}),
   };
   let backend: BackendInfo | null = null;
-  /** Set once the data has passed every check: from then on a failure is recorded in the run folder. */
+  /** Set once the counts pass: from then on only a located data problem (not a usage error) refuses the run. */
   let accepted = false;
+  /** Set once training starts: from then on every failure is recorded in the run folder. */
+  let training = false;
   progress.line(`run ${spec.name} v${spec.version} -> ${path.relative(cwd, dir) || dir}`);
   // NOTE: cache entries are atomic, so an interrupted run leaves the cache consistent; this only
   // records in the run folder that (and where) it was interrupted. Workers die with the process.
@@ -172,7 +174,8 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     const inventory = ingest.output;
     // group-by a CSV column: the values travel to the hold-out and split stages (and their keys).
     const column = [spec.holdout.groupBy, spec.split.groupBy].find((g) => g?.kind === 'column');
-    const groups = column?.kind === 'column' && spec.data.source === 'csv' ? await readColumn(spec.data, inventory, column.column, { cwd }) : null;
+    const groups = column?.kind === 'column' && spec.data.source === 'csv'
+      ? await readColumn(spec.data, inventory, column.column, { cwd, at: `${column === spec.holdout.groupBy ? 'holdout' : 'split'}.group-by.column` }) : null;
 
     const decode = await runStage(decodeStage, { data: spec.data, root, inventory, geometry: steps.geometry, seed: spec.seed, upstream: { ingest: ingest.record.key }, missing: missingPolicy(spec.features) }, ctx,
       (o) => `${describeDecoded(o.decoded)}${o.bad.length ? `, ${o.bad.length} unreadable` : ''}`);
@@ -213,6 +216,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     }, ctx, (o) => `${spec.resample.method}: ${countsList(inventory.classes, o.folds[0]!.before)} -> ${countsList(inventory.classes, o.folds[0]!.after)}`);
     stages.push(resample.record);
 
+    training = true;
     backend = await initBackend(spec.backend);
     // NOTE: every fold trains: a trial of a k-fold search is k models scored out of fold.
     const folds = features.output.folds.length;
@@ -251,7 +255,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     // folder, like a run refused for its pipeline. The folder exists until then so that the run's
     // references in the cache stay live while it reads the data; the progress record has ended
     // above, so nothing writes into the folder once it is removed.
-    const refused = accepted ? null : refusal(err, loaded);
+    const refused = training ? null : refusal(err, loaded, accepted);
     if (refused) {
       await rm(dir, { recursive: true, force: true }).catch(() => undefined);
       await rmdir(path.dirname(dir)).catch(() => undefined);
@@ -280,11 +284,13 @@ async function queueChoice(url: string, store: string | undefined, cacheRoot: st
 
 /**
  * An error that refuses the run's input (exit 2): data problems located at their keys (as an
- * invalid pipeline), an invalid pipeline, or a usage error (e.g. a bad ASSAY_MAX_FILE_BYTES).
+ * invalid pipeline), found by any stage before training (a split the data cannot give, a feature
+ * step the columns do not fit); before the data is accepted, also an invalid pipeline or a usage
+ * error (e.g. a bad ASSAY_MAX_FILE_BYTES).
  */
-function refusal(err: unknown, loaded: LoadOk): AssayError | null {
+function refusal(err: unknown, loaded: LoadOk, accepted: boolean): AssayError | null {
   if (err instanceof DataError && err.problems.length > 0) return new InvalidPipelineError(locateDataProblems(err.code, err.problems, loaded.locate));
-  if (err instanceof AssayError && err.exitCode === 2) return err;
+  if (!accepted && err instanceof AssayError && err.exitCode === 2) return err;
   return null;
 }
 

@@ -7,6 +7,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ImageBlock, Inventory, MixedLayout } from '../core/data.js';
+import { DataError } from '../core/errors.js';
 import type { FeatureStep } from '../core/spec.js';
 import { applyPixelSteps, applyTable, fitPixelSteps, fitTabular, tableContext, toFloat, type FittedPixelSteps } from '../features/index.js';
 import { writeTensor } from '../store/tensor-file.js';
@@ -129,6 +130,22 @@ export function transformImageRows(block: ImageBlock<Uint8Array>, rows: readonly
   return applyPixelSteps(fitted, toFloat(gatherRows(block, rows)));
 }
 
+/**
+ * Run `fit`; a feature step the data does not fit (a DataError `data.features-*`: a categorical
+ * column for a numeric step, a missing value left unfilled, ...) is located at `features`, so the
+ * run is refused there (exit 2) rather than failed.
+ */
+function atFeatures<T>(fit: () => T): T {
+  try {
+    return fit();
+  } catch (err) {
+    if (err instanceof DataError && err.problems.length === 0 && err.code.startsWith('data.features')) {
+      throw new DataError(err.code, err.message, err.details, [{ at: 'features', message: err.message }]);
+    }
+    throw err;
+  }
+}
+
 export const featuresStage: StageDef<FeaturesInput, FeaturesOutput, FeaturesMeta> = {
   name: 'features',
   version: 1,
@@ -142,8 +159,10 @@ export const featuresStage: StageDef<FeaturesInput, FeaturesOutput, FeaturesMeta
       await mkdir(fdir, { recursive: true });
       // NOTE: fitted on the fold's training rows alone; validation (and later the hold-out) only
       // receive the fitted record.
-      const { fitted, train } = fitTrainRows(input.decoded, fold.train, input.pixelSteps, input.dataColumns);
-      const val = transformRows(input.decoded, fold.validation, fitted, input.dataColumns);
+      const { fitted, train, val } = atFeatures(() => {
+        const fit = fitTrainRows(input.decoded, fold.train, input.pixelSteps, input.dataColumns);
+        return { ...fit, val: transformRows(input.decoded, fold.validation, fit.fitted, input.dataColumns) };
+      });
       exampleShape = train.exampleShape;
       layout = train.layout;
       if (layout) layouts.push(layout);

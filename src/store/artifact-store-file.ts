@@ -1,8 +1,9 @@
 /** Artifact store backend: a directory, local or shared (NFS, SMB), as `file:///mnt/assay-store`. */
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UsageError } from '../core/errors.js';
+import { AssayError, UsageError } from '../core/errors.js';
+import { readFileBounded, UnreadableFileError } from '../data/read-file-bounded.js';
 import type { BlobBackend } from './artifact-store.js';
 import { writeFileAtomic } from './run-folder.js';
 
@@ -14,9 +15,11 @@ export function fileBackend(url: URL): BlobBackend {
     shown: url.href,
     async read(name) {
       try {
-        return await readFile(at(name));
+        // NOTE: a shared folder is input: only a regular file, bounded like any file assay reads (a FIFO would hang a pull).
+        return await readFileBounded(at(name));
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+        if (err instanceof UnreadableFileError) throw new AssayError('store.unreadable', `the store ${url.href} holds ${name}, which cannot be read: ${err.message}`, 2);
         throw err;
       }
     },

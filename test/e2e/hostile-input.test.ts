@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { mkdir, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, cp, lstat, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -99,6 +99,91 @@ describe('data problems are refused before anything is written', () => {
   });
 });
 
+/** Every file outside runs/ (the runs folder holds the cache too), with its size: a refused run changes none. */
+async function outsideRuns(cwd: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    for (const e of await readdir(dir, { withFileTypes: true })) {
+      const rel = path.relative(cwd, path.join(dir, e.name));
+      if (rel === 'runs') continue;
+      if (e.isDirectory()) await walk(path.join(dir, e.name));
+      else out.push(`${rel} ${(await lstat(path.join(dir, e.name))).size}`);
+    }
+  };
+  await walk(cwd);
+  return out.sort();
+}
+
+describe('data the run cannot use is refused at the key it belongs to, exit 2', () => {
+  const NO_RESIZE = FOLDER.replace('  - resize: { width: 24, height: 24 }\n', '');
+  const CSV = TINY_PIPELINE.replace(/data:\n(  .*\n)+/, 'data: { source: csv, path: c/d.csv, label: label, image: file, classes: [crack, no-crack], positive: crack }\n');
+  let cwd: string;
+  beforeAll(async () => {
+    cwd = await tempProject({ 'folder.yaml': FOLDER, 'noresize.yaml': NO_RESIZE, 'csv.yaml': CSV });
+    const { writeSyntheticFolder } = await import('../../src/data/synth.js');
+    await writeSyntheticFolder(path.join(cwd, 'imgs'), { counts: { crack: 10, 'no-crack': 10 }, size: 16, seed: 3, hardNegatives: 0 });
+    const { default: sharp } = await import('sharp');
+    await mkdir(path.join(cwd, 'imgs', 'odd'));
+    for (const n of ['00000', '00001', '00002']) await copyFile(path.join(cwd, 'imgs', 'crack', `${n}.png`), path.join(cwd, 'imgs', 'odd', `${n}.png`));
+    await sharp({ create: { width: 20, height: 20, channels: 3, background: '#808080' } }).png().toFile(path.join(cwd, 'imgs', 'odd', '00003.png'));
+    await mkdir(path.join(cwd, 'c'));
+    for (const n of ['00000', '00001', '00002', '00003', '00004', '00005']) {
+      await copyFile(path.join(cwd, 'imgs', 'crack', `${n}.png`), path.join(cwd, 'c', `c${n}.png`));
+      await copyFile(path.join(cwd, 'imgs', 'no-crack', `${n}.png`), path.join(cwd, 'c', `n${n}.png`));
+    }
+  });
+  afterAll(async () => rm(cwd, { recursive: true, force: true }));
+
+  /** Run assay; assert exit 2, no stack trace, no run folder, and no file changed outside runs/. */
+  async function refused(args: readonly string[]): Promise<string> {
+    const before = await outsideRuns(cwd);
+    const r = await assay(args, { cwd, timeoutMs: 60_000 });
+    expect(r.exitCode, r.stderr).toBe(2);
+    expect(r.stderr).not.toMatch(NO_TRACE);
+    expect(r.stderr).toMatch(/\d+ problems? found; no run folder was written\.$/);
+    expect(await runFolders(cwd)).toEqual([]);
+    expect(await outsideRuns(cwd)).toEqual(before);
+    return r.stderr;
+  }
+
+  it('images of different sizes without a resize: located at features[0], naming the odd image', async () => {
+    const err = await refused(['run', 'noresize.yaml', '--set', 'data.classes.crack=odd']);
+    const line = NO_RESIZE.split('\n').indexOf('features:') + 2;
+    expect(err).toMatch(new RegExp(`^noresize\\.yaml:${line}:5 error\\[data\\.size-mismatch\\] odd/00003\\.png decodes to 20x20 but the first decoded image, odd/0000[012]\\.png, to 16x16; add a resize step at the start of features \\(e\\.g\\. - resize: \\{ width: 16, height: 16 \\}\\)$`, 'm'));
+  });
+
+  it('hold-out counts the data cannot give, and k-fold over fewer groups than folds (found after the counts pass): located at their keys', async () => {
+    const counts = await refused(['run', 'folder.yaml', '--set', 'holdout={counts: {crack: 20, no-crack: 2}}']);
+    expect(counts).toMatch(/^--set holdout=\{counts: \{crack: 20, no-crack: 2\}\}:1:19 error\[data\.holdout-counts\] crack: hold-out asks for 20 but only 10 exist$/m);
+    const folds = await refused(['run', 'folder.yaml', '--set', 'split={folds: 3, group-by: png}']);
+    expect(folds).toMatch(/^--set split=\{folds: 3, group-by: png\}:1:8 error\[data\.split-folds\] k-fold asks for 3 folds but the \d+ items form only 1 group \(group-by keeps each group in one fold\)$/m);
+  });
+
+  it('a CSV with an unknown label, a short row, an unclosed quote or no group-by column: located at data.path (or the group-by key), by line', async () => {
+    const csv = (rows: string) => writeFile(path.join(cwd, 'c', 'd.csv'), `file,label\n${['c00000.png,crack', 'n00000.png,no-crack', 'c00001.png,crack', 'n00001.png,no-crack'].join('\n')}\n${rows}`);
+    await csv('c00002.png,maybe\n');
+    expect(await refused(['run', 'csv.yaml'])).toMatch(/^csv\.yaml:\d+:\d+ error\[data\.csv-label\] c\/d\.csv line 6, column label \(2\): label "maybe" is not one of crack, no-crack$/m);
+    await csv('c00002.png\n');
+    expect(await refused(['run', 'csv.yaml'])).toMatch(/^csv\.yaml:\d+:\d+ error\[data\.csv\] c\/d\.csv line 6: 1 fields, the header has 2$/m);
+    await csv('"c00002.png,crack\n');
+    expect(await refused(['run', 'csv.yaml'])).toMatch(/^csv\.yaml:\d+:\d+ error\[data\.csv\] c\/d\.csv: a quoted field starting on line 6 is never closed$/m);
+    await writeFile(path.join(cwd, 'c', 'd.csv'), 'file,label\n');
+    expect(await refused(['run', 'csv.yaml'])).toMatch(/^csv\.yaml:\d+:\d+ error\[data\.csv\] c\/d\.csv has a header row but no data rows$/m);
+    await csv('');
+    expect(await refused(['run', 'csv.yaml', '--set', 'split.group-by={column: site}'])).toMatch(/^--set split\.group-by=\{column: site\}:1:\d+ error\[data\.csv-column\] c\/d\.csv lacks the group-by column site \(it has file, label\)$/m);
+  });
+  it('a feature step the columns do not fit (found after the counts pass): located at features', async () => {
+    const rows = Array.from({ length: 40 }, (_, i) => `${i % 2 ? 'crack' : 'no-crack'},${i % 7 === 3 ? '' : i},${i % 3}`);
+    await writeFile(path.join(cwd, 'c', 't.csv'), `label,x1,x2\n${rows.join('\n')}\n`);
+    const tab = TINY_PIPELINE.replace(/data:\n(  .*\n)+/, 'data: { source: csv, path: c/t.csv, label: label, columns: [x1, x2], positive: crack }\n')
+      .replace(/features:\n(  - .*\n)+/, 'features:\n  - standardize: { columns: numeric }\n  - impute: { columns: numeric, strategy: median }\n')
+      .replace(/model:\n(  .*\n)+/, 'model:\n  family: logistic\n  training: { epochs: 2, batch-size: 16 }\n');
+    await writeFile(path.join(cwd, 'tab.yaml'), tab);
+    const line = tab.split('\n').indexOf('features:') + 1;
+    expect(await refused(['run', 'tab.yaml'])).toMatch(new RegExp(`^tab\\.yaml:${line}:1 error\\[data\\.features-missing\\] column x1 holds missing values when feature step standardize runs: place an impute step that covers it before standardize$`, 'm'));
+  });
+});
+
 describe('hostile pipelines and arguments', () => {
   let cwd: string;
   beforeAll(async () => { cwd = await tempProject({ 'tiny.yaml': TINY_PIPELINE }); });
@@ -143,11 +228,94 @@ describe('hostile pipelines and arguments', () => {
     expect(lines[101]).toBe('16000 problems found.');
   });
 
+  it('prints a control character in a value or a run id escaped, and a long value cut, on one line', async () => {
+    await writeFile(path.join(cwd, 'esc.yaml'), TINY_PIPELINE.replace('name: tiny', 'name: "\\e[2Jx\\rgone"').replace('version: 1', `version: "${'z'.repeat(5000)}"`));
+    const r = await assay(['validate', 'esc.yaml'], { cwd });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).not.toMatch(/[\u001b\r]/);
+    expect(r.stderr).toMatch(/^esc\.yaml:2:7 error\[schema\.pattern\] name must be .* \(found "\\u001b\[2Jx\\u000dgone"\)$/m);
+    expect(r.stderr).toMatch(/^esc\.yaml:3:10 error\[schema\.type\] version must be an integer \(found "z{60}\.\.\." \(5000 characters\)\)$/m);
+    const show = await assay(['show', 'a\u001b[31mb'], { cwd });
+    expect(show.exitCode).toBe(2);
+    expect(show.stderr).toBe('assay: error[not-found] no run "a\\u001b[31mb" under runs (try `assay runs`)');
+  });
+
+  it('says which path given on the command line is the wrong kind of thing, exit 2, no stack trace', async () => {
+    await mkdir(path.join(cwd, 'adir'), { recursive: true });
+    const runsDir = await assay(['run', 'tiny.yaml', '--runs-dir', 'tiny.yaml'], { cwd });
+    expect(runsDir.stderr).toMatch(/^assay: error\[file\.ENOTDIR\] cannot create the folder .*tiny\.yaml\/\.cache: a part of it is a file, not a folder$/m);
+    const synth = await assay(['synth', '--out', 'tiny.yaml', '--crack', '1', '--no-crack', '1', '--size', '16'], { cwd });
+    expect(synth.stderr).toBe('assay: error[file.ENOTDIR] cannot create the folder tiny.yaml/crack: a part of it is a file, not a folder');
+    const size = await assay(['synth', '--out', 'adir', '--size', '1e9'], { cwd });
+    expect(size.stderr).toBe('assay: error[usage] --size must be between 16 and 512, got "1e9"');
+    const ui = await assay(['ui', '--export', 'tiny.yaml'], { cwd });
+    expect(ui.stderr).toMatch(/^assay: error\[file\.ENOTDIR\] cannot create the folder tiny\.yaml\/.*: a part of it is a file, not a folder$/m);
+    for (const r of [runsDir, synth, size, ui]) {
+      expect(r.exitCode, r.stderr).toBe(2);
+      expect(r.stderr).not.toMatch(NO_TRACE);
+    }
+    expect(await readdir(path.join(cwd, 'adir'))).toEqual([]);
+  });
+
   it.runIf(posix)('does not hang on a pipeline that is a FIFO', async () => {
     execFileSync('mkfifo', [path.join(cwd, 'fifo.yaml')]);
     const r = await assay(['validate', 'fifo.yaml'], { cwd, timeoutMs: 30_000 });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/^fifo\.yaml:1:1 error\[file\.read\] cannot read the pipeline: not a regular file \(a FIFO\)$/m);
+  });
+});
+
+describe('a damaged run folder', () => {
+  let cwd: string;
+  let dir: string;
+  beforeAll(async () => {
+    const fast = TINY_PIPELINE.replace(/model:\n(  .*\n)+/, 'model:\n  family: logistic\n  training: { epochs: 2, batch-size: 16 }\n').replace('trials: 2', 'trials: 1');
+    cwd = await tempProject({ 'tiny.yaml': fast });
+    const r = await assay(['run', 'tiny.yaml', '--json', '-q'], { cwd });
+    expect(r.exitCode, r.stderr).toBe(0);
+    dir = (JSON.parse(r.stdout) as { dir: string }).dir;
+    const { writeSyntheticFolder } = await import('../../src/data/synth.js');
+    await writeSyntheticFolder(path.join(cwd, 'new'), { counts: { crack: 1, 'no-crack': 0 }, size: 32, seed: 5, hardNegatives: 0 });
+  });
+  afterAll(async () => rm(cwd, { recursive: true, force: true }));
+
+  let copies = 0;
+  /** A copy of the finished run under another id, with `damage` done to it; returns its id. */
+  async function damaged(damage: (copy: string) => Promise<void>): Promise<string> {
+    const id = `20991231-000000-000-${(++copies).toString(16).padStart(4, '0')}`;
+    const copy = path.join(path.dirname(dir), id);
+    await cp(dir, copy, { recursive: true });
+    for (const f of ['lock.json', 'metrics.json']) await writeFile(path.join(copy, f), (await readFile(path.join(copy, f), 'utf8')).replaceAll(path.basename(dir), id));
+    await damage(copy);
+    return id;
+  }
+
+  it.runIf(posix)('predict refuses weights that are a link to /dev/zero and a model.json naming a file outside the model folder, exit 2, without hanging', async () => {
+    const zero = await damaged(async (copy) => { await rm(path.join(copy, 'model', 'weights.bin')); await symlink('/dev/zero', path.join(copy, 'model', 'weights.bin')); });
+    const z = await assay(['predict', zero, 'new'], { cwd, timeoutMs: 60_000 });
+    expect(z.exitCode).toBe(2);
+    expect(z.stderr).toMatch(new RegExp(`^assay: error\\[model\\.unreadable\\] cannot read weights file .*${zero}/model/weights\\.bin: not a regular file \\(a character device\\)$`, 'm'));
+    const outside = await damaged(async (copy) => {
+      const file = path.join(copy, 'model', 'model.json');
+      const json = JSON.parse(await readFile(file, 'utf8')) as { weightsManifest: { paths: string[] }[] };
+      json.weightsManifest[0]!.paths = ['../../../../../../../../etc/passwd'];
+      await writeFile(file, JSON.stringify(json));
+    });
+    const o = await assay(['predict', outside, 'new'], { cwd, timeoutMs: 60_000 });
+    expect(o.exitCode).toBe(2);
+    expect(o.stderr).toMatch(/^assay: error\[model\.corrupt\] .*model\.json names weights file "(\.\.\/)+etc\/passwd", which is not inside the model folder /m);
+    for (const r of [z, o]) expect(r.stderr).not.toMatch(NO_TRACE);
+  });
+
+  it.runIf(posix)('show names a damaged metrics.json and does not hang on a lock.json that is a FIFO', async () => {
+    const garbage = await damaged(async (copy) => writeFile(path.join(copy, 'metrics.json'), '{"holdout": '));
+    const g = await assay(['show', garbage], { cwd });
+    expect(g.stdout).toContain('metrics  metrics.json is missing or unreadable (not a regular file, or not JSON): the run folder is damaged');
+    const fifo = await damaged(async (copy) => { await rm(path.join(copy, 'lock.json')); execFileSync('mkfifo', [path.join(copy, 'lock.json')]); });
+    const f = await assay(['show', fifo], { cwd, timeoutMs: 30_000 });
+    expect(f.exitCode).toBe(1);
+    expect(f.stdout).toMatch(/^status   incomplete /m);
+    for (const r of [g, f]) expect(r.stderr).not.toMatch(NO_TRACE);
   });
 });
 

@@ -6,7 +6,7 @@
  * scored its hold-out, rerun --check is identical, and bad input is refused at its line and column
  * (`on-error: skip` for mixed rows is tested in test/unit/data/sources/csv-mixed.test.ts).
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, realpath, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/data/sources/csv-table.js';
@@ -104,7 +104,10 @@ describe('mixed image + table data', () => {
 
   it('predict scores the mixed CSV as the run scored its hold-out, bad rows located; rerun --check is identical', async () => {
     const text = await readFile(path.join(cwd, 'data', 'mixed.csv'), 'utf8');
-    await writeFile(path.join(cwd, 'data', 'new.csv'), `${text}images/00002.png,7,zz,ok\nimages/nope.png,7,a,ok\n../../etc/passwd,7,a,ok\nimages/00001.png,oops,a,ok\n`);
+    // A link inside the CSV's folder whose target lies outside it is refused like ../ (the real path must stay inside).
+    await writeFile(path.join(cwd, 'outside.png'), await readFile(path.join(cwd, 'data', 'images', '00001.png')));
+    await symlink(path.join(cwd, 'outside.png'), path.join(cwd, 'data', 'images', 'leak.png'));
+    await writeFile(path.join(cwd, 'data', 'new.csv'), `${text}images/00002.png,7,zz,ok\nimages/nope.png,7,a,ok\n../../etc/passwd,7,a,ok\nimages/leak.png,7,a,ok\nimages/00001.png,oops,a,ok\n`);
     await writeFile(path.join(cwd, 'data', 'short.csv'), 'file,site\nimages/00001.png,a\n');
     const [out, short, check] = await Promise.all([
       assay(['predict', runs.both!.run, 'data/new.csv', '--out', 'scores.csv'], { cwd }),
@@ -115,18 +118,19 @@ describe('mixed image + table data', () => {
     expect(check.stdout + check.stderr).toMatch(/identical/);
     expect(short.exitCode).toBe(2);
     expect(short.stderr).toContain("short.csv lacks column(s) reading that the run's model takes");
-    // Three rows with errors: exit 1, the others scored.
+    // Four rows with errors: exit 1, the others scored.
     expect(out.exitCode, out.stderr).toBe(1);
     // A site the training rows never held is coded all-zero, counted, and the row still scored.
     expect(out.stderr).toContain('warning: column site: 1 row(s) hold categories the run never saw ("zz"); they are coded all-zero');
     const scores = parseCsv(await readFile(path.join(cwd, 'scores.csv'), 'utf8'), 'scores.csv');
-    expect(scores.rows).toHaveLength(324);
+    expect(scores.rows).toHaveLength(325);
     expect(scores.rows[320]![1]).toMatch(/^\d/);
     expect(scores.rows[320]![3]).toBe('');
-    expect(scores.rows.slice(-3).map((r) => r.slice(1))).toEqual([
+    expect(scores.rows.slice(-4).map((r) => r.slice(1))).toEqual([
       ['', '', 'line 323, column file (1): image images/nope.png does not exist'],
       ['', '', 'line 324, column file (1): image path "../../etc/passwd" leaves the CSV file\'s folder (paths are relative to it and must stay inside)'],
-      ['', '', 'line 325, column reading (2): "oops" is not a number (the column is numeric)'],
+      ['', '', `line 325, column file (1): image path "images/leak.png" is a symbolic link (or passes through one) to ${await realpath(path.join(cwd, 'outside.png'))}, outside the CSV file's folder (images must stay inside it, links followed)`],
+      ['', '', 'line 326, column reading (2): "oops" is not a number (the column is numeric)'],
     ]);
     const held = parseCsv(await readFile(path.join(runs.both!.dir, 'predictions.csv'), 'utf8'), 'predictions.csv', { formulaEscaped: true });
     const csv = parseCsv(text, 'mixed.csv');

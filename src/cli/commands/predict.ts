@@ -1,6 +1,7 @@
-import { writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import { formatPredictCsv, predictFiles } from '../../index.js';
 import { parse } from '../args.js';
+import { UsageError } from '../../core/errors.js';
 import type { Command } from './index.js';
 
 export const predictCommand: Command = {
@@ -37,6 +38,8 @@ device or a larger file gets an error row. Cells that a spreadsheet would run as
 `,
   async run(argv) {
     const { values, positionals } = parse(argv, { out: { type: 'string' }, 'runs-dir': { type: 'string' } }, { positionals: [2, Infinity] });
+    // NOTE: an --out that cannot be written is refused before anything is scored.
+    if (values.out !== undefined && (await stat(values.out).catch(() => null))?.isDirectory()) throw new UsageError(`--out ${values.out} is a folder; give a file name`);
     const tty = process.stderr.isTTY;
     const result = await predictFiles({
       ref: positionals[0]!, paths: positionals.slice(1), runsDir: values['runs-dir'],

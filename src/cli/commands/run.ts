@@ -14,7 +14,9 @@ runs/<name>/<run-id>/ with pipeline.yaml, lock.json, metrics.json, trials.jsonl,
 predictions.csv, report.md, report.html and model/. Each stage is cached by content hash:
 an unchanged stage is restored ("cached"), a changed one reruns with those after it.
 Data that cannot be used (a missing folder, an empty class, unreadable images under
-on-error: fail) is reported at its key like an invalid pipeline: exit 2, no run folder.
+on-error: fail, images of different sizes without a resize, counts or folds the data cannot
+give, CSV rows that do not parse) is reported at its key like an invalid pipeline: exit 2,
+no run folder.
 
 Options:
   --set path=value   override any value (repeatable), e.g. --set data.path=../photos

@@ -11,7 +11,7 @@ export const synthCommand: Command = {
        assay synth --mixed --out DIR [--count N] [--size PX] [--seed N]
 
 Writes DIR/crack/*.png and DIR/no-crack/*.png from the seeded generator that
-\`data.source: synthetic-cracks\` uses (defaults: 24 crack, 24 no-crack, 96 px, seed 0, 0.3).
+\`data.source: synthetic-cracks\` uses (defaults: 24 crack, 24 no-crack, 96 px (16..512), seed 0, 0.3).
 
 --mixed writes DIR/images/*.png and DIR/mixed.csv (file,reading,site,label) instead: gray
 surfaces, half with a dark crack-like line; an item is \`defect\` exactly when its image has the
@@ -38,9 +38,12 @@ pipelines/mixed-example.yaml (\`assay synth --mixed --out data/mixed\`).
     }
     const hard = values['hard-negatives'] === undefined ? 0.3 : Number(values['hard-negatives']);
     if (!(hard >= 0 && hard <= 1)) throw new UsageError(`--hard-negatives must be between 0 and 1, got "${values['hard-negatives']}"`);
+    // NOTE: the bounds of data.size for source: synthetic-cracks.
+    const size = int('size', values.size, 96);
+    if (size < 16 || size > 512) throw new UsageError(`--size must be between 16 and 512, got "${values.size}"`);
     const result = await writeSyntheticFolder(values.out, {
       counts: { crack: int('crack', values.crack, 24), 'no-crack': int('no-crack', values['no-crack'], 24) },
-      size: int('size', values.size, 96), seed: int('seed', values.seed, 0), hardNegatives: hard,
+      size, seed: int('seed', values.seed, 0), hardNegatives: hard,
     });
     process.stdout.write(`wrote ${result.files} images to ${values.out}\n`);
     return 0;

@@ -2,7 +2,7 @@
  * The hold-out: carved first, from the whole inventory, and used once at the end.
  */
 import type { Item } from '../../core/data.js';
-import { DataError } from '../../core/errors.js';
+import { DataError, type DataProblem } from '../../core/errors.js';
 import type { Rng } from '../../core/rng.js';
 import type { HoldoutSpec } from '../../core/spec.js';
 import { carveUnits, fractionTargets } from './carve.js';
@@ -44,7 +44,8 @@ export function carveHoldout(
   switch (spec.kind) {
     case 'fraction':
       if (!(spec.fraction > 0 && spec.fraction < 1)) {
-        throw new DataError('data.holdout-fraction', `hold-out fraction must be between 0 and 1 (exclusive), got ${spec.fraction}`);
+        const message = `hold-out fraction must be between 0 and 1 (exclusive), got ${spec.fraction}`;
+        throw new DataError('data.holdout-fraction', message, [], [{ at: 'holdout.fraction', message }]);
       }
       targets = fractionTargets(available, spec.fraction, spec.stratify);
       stratified = spec.stratify;
@@ -57,28 +58,33 @@ export function carveHoldout(
       return spec satisfies never;
   }
   const { taken, kept } = carveUnits(units, targets, stratified, rng);
+  // NOTE: located at the key that sized the hold-out, so the CLI refuses the run (exit 2) there.
+  const at = spec.kind === 'fraction' ? 'holdout.fraction' : 'holdout.counts';
   if (taken.length === 0) {
-    throw new DataError('data.holdout-empty', `the hold-out would be empty: ${items.length} items in ${units.length} groups cannot meet targets ${JSON.stringify(targets)}`);
+    const message = `the hold-out would be empty: ${items.length} items in ${units.length} groups cannot meet targets ${JSON.stringify(targets)}`;
+    throw new DataError('data.holdout-empty', message, [], [{ at, message }]);
   }
   if (kept.length === 0) {
-    throw new DataError('data.pool-empty', `the hold-out would take all ${items.length} items (${units.length} groups), leaving nothing to train on`);
+    const message = `the hold-out would take all ${items.length} items (${units.length} groups), leaving nothing to train on`;
+    throw new DataError('data.pool-empty', message, [], [{ at, message }]);
   }
   return { holdout: taken, pool: kept };
 }
 
 function countTargets(counts: Readonly<Record<string, number>>, classes: readonly string[], available: readonly number[]): number[] {
-  const problems: string[] = [];
+  const problems: DataProblem[] = [];
   for (const [name, n] of Object.entries(counts)) {
-    if (!classes.includes(name)) problems.push(`${name}: not a class (classes: ${classes.join(', ')})`);
-    else if (!Number.isInteger(n) || n < 0) problems.push(`${name}: count must be a whole number >= 0, got ${n}`);
+    if (!classes.includes(name)) problems.push({ at: `holdout.counts.${name}`, message: `${name}: not a class (classes: ${classes.join(', ')})` });
+    else if (!Number.isInteger(n) || n < 0) problems.push({ at: `holdout.counts.${name}`, message: `${name}: count must be a whole number >= 0, got ${n}` });
   }
   const targets = classes.map((name, c) => {
     const want = counts[name] ?? 0;
-    if (Number.isInteger(want) && want > available[c]!) problems.push(`${name}: hold-out asks for ${want} but only ${available[c]} exist`);
+    if (Number.isInteger(want) && want > available[c]!) problems.push({ at: `holdout.counts.${name}`, message: `${name}: hold-out asks for ${want} but only ${available[c]} exist` });
     return want;
   });
   if (problems.length > 0) {
-    throw new DataError('data.holdout-counts', `hold-out counts cannot be met: ${problems.join('; ')}`, problems);
+    const texts = problems.map((p) => p.message);
+    throw new DataError('data.holdout-counts', `hold-out counts cannot be met: ${texts.join('; ')}`, texts, problems);
   }
   return targets;
 }

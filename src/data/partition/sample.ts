@@ -37,19 +37,19 @@ export function sampleCounts(spec: SamplingSpec, available: readonly number[], c
       return [...available];
     case 'counts': {
       checkNames(spec.counts, classes, 'count', true);
-      return ensureAvailable(classes.map((name) => spec.counts[name] ?? 0), available, classes);
+      return ensureAvailable(classes.map((name) => spec.counts[name] ?? 0), available, classes, 'sampling.counts');
     }
     case 'ratio': {
       checkNames(spec.ratio, classes, 'ratio weight', false);
       const weights = classes.map((name) => spec.ratio[name] ?? 0);
       const sum = weights.reduce((a, b) => a + b, 0);
-      if (!(sum > 0)) throw new DataError('data.sample-spec', 'sampling ratio needs at least one class with a positive weight');
+      if (!(sum > 0)) throw DataError.at('data.sample-spec', 'sampling.ratio', 'sampling ratio needs at least one class with a positive weight');
       if (spec.total !== undefined) {
-        if (!Number.isInteger(spec.total) || spec.total < 0) throw new DataError('data.sample-spec', `sampling total must be a whole number >= 0, got ${spec.total}`);
-        return ensureAvailable(largestRemainder(spec.total, weights), available, classes);
+        if (!Number.isInteger(spec.total) || spec.total < 0) throw DataError.at('data.sample-spec', 'sampling.total', `sampling total must be a whole number >= 0, got ${spec.total}`);
+        return ensureAvailable(largestRemainder(spec.total, weights), available, classes, 'sampling.total');
       }
       if (spec.atMost !== undefined) {
-        if (!Number.isInteger(spec.atMost) || spec.atMost < 0) throw new DataError('data.sample-spec', `sampling at-most must be a whole number >= 0, got ${spec.atMost}`);
+        if (!Number.isInteger(spec.atMost) || spec.atMost < 0) throw DataError.at('data.sample-spec', 'sampling.at-most', `sampling at-most must be a whole number >= 0, got ${spec.atMost}`);
         const full = largestRemainder(spec.atMost, weights);
         // NOTE: exactly `total`'s draw when every class can give its share, so a pipeline moved
         // from `total: n` to `at-most: n` samples the same items on data that has enough.
@@ -100,7 +100,7 @@ function wholeUnits(weights: readonly number[], available: readonly number[], cl
   // NOTE: the 1e-9 absorbs float error in w / smallest; min() keeps the count within what exists.
   const counts = scaled.map((w, c) => Math.min(available[c]!, Math.floor(units * w + 1e-9)));
   // NOTE: not one whole unit of the ratio fits: report the classes that cannot give their share.
-  if (units === 0 && classes) ensureAvailable(scaled.map((w) => Math.ceil(w - 1e-9)), available, classes);
+  if (units === 0 && classes) ensureAvailable(scaled.map((w) => Math.ceil(w - 1e-9)), available, classes, 'sampling.ratio');
   return counts;
 }
 
@@ -119,15 +119,16 @@ export function sampleShortfall(spec: SamplingSpec, available: readonly number[]
 }
 
 function checkNames(record: Readonly<Record<string, number>>, classes: readonly string[], what: string, whole: boolean): void {
+  const key = whole ? 'sampling.counts' : 'sampling.ratio';
   const problems: string[] = [];
   for (const [name, n] of Object.entries(record)) {
     if (!classes.includes(name)) problems.push(`${name}: not a class (classes: ${classes.join(', ')})`);
     else if (!(n >= 0) || !Number.isFinite(n) || (whole && !Number.isInteger(n))) problems.push(`${name}: ${what} must be ${whole ? 'a whole number' : 'a number'} >= 0, got ${n}`);
   }
-  if (problems.length > 0) throw new DataError('data.sample-spec', `sampling is invalid: ${problems.join('; ')}`, problems);
+  if (problems.length > 0) throw new DataError('data.sample-spec', `sampling is invalid: ${problems.join('; ')}`, problems, problems.map((p) => ({ at: `${key}.${p.slice(0, p.indexOf(':'))}`, message: p })));
 }
 
-function ensureAvailable(wanted: number[], available: readonly number[], classes: readonly string[]): number[] {
+function ensureAvailable(wanted: number[], available: readonly number[], classes: readonly string[], key: string): number[] {
   const short = classes.flatMap((name, c) => (wanted[c]! > available[c]! ? [{ name, want: wanted[c]!, have: available[c]! }] : []));
   if (short.length > 0) {
     const first = short[0]!;
@@ -135,6 +136,7 @@ function ensureAvailable(wanted: number[], available: readonly number[], classes
       'data.sample-short',
       `sampling asks for ${first.want} ${first.name} but only ${first.have} remain after the hold-out` + (short.length > 1 ? ` (and ${short.length - 1} more class${short.length > 2 ? 'es' : ''} short)` : ''),
       short.map((s) => `${s.name}: asks for ${s.want}, ${s.have} remain after the hold-out`),
+      short.map((s) => ({ at: key === 'sampling.total' ? key : `${key}.${s.name}`, message: `sampling asks for ${s.want} ${s.name} but only ${s.have} remain after the hold-out` })),
     );
   }
   return wanted;

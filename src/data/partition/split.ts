@@ -49,21 +49,21 @@ export function splitTrainVal(
   switch (spec.kind) {
     case 'fraction': {
       if (!(spec.validation > 0 && spec.validation < 1)) {
-        throw new DataError('data.split-fraction', `validation fraction must be between 0 and 1 (exclusive), got ${spec.validation}`);
+        throw DataError.at('data.split-fraction', 'split.validation', `validation fraction must be between 0 and 1 (exclusive), got ${spec.validation}`);
       }
       const counts = new Array<number>(classCount).fill(0);
       for (const u of units) u.classCounts.forEach((n, c) => { counts[c]! += n; });
       const { taken, kept } = carveUnits(units, fractionTargets(counts, spec.validation, spec.stratify), spec.stratify, rng);
       if (taken.length === 0 || kept.length === 0) {
-        throw new DataError('data.split-empty', `the split would leave ${taken.length === 0 ? 'validation' : 'training'} empty: ${all.length} items in ${units.length} groups`);
+        throw DataError.at('data.split-empty', 'split.validation', `the split would leave ${taken.length === 0 ? 'validation' : 'training'} empty: ${all.length} items in ${units.length} group${units.length === 1 ? '' : 's'}`);
       }
       return { folds: [{ train: kept, validation: taken }] };
     }
     case 'k-fold': {
       const k = spec.folds;
-      if (!Number.isInteger(k) || k < 2) throw new DataError('data.split-folds', `k-fold needs a whole number of folds >= 2, got ${k}`);
+      if (!Number.isInteger(k) || k < 2) throw DataError.at('data.split-folds', 'split.folds', `k-fold needs a whole number of folds >= 2, got ${k}`);
       if (k > units.length) {
-        throw new DataError('data.split-folds', `k-fold asks for ${k} folds but there are only ${units.length} groups of items (${all.length} items)`);
+        throw DataError.at('data.split-folds', 'split.folds', `k-fold asks for ${k} folds but ${groupOf ? `the ${all.length} items form only ${units.length} group${units.length === 1 ? '' : 's'} (group-by keeps each group in one fold)` : `there are only ${all.length} items`}`);
       }
       const validation = assignFolds(units, k, spec.stratify, rng);
       return {

@@ -92,7 +92,7 @@ export function resample(spec: ResampleSpec, train: TrainRows, classCount: numbe
       }
     }))
     .with({ method: 'smote' }, (s) => {
-      if (!Number.isInteger(s.k) || s.k < 1) throw new DataError('data.resample-spec', `smote k must be a whole number >= 1, got ${s.k}`);
+      if (!Number.isInteger(s.k) || s.k < 1) throw DataError.at('data.resample-spec', 'resample.k', `smote k must be a whole number >= 1, got ${s.k}`);
       return grow(s.ratio, (c, rows, need, out, at) => smoteRows(train.x, rowSize, rows, s.k, need, rng.child(classes[c]!), out, at, classes[c]!));
     })
     .with({ method: 'random-undersample' }, (s) => {
@@ -121,15 +121,15 @@ export function resample(spec: ResampleSpec, train: TrainRows, classCount: numbe
 }
 
 function checkRatio(ratio: number): void {
-  if (!(ratio > 0 && ratio <= 1)) throw new DataError('data.resample-spec', `resampling ratio (minority / majority) must be in (0, 1], got ${ratio}`);
+  if (!(ratio > 0 && ratio <= 1)) throw DataError.at('data.resample-spec', 'resample.ratio', `resampling ratio (minority / majority) must be in (0, 1], got ${ratio}`);
 }
 
 function classWeights(weights: 'balanced' | Readonly<Record<string, number>>, counts: readonly number[], classes: readonly string[]): number[] {
   const n = counts.reduce((a, b) => a + b, 0);
   if (weights === 'balanced') return counts.map((c) => (c === 0 ? 0 : n / (counts.length * c)));
   const problems = Object.entries(weights).flatMap(([name, w]) =>
-    !classes.includes(name) ? [`${name}: not a class (classes: ${classes.join(', ')})`]
-      : !(w >= 0 && Number.isFinite(w)) ? [`${name}: weight must be a finite number >= 0, got ${w}`] : []);
-  if (problems.length > 0) throw new DataError('data.resample-spec', `class weights are invalid: ${problems.join('; ')}`, problems);
+    !classes.includes(name) ? [{ at: `resample.weights.${name}`, message: `${name}: not a class (classes: ${classes.join(', ')})` }]
+      : !(w >= 0 && Number.isFinite(w)) ? [{ at: `resample.weights.${name}`, message: `${name}: weight must be a finite number >= 0, got ${w}` }] : []);
+  if (problems.length > 0) throw new DataError('data.resample-spec', `class weights are invalid: ${problems.map((p) => p.message).join('; ')}`, problems.map((p) => p.message), problems);
   return classes.map((name) => weights[name] ?? 1);
 }

@@ -57,7 +57,8 @@ export function smoteRows(
 ): void {
   if (need <= 0) return;
   if (rows.length < 2) {
-    throw new DataError('data.smote-too-few', `smote needs at least 2 training rows of class ${className} to interpolate between; it has ${rows.length}`, [className]);
+    const message = `smote needs at least 2 training rows of class ${className} to interpolate between; it has ${rows.length}`;
+    throw new DataError('data.smote-too-few', message, [className], [{ at: 'resample.method', message }]);
   }
   const kk = Math.min(k, rows.length - 1);
   const neighbours = nearestNeighbours(x, rowSize, rows, kk);

@@ -41,12 +41,13 @@ export function parseCsv(text: string, name: string, opts: { readonly formulaEsc
     }
     field += c; any = true; i++;
   }
-  if (quoted) throw new DataError('data.csv', `${name}: a quoted field starting on line ${recordLine} is never closed`);
+  // NOTE: located at data.path, the key naming the file (for a run; other callers print the message).
+  if (quoted) throw DataError.at('data.csv', 'data.path', `${name}: a quoted field starting on line ${recordLine} is never closed`);
   if (any || field !== '' || record.length > 0) endRecord();
-  if (records.length === 0) throw new DataError('data.csv', `${name} is empty (no header row)`);
+  if (records.length === 0) throw DataError.at('data.csv', 'data.path', `${name} is empty (no header row)`);
   const header = records[0]!.map((h) => h.trim());
   const bad = records.slice(1).flatMap((r, k) => (r.length === header.length ? [] : [`line ${starts[k + 1]}: ${r.length} fields, the header has ${header.length}`]));
-  if (bad.length > 0) throw new DataError('data.csv', `${name}: ${bad.length} row(s) do not match the header`, bad);
+  if (bad.length > 0) throw new DataError('data.csv', `${name}: ${bad.length} row(s) do not match the header`, bad, bad.map((b) => ({ at: 'data.path', message: `${name} ${b}` })));
   const rows = opts.formulaEscaped ? records.slice(1).map((r) => r.map(unescapeFormula)) : records.slice(1);
   return { header, rows, line: starts.slice(1) };
 }

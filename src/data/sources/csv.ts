@@ -20,7 +20,7 @@ import type { CsvData } from '../../core/spec.js';
 import { parseCsv, type CsvTable } from './csv-table.js';
 import { NO_MISSING, classIndex, type ListOptions, type MissingPolicy } from './common.js';
 import { hashFiles, sha256Hex } from './quick-check.js';
-import { cellAt, imageRef, imageRefs } from './csv-images.js';
+import { cellAt, checkedImageRefs, imageRef, imageRefs } from './csv-images.js';
 
 /** True when a cell (trimmed) is a finite number. */
 export function isNumber(s: string): boolean {
@@ -55,11 +55,12 @@ async function loadTable(spec: CsvData, cwd: string): Promise<{ table: CsvTable;
     throw new DataError('data.missing', message, [file], [{ at: 'data.path', message }]);
   }
   const table = parseCsv(text, spec.path);
+  if (table.rows.length === 0) throw DataError.at('data.csv', 'data.path', `${spec.path} has a header row but no data rows`);
   const wanted = [spec.label, ...(spec.image ? [spec.image] : []), ...spec.columns];
   const missing = wanted.filter((c) => !table.header.includes(c));
   const keyOf = (c: string): string => (c === spec.label ? 'data.label' : c === spec.image ? 'data.image' : 'data.columns');
   if (missing.length > 0) throw new DataError('data.csv-column', `${spec.path} lacks column(s) ${missing.join(', ')} (it has ${table.header.join(', ')})`, missing.map((c) => `missing column ${c}`), missing.map((c) => ({ at: keyOf(c), message: `${spec.path} lacks column ${c} (it has ${table.header.join(', ')})` })));
-  if (!spec.image && spec.columns.length === 0) throw new DataError('data.csv-column', `${spec.path}: name an image column or at least one feature column`);
+  if (!spec.image && spec.columns.length === 0) throw DataError.at('data.csv-column', 'data', `${spec.path}: name an image column or at least one feature column`);
   return { table, file };
 }
 
@@ -98,8 +99,12 @@ export async function listCsv(spec: CsvData, opts: ListOptions): Promise<Invento
   const li = table.header.indexOf(spec.label);
   const labelsSeen = [...new Set(table.rows.map((r) => r[li]!.trim()))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const classes = spec.classes ? [...spec.classes] : labelsSeen;
-  const unknown = table.rows.flatMap((r, k) => (classes.includes(r[li]!.trim()) ? [] : [`line ${table.line[k]}: label ${JSON.stringify(r[li])} is not one of ${classes.join(', ')}`]));
-  if (unknown.length > 0) throw new DataError('data.csv-label', `${spec.path}: ${unknown.length} row(s) with an unknown label`, unknown);
+  const unknownRows = table.rows.flatMap((r, k) => (classes.includes(r[li]!.trim()) ? [] : [k]));
+  if (unknownRows.length > 0) {
+    const what = (k: number): string => `label ${JSON.stringify(table.rows[k]![li])} is not one of ${classes.join(', ')}`;
+    throw new DataError('data.csv-label', `${spec.path}: ${unknownRows.length} row(s) with an unknown label`, unknownRows.map((k) => `line ${table.line[k]}: ${what(k)}`),
+      unknownRows.map((k) => ({ at: 'data.path', message: `${spec.path} ${cellAt(table, k, li)}: ${what(k)}` })));
+  }
   const positive = classIndex(classes, spec.positive);
   const labelOf = (k: number): number => classes.indexOf(table.rows[k]![li]!.trim());
   const rowsByClass = table.rows.map((_, k) => k).sort((a, b) => labelOf(a) - labelOf(b) || a - b);
@@ -109,7 +114,7 @@ export async function listCsv(spec: CsvData, opts: ListOptions): Promise<Invento
     const image = spec.image;
     // Mixed data (feature columns too): an item is its image and its row, so its id covers both.
     const kinds = spec.columns.length > 0 ? columnKinds(spec, table, opts.missing ?? NO_MISSING) : null;
-    const refs = imageRefs({ ...spec, image }, table, rowsByClass);
+    const refs = await checkedImageRefs({ ...spec, image }, table, rowsByClass, path.dirname(file));
     const { outcomes } = await hashFiles(path.dirname(file), refs, opts.fingerprintCache, opts.progress);
     const ii = table.header.indexOf(image);
     const where: string[] = [];
@@ -181,10 +186,10 @@ export async function readCells(spec: CsvData, refs: readonly string[], columns:
  * { column }`). Tabular items are matched by row (`row:<n>`), image items by their path; an item
  * whose row cannot be found gets undefined (it is then its own group).
  */
-export async function readColumn(spec: CsvData, inventory: Inventory, column: string, opts: { readonly cwd: string }): Promise<(string | undefined)[]> {
+export async function readColumn(spec: CsvData, inventory: Inventory, column: string, opts: { readonly cwd: string; readonly at?: string }): Promise<(string | undefined)[]> {
   const { table } = await loadTable(spec, opts.cwd);
   const ci = table.header.indexOf(column);
-  if (ci < 0) throw new DataError('data.csv-column', `${spec.path} lacks the group-by column ${column} (it has ${table.header.join(', ')})`, [`missing column ${column}`]);
+  if (ci < 0) throw DataError.at('data.csv-column', opts.at ?? 'holdout.group-by.column', `${spec.path} lacks the group-by column ${column} (it has ${table.header.join(', ')})`, [`missing column ${column}`]);
   const byRef = new Map<string, string>();
   if (spec.image) {
     const ii = table.header.indexOf(spec.image);

@@ -68,12 +68,22 @@ export async function listImageFolder(spec: ImageFolderData, opts: ListOptions):
       perClass.push([]);
       continue;
     }
-    const files = await walk(root, dir);
+    let files: string[];
+    try {
+      files = await walk(root, dir);
+    } catch (err) {
+      // NOTE: a folder under the class folder that cannot be listed (permissions, removed while walked) is the class's problem, named there.
+      const e = err as NodeJS.ErrnoException;
+      const where = typeof e.path === 'string' ? path.relative(root, e.path).split(path.sep).join('/') || '.' : `${spec.classes[cls]}`;
+      problems.push({ at, message: `class ${cls}: folder ${where}/ cannot be listed (${e.code === 'EACCES' ? 'permission denied' : e.code ?? e.message})` });
+      perClass.push([]);
+      continue;
+    }
     if (files.length === 0) problems.push({ at, message: `class ${cls}: folder ${spec.classes[cls]}/ holds no ${IMAGE_EXTENSIONS.join('/')} files` });
     perClass.push(files);
   }
   if (problems.length > 0) {
-    const code = problems.some((p) => !p.message.includes('holds no')) ? 'data.missing' : 'data.empty-class';
+    const code = problems.some((p) => p.message.includes('cannot be listed')) ? 'data.unreadable' : problems.some((p) => !p.message.includes('holds no')) ? 'data.missing' : 'data.empty-class';
     throw new DataError(code, `image folder ${spec.path}: ${problems.map((p) => p.message).join('; ')}`, problems.map((p) => p.message), problems);
   }
   const refs = perClass.flat();

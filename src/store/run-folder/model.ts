@@ -11,6 +11,7 @@ import type { MixedLayout } from '../../core/data.js';
 import type { PipelineSpec } from '../../core/spec.js';
 import { isDirectory, readJson, writeJsonAtomic } from './io.js';
 import { MODEL_DIR, MODEL_JSON, MODEL_STAGING_DIR, PREPROCESS_FILE } from './names.js';
+import { readFileBounded } from '../../data/read-file-bounded.js';
 
 /**
  * What `assay predict` reads from `model/preprocess.json`. `Fitted` is the fitted transform's
@@ -107,9 +108,10 @@ export async function readModelJson<T>(dir: string, folder: string): Promise<T |
 }
 
 /**
- * The bytes of a file of a saved model (`folder` relative to the run folder), or null when missing.
- * NOTE: not bounded like the records: a model's weights may be larger than a record ever is.
+ * The bytes of a file of a saved model (`folder` relative to the run folder), or null when missing
+ * or not a regular file. Bounded like every data file (ASSAY_MAX_FILE_BYTES, see
+ * read-file-bounded.ts): a damaged folder's weights.bin may be a link to /dev/zero.
  */
 export async function readModelFile(dir: string, folder: string, file: string): Promise<Buffer | null> {
-  return readFile(path.join(dir, folder, file)).catch(() => null);
+  return readFileBounded(path.join(dir, folder, file)).catch(() => null);
 }

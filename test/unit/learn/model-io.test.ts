@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, truncate, unlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, symlink, truncate, unlink, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -89,6 +89,25 @@ describe('saveModel / loadModel', () => {
     await writeFile(path.join(broken, 'model.json'), '{"modelTopology": ');
     await expect(loadModel(broken)).rejects.toMatchObject({ code: 'model.corrupt', message: expect.stringContaining(path.join(broken, 'model.json')) });
     await writeFile(path.join(broken, 'model.json'), '{"hello": 1}');
-    await expect(loadModel(broken)).rejects.toMatchObject({ code: 'model.corrupt' });
+    await expect(loadModel(broken)).rejects.toMatchObject({ code: 'model.corrupt', exitCode: 2 });
+  });
+
+  it('refuses a manifest path outside the model folder, a weights file larger than the manifest needs, and a link to /dev/zero, without reading them', async () => {
+    const out = path.join(dir, 'hostile');
+    await saveModel(model, out);
+    const json = JSON.parse(await readFile(path.join(out, 'model.json'), 'utf8')) as { weightsManifest: { paths: string[] }[] };
+    const good = JSON.stringify(json);
+    json.weightsManifest[0]!.paths = ['../../../../../../../etc/passwd'];
+    await writeFile(path.join(out, 'model.json'), JSON.stringify(json));
+    await expect(loadModel(out)).rejects.toMatchObject({ code: 'model.corrupt', exitCode: 2, message: `${path.join(out, 'model.json')} names weights file "../../../../../../../etc/passwd", which is not inside the model folder ${out}` });
+    await writeFile(path.join(out, 'model.json'), good);
+    const bytes = await readFile(path.join(out, 'weights.bin'));
+    await writeFile(path.join(out, 'weights.bin'), Buffer.concat([bytes, Buffer.alloc(8)]));
+    await expect(loadModel(out)).rejects.toMatchObject({ code: 'model.corrupt', exitCode: 2, message: `weights file ${path.join(out, 'weights.bin')} is larger than the ${bytes.length} bytes its manifest needs (from another model?)` });
+    if (process.platform !== 'win32') {
+      await unlink(path.join(out, 'weights.bin'));
+      await symlink('/dev/zero', path.join(out, 'weights.bin'));
+      await expect(loadModel(out)).rejects.toMatchObject({ code: 'model.unreadable', exitCode: 2, message: expect.stringContaining('not a regular file (a character device)') });
+    }
   });
 });

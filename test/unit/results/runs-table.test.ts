@@ -61,6 +61,9 @@ describe('runsTable', () => {
     expect(() => runsTable(runs, { where: ['f2>0.9'] })).toThrow(/--where column "f2" is not a column; columns: run, pipeline.*hold-out metrics \(f1, fnr, mcc\)/);
     expect(() => runsTable(runs, { sort: 'nope' })).toThrow(/--sort column "nope"/);
     expect(() => runsTable(runs, { where: ['f1 about 0.9'] })).toThrow(/expected COLUMN OP VALUE/);
+    // An ordering against text would match no run and say nothing.
+    expect(() => runsTable(runs, { where: ['f1>>x'] })).toThrow('--where "f1>>x": > compares numbers, and ">x" is not one');
+    expect(() => runsTable(runs, { where: ['status<=finished'] })).toThrow('--where "status<=finished": <= compares numbers, and "finished" is not one');
   });
 
   it('renders Markdown with escaped cells', () => {

@@ -2,6 +2,8 @@
  * The artifact store: bytes by sha256 in a folder (file://) or an S3-compatible bucket (s3rver on
  * loopback), every read verified, a missing or corrupt artifact named by its hash.
  */
+import { execFileSync } from 'node:child_process';
+import { symlinkSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -66,6 +68,17 @@ describe('file:// store', () => {
     await expect(openArtifactStore('ftp://user:hunter2@host/x')).rejects.toMatchObject({ exitCode: 2, message: expect.not.stringContaining('hunter2') });
     await expect(openArtifactStore('not a url')).rejects.toMatchObject({ exitCode: 2 });
     await expect(openArtifactStore('file://otherhost/x')).rejects.toMatchObject({ exitCode: 2 });
+  });
+
+  it.runIf(process.platform !== 'win32')('refuses an artifact that is a FIFO or a link to /dev/zero in the shared folder instead of hanging (exit 2)', async () => {
+    const { store } = await open();
+    for (const [text, make] of [['fifo', (f: string) => execFileSync('mkfifo', [f])], ['zero', (f: string) => symlinkSync('/dev/zero', f)]] as const) {
+      const hash = await store.put(bytes(text));
+      const file = path.join(dir, 'sha256', hash.slice(0, 2), hash);
+      await rm(file);
+      make(file);
+      await expect(store.get(hash)).rejects.toMatchObject({ code: 'store.unreadable', exitCode: 2, message: expect.stringContaining(`sha256/${hash.slice(0, 2)}/${hash}, which cannot be read: not a regular file`) });
+    }
   });
 
   it('a local cache fetches once, verifies every use, and refetches a damaged copy', async () => {

@@ -90,7 +90,7 @@ describe('splitTrainVal', () => {
     const few = makeItems([2, 1]);
     const all = [0, 1, 2];
     expect(() => splitTrainVal(few, all, { kind: 'k-fold', folds: 1, stratify: true }, 2, new Rng(1))).toThrow(DataError);
-    expect(() => splitTrainVal(few, all, { kind: 'k-fold', folds: 4, stratify: true }, 2, new Rng(1))).toThrow('k-fold asks for 4 folds but there are only 3 groups of items (3 items)');
+    expect(() => splitTrainVal(few, all, { kind: 'k-fold', folds: 4, stratify: true }, 2, new Rng(1))).toThrow('k-fold asks for 4 folds but there are only 3 items');
     const same = few.map((it) => ({ ...it, id: 'x' }));
     expect(() => splitTrainVal(same, all, { kind: 'fraction', validation: 0.3, stratify: true }, 2, new Rng(1))).toThrow(/validation empty/);
   });

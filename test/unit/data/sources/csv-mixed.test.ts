@@ -1,5 +1,5 @@
 /** The csv source with an image column and feature columns (mixed data): ids, rows, bad paths and images. */
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -36,7 +36,7 @@ describe('listInventory: mixed csv', () => {
   });
 
   it('refuses image paths that leave the CSV folder, and an image named twice, at their line and column (exit 2, at data.path)', async () => {
-    await table('file,kind,width,finish\nimg/a.png,crack,1,x\n../../etc/passwd,clean,0,x\n/etc/passwd,clean,0,x\nimg/./a.png,clean,1,x\n,clean,1,x\n');
+    await table('file,kind,width,finish\nimg/a.png,crack,1,x\n../../etc/passwd,clean,0,x\n/etc/passwd,clean,0,x\nimg/./a.png,clean,1,x\n,clean,1,x\nimg/b\0.png,clean,1,x\n');
     const err = await listInventory(spec(), { cwd }).catch((e: unknown) => e) as { code: string; exitCode: number; details: string[]; problems: { at: string }[] };
     expect(err.code).toBe('data.csv-value');
     expect(err.exitCode).toBe(2);
@@ -46,7 +46,30 @@ describe('listInventory: mixed csv', () => {
       'line 4, column file (1): image path "/etc/passwd" leaves the CSV file\'s folder (paths are relative to it and must stay inside)',
       'line 5, column file (1): image "img/./a.png" is already named on line 2 (with feature columns, each image is one item: name it once)',
       'line 6, column file (1): the image path is empty',
+      'line 7, column file (1): image path "img/b\\u0000.png" holds a NUL character (no file name can)',
     ]);
+  });
+
+  it.runIf(process.platform !== 'win32')('refuses an image whose real path leaves the CSV folder through a symbolic link, whatever on-error says; a link that stays inside is followed', async () => {
+    await writeFile(path.join(cwd, 'secret.png'), 'outside bytes');
+    await symlink(path.join(cwd, 'secret.png'), path.join(cwd, 't', 'img', 'leak.png'));
+    await symlink(cwd, path.join(cwd, 't', 'up'));
+    await symlink('a.png', path.join(cwd, 't', 'img', 'alias.png'));
+    await table('file,kind,width,finish\nimg/alias.png,crack,1,x\nimg/leak.png,clean,0,x\nup/secret.png,clean,0,x\nimg/b.png,clean,1,x\n');
+    for (const onError of ['fail', 'skip'] as const) {
+      const err = await listInventory(spec({ onError }), { cwd }).catch((e: unknown) => e) as { code: string; exitCode: number; details: string[]; problems: { at: string; message: string }[] };
+      expect(err.code).toBe('data.csv-value');
+      expect(err.exitCode).toBe(2);
+      expect(err.problems.map((p) => p.at)).toEqual(['data.path', 'data.path']);
+      const real = await realpath(path.join(cwd, 'secret.png'));
+      expect(err.problems.map((p) => p.message)).toEqual([
+        `t/table.csv line 3, column file (1): image path "img/leak.png" is a symbolic link (or passes through one) to ${real}, outside the CSV file's folder (images must stay inside it, links followed)`,
+        `t/table.csv line 4, column file (1): image path "up/secret.png" is a symbolic link (or passes through one) to ${real}, outside the CSV file's folder (images must stay inside it, links followed)`,
+      ]);
+    }
+    await table('file,kind,width,finish\nimg/alias.png,crack,1,x\nimg/b.png,clean,1,x\n');
+    const { inventory } = await listInventory(spec(), { cwd });
+    expect(inventory.items.map((i) => i.ref)).toEqual(['img/b.png', 'img/alias.png']);
   });
 
   it('a missing image: on-error fail names its line and column (exit 2); skip leaves the row out', async () => {

@@ -49,6 +49,21 @@ describe('listInventory: image-folder', () => {
     expect(again.fingerprint).toBe(fingerprint);
   });
 
+  it.runIf(process.platform !== 'win32')('follows links to files and to folders anywhere (a dataset made of links), and walks a looping link once', async () => {
+    await mkdir(path.join(cwd, 'elsewhere', 'more'), { recursive: true });
+    await writeFile(path.join(cwd, 'elsewhere', 'more', 'd.png'), 'img-b2');
+    await symlink(path.join(cwd, 'elsewhere'), path.join(cwd, 'data', 'Positive', 'linked'));
+    await symlink(path.join(cwd, 'data', 'Positive'), path.join(cwd, 'data', 'Positive', 'sub', 'loop'));
+    await symlink(path.join(cwd, 'data', 'Negative', 'c.webp'), path.join(cwd, 'data', 'Positive', 'e.webp'));
+    const { inventory } = await listInventory(spec(), { cwd });
+    expect(inventory.items.filter((i) => i.label === 0).map((i) => [i.ref, i.id])).toEqual([
+      ['Positive/b.JPG', SHA['img-b']],
+      ['Positive/e.webp', SHA['img-c']],
+      ['Positive/linked/more/d.png', SHA['img-b2']],
+      ['Positive/sub/a.png', SHA['img-a']],
+    ]);
+  });
+
   it('re-hashes only files whose size or mtime changed (quick-check record)', async () => {
     const cache = path.join(cwd, 'cache', 'fp.json');
     await listInventory(spec(), { cwd, fingerprintCache: cache });
