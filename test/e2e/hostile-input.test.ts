@@ -146,10 +146,10 @@ describe('data the run cannot use is refused at the key it belongs to, exit 2', 
     return r.stderr;
   }
 
-  it('images of different sizes without a resize: located at features[0], naming the odd image', async () => {
+  it('images of different sizes without a resize: located at features, counting each size with its first file', async () => {
     const err = await refused(['run', 'noresize.yaml', '--set', 'data.classes.crack=odd']);
     const line = NO_RESIZE.split('\n').indexOf('features:') + 2;
-    expect(err).toMatch(new RegExp(`^noresize\\.yaml:${line}:5 error\\[data\\.size-mismatch\\] odd/00003\\.png decodes to 20x20 but the first decoded image, odd/0000[012]\\.png, to 16x16; add a resize step at the start of features \\(e\\.g\\. - resize: \\{ width: 16, height: 16 \\}\\)$`, 'm'));
+    expect(err).toMatch(new RegExp(`^noresize\\.yaml:${line - 1}:1 error\\[data\\.size-mismatch\\] the images decode to 2 different sizes: 16x16 \\(\\d+ files, e\\.g\\. odd/0000[012]\\.png\\), 20x20 \\(1 file, e\\.g\\. odd/00003\\.png\\); a model needs one size: add a resize step to features`, "m"));
   });
 
   it('hold-out counts the data cannot give, and k-fold over fewer groups than folds (found after the counts pass): located at their keys', async () => {
