@@ -17,7 +17,7 @@ export { schemaProperties, settablePathsNamed } from './config/schema-paths.js';
 export { SCHEMA_URL } from './config/schema.js';
 export { StageCache, defaultCacheDir } from './store/cache.js';
 export { explainRun } from './run/explain.js';
-export { cacheStatus, cacheGc, type CacheGcOptions } from './run/cache-commands.js';
+export { cacheFolderProblem, cacheStatus, cacheGc, type CacheGcOptions } from './run/cache-commands.js';
 export { parseDuration, type GcResult } from './store/cache-gc.js';
 export type { RunOptions, RunResult } from './run/run-pipeline.js';
 export { consoleProgress, silentProgress, type Progress, type Verbosity } from './stages/progress.js';

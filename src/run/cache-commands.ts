@@ -1,9 +1,34 @@
 /** `assay cache status|gc`: what the stage cache holds, and removing what no run uses. */
+import { readdir, stat } from 'node:fs/promises';
 import { StageCache, type CacheStatus } from '../store/cache.js';
 import { collectGarbage, type GcResult } from '../store/cache-gc.js';
 import { readLockOrNull } from '../store/run-folder.js';
 import { listRuns } from '../store/run-status.js';
 
+/**
+ * Why `cacheDir` cannot be a cache folder (it is a file, or cannot be read), or null when it can:
+ * a folder that does not exist yet is fine, an empty cache (a run creates it).
+ */
+export async function cacheFolderProblem(cacheDir: string): Promise<string | null> {
+  let isDir: boolean;
+  try {
+    isDir = (await stat(cacheDir)).isDirectory();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return null;
+    if (code === 'ENOTDIR') return `${cacheDir}: a part of it is a file, not a folder`;
+    return `cannot read ${cacheDir} (${code ?? String(err)})`;
+  }
+  if (!isDir) return `${cacheDir} is a file, not a folder`;
+  try {
+    await readdir(cacheDir);
+  } catch (err) {
+    return `cannot read the folder ${cacheDir} (${(err as NodeJS.ErrnoException).code ?? String(err)})`;
+  }
+  return null;
+}
+
+/** Entries and bytes per stage; a cache folder that does not exist yet is an empty cache. */
 export async function cacheStatus(cacheDir: string): Promise<CacheStatus> {
   return new StageCache(cacheDir).status();
 }

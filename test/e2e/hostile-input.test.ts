@@ -257,6 +257,20 @@ describe('hostile pipelines and arguments', () => {
     expect(await readdir(path.join(cwd, 'adir'))).toEqual([]);
   });
 
+  it('refuses a cache folder that is a file, at --cache-dir, exit 2; a cache folder not made yet is an empty cache', async () => {
+    const status = await assay(['cache', 'status', '--cache-dir', 'tiny.yaml'], { cwd });
+    const gc = await assay(['cache', 'gc', '--cache-dir', 'tiny.yaml', '--dry-run'], { cwd });
+    for (const r of [status, gc]) {
+      expect(r.exitCode, r.stdout).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/^assay: error\[usage\] --cache-dir tiny\.yaml: .*tiny\.yaml is a file, not a folder$/);
+    }
+    const fresh = await assay(['cache', 'status', '--cache-dir', 'not-yet'], { cwd });
+    expect(fresh.exitCode, fresh.stderr).toBe(0);
+    expect(fresh.stdout).toMatch(/^cache .*not-yet: 0 entries, 0\.0 MiB$/m);
+    expect(existsSync(path.join(cwd, 'not-yet'))).toBe(false);
+  });
+
   it.runIf(posix)('does not hang on a pipeline that is a FIFO', async () => {
     execFileSync('mkfifo', [path.join(cwd, 'fifo.yaml')]);
     const r = await assay(['validate', 'fifo.yaml'], { cwd, timeoutMs: 30_000 });

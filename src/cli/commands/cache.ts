@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { cacheGc, cacheStatus, defaultCacheDir, parseDuration, pullRuns, pushRuns, UsageError } from '../../index.js';
+import { cacheFolderProblem, cacheGc, cacheStatus, defaultCacheDir, parseDuration, pullRuns, pushRuns, UsageError } from '../../index.js';
 import { parse, RUN_DIR_HELP, RUN_DIR_OPTIONS } from '../args.js';
 import type { Command } from './index.js';
 
@@ -12,7 +12,8 @@ export const cacheCommand: Command = {
        assay cache push [RUN...] [--store URL]
        assay cache pull RUN... [--store URL]
 
-  status   entries and size per stage
+  status   entries and size per stage (a cache folder not created yet is empty). A cache
+           folder that is a file or cannot be read is refused (exit 2)
   gc       remove the cache entries that no run uses. It only touches a folder marked as an
            assay cache (CACHEDIR.TAG, written when a run creates the cache), only removes
            entries (<stage>/<xx>/<key>/ with a manifest), and keeps every entry a run refers to:
@@ -39,6 +40,11 @@ ${RUN_DIR_HELP}
     if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}" (see --help)`);
     const runsDir = path.resolve(values['runs-dir'] ?? 'runs');
     const cacheDir = values['cache-dir'] ? path.resolve(values['cache-dir']) : defaultCacheDir(runsDir);
+    const problem = await cacheFolderProblem(cacheDir);
+    if (problem) {
+      const at = values['cache-dir'] ? `--cache-dir ${values['cache-dir']}` : process.env.ASSAY_CACHE_DIR ? `ASSAY_CACHE_DIR=${process.env.ASSAY_CACHE_DIR}` : `--runs-dir ${values['runs-dir'] ?? 'runs'}`;
+      throw new UsageError(`${at}: ${problem}`);
+    }
     if (positionals[0] === 'status') {
       const s = await cacheStatus(cacheDir);
       if (values.json) process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
