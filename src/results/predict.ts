@@ -19,7 +19,7 @@ import { meanProbabilities } from '../learn/fold-aggregate.js';
 import { loadModel } from '../learn/model-io.js';
 import { predictProbabilities } from '../learn/train-ops.js';
 import type { Preprocess } from '../run/write-run.js';
-import { modelDir, readPreprocessOrNull } from '../store/run-folder.js';
+import { modelDir, readPreprocessChecked } from '../store/run-folder.js';
 import { resolveRun, type RunSummary } from '../store/run-status.js';
 import { predictTable } from './predict-table.js';
 import { modelFolders, refuseTabular, runBackend, scoredRow } from './predict-score.js';
@@ -66,12 +66,18 @@ export interface PredictResult {
 /**
  * Read a run's model/preprocess.json; NotFoundError saying why there is none and how to get it:
  * an unfinished run never had one; a finished run's model is kept out of git, so a fresh clone
- * has the run's records without it.
+ * has the run's records without it. A model folder that is there but damaged (preprocess.json
+ * missing, not JSON, or of the wrong shape) is refused as damaged input ('model.corrupt', exit 2).
  */
 export async function readPreprocess(dir: string, run?: Pick<RunSummary, 'id' | 'status' | 'detail'>): Promise<Preprocess> {
-  const p = await readPreprocessOrNull<Preprocess['fitted']>(dir);
-  if (p) return p;
+  const read = await readPreprocessChecked<Preprocess['fitted']>(dir);
+  if (read.kind === 'record') return read.record;
   const id = run?.id ?? path.basename(dir);
+  if (read.kind === 'damaged') {
+    throw new AssayError('model.corrupt',
+      `run ${id}'s model folder is damaged: ${read.file}: ${read.reason}. ` +
+      `Rebuild it with \`assay rerun ${id}\` (into a new run folder), or copy the model/ folder again from the machine that ran it`, 2);
+  }
   if (run && run.status !== 'finished') throw new NotFoundError(`run ${id} is ${run.status}${run.detail ? ` (${run.detail})` : ''}: it has no model`);
   throw new NotFoundError(
     `run ${id} has no model in ${modelDir(dir)}: models are kept out of git (runs/.gitignore), so a clone has the run's records but not its model. ` +
@@ -79,7 +85,6 @@ export async function readPreprocess(dir: string, run?: Pick<RunSummary, 'id' | 
     `or copy the model/ folder from the machine that ran it`,
   );
 }
-
 
 /** Score `paths` with run `ref`'s model. Throws NotFoundError for an unknown run or a run without a model. */
 export async function predictFiles(opts: PredictOptions): Promise<PredictResult> {

@@ -9,7 +9,7 @@ import { cp, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { MixedLayout } from '../../core/data.js';
 import type { PipelineSpec } from '../../core/spec.js';
-import { isDirectory, readJson, writeJsonAtomic } from './io.js';
+import { exists, isDirectory, readJson, writeJsonAtomic } from './io.js';
 import { MODEL_DIR, MODEL_JSON, MODEL_STAGING_DIR, PREPROCESS_FILE } from './names.js';
 import { readFileBounded } from '../../data/read-file-bounded.js';
 
@@ -100,6 +100,60 @@ export async function hasModel(dir: string): Promise<boolean> {
  */
 export async function readPreprocessOrNull<Fitted = unknown>(dir: string): Promise<PreprocessRecord<Fitted> | null> {
   return readJson<PreprocessRecord<Fitted>>(path.join(modelDir(dir), PREPROCESS_FILE));
+}
+
+/** What reading `model/preprocess.json` found: the record, no model folder at all, or a damaged one. */
+export type PreprocessRead<Fitted = unknown> =
+  | { readonly kind: 'record'; readonly record: PreprocessRecord<Fitted> }
+  | { readonly kind: 'no-model' }
+  | { readonly kind: 'damaged'; readonly file: string; readonly reason: string };
+
+/**
+ * `model/preprocess.json`, telling a run without a model folder (a fresh clone, an unfinished
+ * run) from one whose folder is damaged: preprocess.json missing, unreadable, not JSON, or
+ * without the fields every run has written (older runs lack `columns` and `input`, which stay
+ * optional).
+ */
+export async function readPreprocessChecked<Fitted = unknown>(dir: string): Promise<PreprocessRead<Fitted>> {
+  const folder = modelDir(dir);
+  if (!(await exists(folder))) return { kind: 'no-model' };
+  const file = path.join(folder, PREPROCESS_FILE);
+  if (!(await isDirectory(folder))) return { kind: 'damaged', file: folder, reason: 'it is a file, not a folder' };
+  let text: string;
+  try {
+    text = (await readFileBounded(file)).toString('utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return { kind: 'damaged', file, reason: code === 'ENOENT' ? 'it is missing' : `it cannot be read (${(e as Error).message})` };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    return { kind: 'damaged', file, reason: `it is not JSON (${(e as Error).message})` };
+  }
+  const problem = preprocessShapeProblem(json);
+  return problem ? { kind: 'damaged', file, reason: problem } : { kind: 'record', record: json as PreprocessRecord<Fitted> };
+}
+
+function jsonKind(v: unknown): string {
+  return v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+}
+
+/** What is wrong with the shape of a parsed preprocess.json (the fields every run writes), or null. */
+function preprocessShapeProblem(json: unknown): string | null {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) return `it is not a JSON object (found ${jsonKind(json)})`;
+  const p = json as Record<string, unknown>;
+  const field = (key: string, ok: (v: unknown) => boolean, what: string): string | null =>
+    ok(p[key]) ? null : `"${key}" is ${p[key] === undefined ? 'missing' : `not ${what} (found ${jsonKind(p[key])})`}`;
+  const isList = (v: unknown): v is unknown[] => Array.isArray(v);
+  return field('classes', (v) => isList(v) && v.length >= 2 && v.every((c) => typeof c === 'string'), 'a list of class names')
+    ?? field('positive', (v) => Number.isInteger(v), 'a class index')
+    ?? field('threshold', (v) => typeof v === 'number', 'a number')
+    ?? field('geometry', isList, 'a list of feature steps')
+    ?? field('fitted', (v) => v !== null && typeof v === 'object' && !Array.isArray(v), 'an object')
+    ?? field('exampleShape', (v) => isList(v) && v.length > 0 && v.every((n) => Number.isInteger(n) && (n as number) > 0), 'a list of sizes')
+    ?? field('family', (v) => typeof v === 'string', 'a model family name');
 }
 
 /** A saved model's model.json (`folder` relative to the run folder, e.g. `model/fold-1`), or null when missing or unreadable. */

@@ -5,7 +5,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NotFoundError } from '../../../src/core/errors.js';
+import { AssayError, NotFoundError } from '../../../src/core/errors.js';
 import type { FeatureStep } from '../../../src/core/spec.js';
 import { decodeImageBytes } from '../../../src/data/decode-image.js';
 import { initBackend } from '../../../src/learn/backend/backend.js';
@@ -163,6 +163,34 @@ describe('predictFiles', () => {
     await writeFile(path.join(bare, 'lock.json'), JSON.stringify({ status: 'failed' }));
     await expect(predictFiles({ ref: bare, paths: ['imgs'], cwd: tmp })).rejects.toBeInstanceOf(NotFoundError);
     await expect(predictFiles({ ref: bare, paths: ['imgs'], cwd: tmp })).rejects.toThrow(/run 20250101-000002-000-cccc is failed.*: it has no model/);
+  });
+
+  it('names a damaged model/preprocess.json and what is wrong with it, exit 2, rather than calling the model missing', async () => {
+    const good = await readFile(path.join(runDir, 'model', 'preprocess.json'), 'utf8');
+    const cases: [string, string | null, RegExp][] = [
+      ['eeee', good.slice(0, 40), /preprocess\.json: it is not JSON \(/],
+      ['ffff', 'hello', /preprocess\.json: it is not JSON \(/],
+      ['0001', '[1, 2]', /preprocess\.json: it is not a JSON object \(found a list\)$/],
+      ['0002', good.replace('"threshold":0.5', '"threshold":"high"'), /preprocess\.json: "threshold" is not a number \(found a string\)$/],
+      ['0003', good.replace('"classes":["crack","no-crack"]', '"classes":"crack"'), /preprocess\.json: "classes" is not a list of class names \(found a string\)$/],
+      ['0004', null, /preprocess\.json: it is missing$/],
+    ];
+    for (const [suffix, text, reason] of cases) {
+      const run = path.join(tmp, 'runs', 'p', `20250101-000004-000-${suffix}`);
+      await cp(runDir, run, { recursive: true });
+      const file = path.join(run, 'model', 'preprocess.json');
+      if (text === null) await rm(file);
+      else await writeFile(file, text);
+      const err = await predictFiles({ ref: run, paths: ['imgs'], cwd: tmp }).then(() => null, (e: unknown) => e);
+      expect(err, suffix).toBeInstanceOf(AssayError);
+      expect(err, suffix).not.toBeInstanceOf(NotFoundError);
+      expect((err as AssayError).code).toBe('model.corrupt');
+      expect((err as AssayError).exitCode).toBe(2);
+      const msg = (err as Error).message;
+      expect(msg, suffix).toMatch(new RegExp(`^run 20250101-000004-000-${suffix}'s model folder is damaged: `));
+      expect(msg.split('. ')[0], suffix).toMatch(reason);
+      expect(msg, suffix).not.toMatch(/kept out of git/);
+    }
   });
 
   it('says how to get the model of a finished run whose model is not there (a fresh clone)', async () => {
