@@ -9,7 +9,7 @@
  */
 import { UsageError } from '../core/errors.js';
 import { parseCsv } from '../data/sources/csv-table.js';
-import { isMissing, isNumber, notANumber } from '../data/sources/csv.js';
+import { isMissing, isNumber, missingNotImputed, notANumber } from '../data/sources/csv.js';
 import { cellAt } from '../data/sources/csv-images.js';
 
 /** One source column and how it is encoded: numeric (categories null) or one-hot over `categories`. */
@@ -65,7 +65,7 @@ export function encodeRows(text: string, name: string, columns: readonly SourceC
     columns.forEach((c, k) => {
       const v = cells[at[k]!]!.trim();
       if (c.categories === null) {
-        if (!isNumber(v)) problems.push(`${cellAt(table, r, at[k]!)}: ${v === '' ? 'empty' : notANumber(v)}`);
+        if (!isNumber(v)) problems.push(`${cellAt(table, r, at[k]!)}: ${isMissing(v) ? missingNotImputed(v, c.name) : notANumber(v)}`);
         else row[o] = Number(v);
         o++;
         return;
@@ -128,7 +128,7 @@ export function codeRows(text: string, name: string, columns: readonly DataColum
       const v = cells[at[k]!]!.trim();
       const where = cellAt(table, r, at[k]!);
       if (isMissing(v)) {
-        if (!c.mayMiss) problems.push(`${where}: ${v === '' ? 'empty' : JSON.stringify(v)}, a missing value the run does not impute`);
+        if (!c.mayMiss) problems.push(`${where}: ${missingNotImputed(v, c.name)}`);
         return Number.NaN;
       }
       if (categories[k]) return categories[k]!.indexOf(v);

@@ -35,6 +35,15 @@ export function notANumber(s: string): string {
   return `${JSON.stringify(s.trim())} is not a number (the column is numeric)`;
 }
 
+/**
+ * What is wrong with a missing cell (see {@link isMissing}) of a column no impute step fills: the
+ * one wording training (this source) and `assay predict` (results/table-input.ts) both print.
+ */
+export function missingNotImputed(s: string, column: string): string {
+  const v = s.trim();
+  return `${v === '' ? 'empty' : JSON.stringify(v)}, a missing value, and no impute step covers ${column}`;
+}
+
 /** The cell texts (trimmed) that mean a missing value. */
 export const MISSING_VALUES: readonly string[] = ['', 'NA', 'NaN'];
 
@@ -78,7 +87,7 @@ function columnKinds(spec: CsvData, table: CsvTable, missing: MissingPolicy): Co
     values.forEach((v, r) => {
       const at = cellAt(table, r, index);
       if (isMissing(v)) {
-        if (!mayMiss) problems.push(`${at}: ${v.trim() === '' ? 'empty' : JSON.stringify(v.trim())}, a missing value, and no impute step covers ${name}`);
+        if (!mayMiss) problems.push(`${at}: ${missingNotImputed(v, name)}`);
       } else if (numeric && !isNumber(v)) problems.push(`${at}: ${notANumber(v)}`);
     });
     // NOTE: the category list (code-unit order) only names the codes the table holds; which

@@ -30,7 +30,7 @@ describe('table rows for predict', () => {
     expect(Array.from(e.x)).toEqual([1, 0, 0, 2, 2, 0, 0, 1]);
     expect(e.rows).toEqual([
       { ref: 't.csv:2', error: null },
-      { ref: 't.csv:3', error: 'line 3, column x1 (1): empty' },
+      { ref: 't.csv:3', error: 'line 3, column x1 (1): empty, a missing value, and no impute step covers x1' },
       { ref: 't.csv:4', error: 'line 4, column x1 (1): "n/a" is not a number (the column is numeric)' },
       { ref: 't.csv:5', error: null },
     ]);
@@ -56,6 +56,26 @@ describe('table rows for predict', () => {
       expect(encodeRows(text, 't.csv', sourceColumns(['x1', 'x2'], ['x1', 'x2'])).rows[2]).toEqual({ ref: 't.csv:4', error: expected });
       const columns = ['x1', 'x2'].map((name) => ({ name, categorical: false, mayMiss: false }));
       expect(codeRows(text, 't.csv', columns, new Map()).rows[2]).toEqual({ ref: 't.csv:4', error: expected });
+    } finally {
+      await rm(cwd, { recursive: true, force: true });
+    }
+  });
+
+  it('words a missing value no impute step covers as training does, at the same line and column', async () => {
+    const text = 'kind,x1,x2\ncrack,1,2\nclean,2,NA\ncrack,,4\nclean,3,5\n';
+    const cwd = await mkdtemp(path.join(tmpdir(), 'assay-table-input-'));
+    try {
+      await writeFile(path.join(cwd, 't.csv'), text);
+      const spec = { source: 'csv', path: 't.csv', label: 'kind', columns: ['x1', 'x2'], positive: 'crack', onError: 'fail', duplicates: 'report' } as const;
+      const trained = await listInventory(spec, { cwd }).then(() => null, (e: { details: string[] }) => e.details);
+      const na = 'line 3, column x2 (3): "NA", a missing value, and no impute step covers x2';
+      const empty = 'line 4, column x1 (2): empty, a missing value, and no impute step covers x1';
+      expect(trained).toEqual([empty, na]);
+      const columns = ['x1', 'x2'].map((name) => ({ name, categorical: false, mayMiss: false }));
+      const coded = codeRows(text, 't.csv', columns, new Map()).rows;
+      expect([coded[1], coded[2]]).toEqual([{ ref: 't.csv:3', error: na }, { ref: 't.csv:4', error: empty }]);
+      const encoded = encodeRows(text, 't.csv', sourceColumns(['x1', 'x2'], ['x1', 'x2'])).rows;
+      expect([encoded[1], encoded[2]]).toEqual([{ ref: 't.csv:3', error: na }, { ref: 't.csv:4', error: empty }]);
     } finally {
       await rm(cwd, { recursive: true, force: true });
     }
