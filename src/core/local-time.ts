@@ -1,6 +1,6 @@
 /**
- * Times as the runs tables show them (`assay runs` and the UI's runs table): local time to the
- * minute, `2026-11-29 19:13`. Machine-readable forms (`--json`, the UI's hover) keep the full ISO
+ * Times as people read them (`assay runs`, `assay show` and the UI's runs table): local time to
+ * the minute, `2026-11-29 19:13`. Machine-readable forms (`--json`, the UI's hover) keep the full ISO
  * timestamp the run folder holds.
  */
 

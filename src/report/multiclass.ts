@@ -7,6 +7,7 @@
 import type { Interval } from '../evaluate/bootstrap.js';
 import type { MulticlassHoldout } from '../evaluate/multiclass-holdout.js';
 import type { TrialResult } from '../learn/protocol.js';
+import { utcMinute } from './format.js';
 import { CSS, pngUri, rowCellsHtml, table } from './html.js';
 import { fence, mdTable, mdText, type ReportFile } from './markdown.js';
 import type { GalleryImage, ReportInput, StageCounts } from './model.js';
@@ -132,7 +133,7 @@ export function renderMulticlassMarkdown(input: MulticlassReportInput): string {
   const g = input.gallery;
   const out = [
     `# ${mdText(run.name)} (version ${run.version})\n`,
-    `Run \`${run.id.replace(/`/g, '')}\`, started ${mdText(run.createdAt)}.${run.description ? ` ${mdText(run.description)}` : ''}\n`,
+    `Run \`${run.id.replace(/`/g, '')}\`, started ${mdText(utcMinute(run.createdAt))}.${run.description ? ` ${mdText(run.description)}` : ''}\n`,
     '## Hold-out result\n', mdText(sentence(input)) + '\n', mdTable(metricsTable(input)),
     '### Confusion matrix\n', mdTable(matrixTable(input)), '![confusion chart](charts/confusion.svg)\n',
     '### Per class\n', mdTable(perClassTable(input)),
@@ -172,7 +173,7 @@ export function renderMulticlassHtml(input: MulticlassReportInput): string {
     + `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">`
     + `<meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(`${run.name} v${run.version} - ${run.id}`)}</title><style>${CSS}</style></head><body>`
     + `<h1>${esc(run.name)} <span class="meta">version ${run.version}</span></h1>`
-    + `<p class="meta">Run ${esc(run.id)}, started ${esc(run.createdAt)}.</p>${run.description ? `<p>${esc(run.description)}</p>` : ''}`
+    + `<p class="meta">Run ${esc(run.id)}, started ${esc(utcMinute(run.createdAt))}.</p>${run.description ? `<p>${esc(run.description)}</p>` : ''}`
     + `<nav>${sections.map(([id, title]) => `<a href="#${id}">${esc(title)}</a>`).join('')}</nav>`
     + sections.map(([id, title, body]) => `<section id="${id}"><h2>${esc(title)}</h2>${body}</section>`).join('')
     + '</body></html>\n';

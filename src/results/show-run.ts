@@ -4,7 +4,8 @@
  * folder's JSON files as written (older folders too); no tfjs.
  */
 import path from 'node:path';
-import { sig, utcMinute } from '../report/format.js';
+import { localMinute } from '../core/local-time.js';
+import { sig } from '../report/format.js';
 import { bestTrialNumber } from './trial-number.js';
 import { currentMetricsShape } from './metrics-compat.js';
 import {
@@ -39,7 +40,7 @@ export async function showRunText(run: { readonly id: string; readonly dir: stri
   // NOTE: report.html is kept out of git; a clone has report.md only.
   const reports = await presentReports(run.dir);
   if (finished && reports.length > 0) out.push(`report   ${rel(reportFile(run.dir, reports[0]!))}${reports.length > 1 ? ` (and ${reportName('md')})` : ''}`);
-  const when = lock?.createdAt ? `, started ${utcMinute(lock.createdAt)}` : '';
+  const when = lock?.createdAt ? `, started ${localMinute(lock.createdAt)}` : '';
   const why = run.detail ? ` (${run.detail})` : lock?.error ? ` (stage ${lock.error.stage ?? '?'}: ${lock.error.message ?? ''})` : '';
   out.push(`status   ${status}${when}${why}`);
   if (finished && metrics === null) out.push('metrics  metrics.json is missing or unreadable (not a regular file, or not JSON): the run folder is damaged');

@@ -124,9 +124,10 @@ export const showCommand: Command = {
   help: `Usage: assay show RUN [--md | --json] [--runs-dir DIR]
 
 RUN is a run id (or a unique prefix), a --name label, a run folder, \`latest\` or \`NAME@latest\`
-(the latest finished run). Prints the run folder, the report's path, the status and start time,
-the headline hold-out metrics with their 95% intervals and the best trial; for a run without a
-finished lock, its status and why (exit 1).
+(the latest finished run). Prints the run folder, the report's path, the status and start time
+(local time to the minute, as \`assay runs\` shows it), the headline hold-out metrics with
+their 95% intervals and the best trial; for a run without a finished lock, its status and why
+(exit 1).
 
 Options:
   --md               print the whole report.md instead

@@ -7,8 +7,13 @@ import { bestTrialNumber } from '../../../src/results/trial-number.js';
 import { makeItems, writeRun } from './run-fixture.js';
 
 let root: string;
-beforeAll(async () => { root = await mkdtemp(path.join(tmpdir(), 'assay-show-')); });
-afterAll(async () => rm(root, { recursive: true, force: true }));
+// show prints the start in local time, as `assay runs` does: a zone half an hour off UTC shows it.
+const savedTz = process.env.TZ;
+beforeAll(async () => { process.env.TZ = 'Asia/Kolkata'; root = await mkdtemp(path.join(tmpdir(), 'assay-show-')); });
+afterAll(async () => {
+  if (savedTz === undefined) delete process.env.TZ; else process.env.TZ = savedTz;
+  await rm(root, { recursive: true, force: true });
+});
 
 describe('assay show', () => {
   it('starts with the folder, the report path and the status, then the headline metrics and the best trial', async () => {
@@ -21,7 +26,7 @@ describe('assay show', () => {
       'run      20250101-000000-000-aaaa  (pipelines/p.yaml)',
       'folder   runs/p/20250101-000000-000-aaaa',
       'report   runs/p/20250101-000000-000-aaaa/report.html (and report.md)',
-      'status   finished, started 2025-01-01 00:00 UTC',
+      'status   finished, started 2025-01-01 05:30',
     ]);
     expect(text).toMatch(/^ {2}f1 +0\.\d{4} {2}\(95% CI 0\.\d{4}\.\.[01]\.\d{4}\)$/m);
     // the fixture writes the older metrics.json (`best`: the index from 0): shown as #1
@@ -37,7 +42,8 @@ describe('assay show', () => {
     await writeFile(path.join(dir, 'lock.json'), JSON.stringify({ status: 'failed', createdAt: '2025-01-02T10:04:59.000Z', error: { stage: 'decode', message: 'no images' } }));
     const { text, ok } = await showRunText({ id: '20250102-000000-000-bbbb', dir }, root);
     expect(ok).toBe(false);
-    expect(text).toContain('status   failed, started 2025-01-02 10:04 UTC (stage decode: no images)');
+    expect(text).toContain('status   failed, started 2025-01-02 15:34 (stage decode: no images)');
+    expect(text).not.toContain('UTC');
     expect(text).not.toContain('report ');
   });
 });
