@@ -2,7 +2,7 @@
  * Saving and loading a trained tfjs LayersModel as `model.json` + `weights.bin` (tfjs's own
  * format, readable by `tf.loadLayersModel('file://...')` under tfjs-node too), without tfjs-node.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { AssayError, UsageError } from '../core/errors.js';

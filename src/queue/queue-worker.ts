@@ -47,8 +47,6 @@ export interface QueueWorker {
   stop(mode: 'finish' | 'release'): void;
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
 /**
  * Start serving. Resolves once the backend, the store and the trial processes are ready.
  * @throws AssayError `queue.unreachable` when Redis cannot be reached; backend and store errors.

@@ -7,7 +7,6 @@
  * as evaluate averaged them. An unreadable file gets an
  * error row and the rest go on. Loads tfjs (import this module lazily).
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isMulticlass } from '../core/data.js';
 import sharp from 'sharp';

@@ -5,7 +5,7 @@
  * `model/member-<i>/` each, best first (preprocess.json `ensemble`). The folder is built in
  * `model.partial/` and renamed into place whole. Kept out of git (runs/.gitignore).
  */
-import { cp, mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { cp, mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { MixedLayout } from '../../core/data.js';
 import type { PipelineSpec } from '../../core/spec.js';
