@@ -321,6 +321,22 @@ describe('a damaged run folder', () => {
     for (const r of [z, o]) expect(r.stderr).not.toMatch(NO_TRACE);
   });
 
+  it('predict names a truncated model/preprocess.json as a damaged model folder, exit 2; a run without model/ is told it is kept out of git', async () => {
+    const cut = await damaged(async (copy) => {
+      const file = path.join(copy, 'model', 'preprocess.json');
+      await writeFile(file, (await readFile(file, 'utf8')).slice(0, 50));
+    });
+    const c = await assay(['predict', cut, 'new'], { cwd });
+    expect(c.exitCode).toBe(2);
+    expect(c.stderr).toMatch(new RegExp(`^assay: error\\[model\\.corrupt\\] run ${cut}'s model folder is damaged: .*${cut}/model/preprocess\\.json: it is not JSON \\(`, 'm'));
+    expect(c.stderr).not.toMatch(/kept out of git/);
+    const none = await damaged(async (copy) => rm(path.join(copy, 'model'), { recursive: true }));
+    const n = await assay(['predict', none, 'new'], { cwd });
+    expect(n.exitCode).toBe(2);
+    expect(n.stderr).toMatch(/has no model in .*models are kept out of git/);
+    for (const r of [c, n]) expect(r.stderr).not.toMatch(NO_TRACE);
+  });
+
   it.runIf(posix)('show names a damaged metrics.json and does not hang on a lock.json that is a FIFO', async () => {
     const garbage = await damaged(async (copy) => writeFile(path.join(copy, 'metrics.json'), '{"holdout": '));
     const g = await assay(['show', garbage], { cwd });
