@@ -10,16 +10,18 @@ import { listRuns } from '../store/run-status.js';
  * a folder that does not exist yet is fine, an empty cache (a run creates it).
  */
 export async function cacheFolderProblem(cacheDir: string): Promise<string | null> {
-  let isDir: boolean;
+  let kind: 'folder' | 'file' | 'other';
   try {
-    isDir = (await stat(cacheDir)).isDirectory();
+    const st = await stat(cacheDir);
+    kind = st.isDirectory() ? 'folder' : st.isFile() ? 'file' : 'other';
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return null;
     if (code === 'ENOTDIR') return `${cacheDir}: a part of it is a file, not a folder`;
     return `cannot read ${cacheDir} (${code ?? String(err)})`;
   }
-  if (!isDir) return `${cacheDir} is a file, not a folder`;
+  if (kind === 'file') return `${cacheDir} is a file, not a folder`;
+  if (kind === 'other') return `${cacheDir} is not a folder (a FIFO, socket or device)`;
   try {
     await readdir(cacheDir);
   } catch (err) {

@@ -265,6 +265,12 @@ describe('hostile pipelines and arguments', () => {
       expect(r.stdout).toBe('');
       expect(r.stderr).toMatch(/^assay: error\[usage\] --cache-dir tiny\.yaml: .*tiny\.yaml is a file, not a folder$/);
     }
+    if (posix) {
+      execFileSync('mkfifo', [path.join(cwd, 'cache-fifo')]);
+      const fifo = await assay(['cache', 'status', '--cache-dir', 'cache-fifo'], { cwd, timeoutMs: 30_000 });
+      expect(fifo.exitCode).toBe(2);
+      expect(fifo.stderr).toMatch(/^assay: error\[usage\] --cache-dir cache-fifo: .*cache-fifo is not a folder \(a FIFO, socket or device\)$/);
+    }
     const fresh = await assay(['cache', 'status', '--cache-dir', 'not-yet'], { cwd });
     expect(fresh.exitCode, fresh.stderr).toBe(0);
     expect(fresh.stdout).toMatch(/^cache .*not-yet: 0 entries, 0\.0 MiB$/m);
