@@ -159,7 +159,7 @@ function sizeMismatch(sizes: ReadonlyMap<string, { count: number; first: number 
   const shown = named.map(([wh, g]) => `${wh} (${g.count} file${g.count === 1 ? '' : 's'}, e.g. ${items[g.first]!.ref})`);
   if (named.length < groups.length) shown.push(`${groups.length - named.length} more sizes`);
   const message = `the images decode to ${groups.length} different sizes: ${shown.join(', ')}; a model needs one size: add a resize step to features (e.g. \`- resize: { width: 64, height: 64 }\`)`;
-  return new DataError('data.size-mismatch', message, groups.map(([wh, g]) => `${wh}: ${g.count} file${g.count === 1 ? '' : 's'}, first ${items[g.first]!.ref}`), [{ at: 'features', message }]);
+  return DataError.at('data.size-mismatch', 'features', message, groups.map(([wh, g]) => `${wh}: ${g.count} file${g.count === 1 ? '' : 's'}, first ${items[g.first]!.ref}`));
 }
 
 /** The refusal for a decoded block larger than `limit` bytes, located at `features`. */
@@ -168,7 +168,7 @@ function blockTooLarge(count: number, first: { width: number; height: number; ch
   const bytes = count * first.width * first.height * first.channels;
   const message = `${count} images decode to ${first.width}x${first.height}x${first.channels}: ${size(bytes)} at once, more than ${size(limit)} ` +
     `(an eighth of this machine's memory: training holds them again as 32-bit floats, four times as much); add a resize step to features (e.g. \`- resize: { width: 64, height: 64 }\`)`;
-  return new DataError('data.too-large', message, [], [{ at: 'features', message }]);
+  return DataError.at('data.too-large', 'features', message);
 }
 
 /**

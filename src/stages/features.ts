@@ -140,7 +140,7 @@ function atFeatures<T>(fit: () => T): T {
     return fit();
   } catch (err) {
     if (err instanceof DataError && err.problems.length === 0 && err.code.startsWith('data.features')) {
-      throw new DataError(err.code, err.message, err.details, [{ at: 'features', message: err.message }]);
+      throw DataError.at(err.code, 'features', err.message, err.details);
     }
     throw err;
   }

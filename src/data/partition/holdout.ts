@@ -45,7 +45,7 @@ export function carveHoldout(
     case 'fraction':
       if (!(spec.fraction > 0 && spec.fraction < 1)) {
         const message = `hold-out fraction must be between 0 and 1 (exclusive), got ${spec.fraction}`;
-        throw new DataError('data.holdout-fraction', message, [], [{ at: 'holdout.fraction', message }]);
+        throw DataError.at('data.holdout-fraction', 'holdout.fraction', message);
       }
       targets = fractionTargets(available, spec.fraction, spec.stratify);
       stratified = spec.stratify;

@@ -58,7 +58,7 @@ export function smoteRows(
   if (need <= 0) return;
   if (rows.length < 2) {
     const message = `smote needs at least 2 training rows of class ${className} to interpolate between; it has ${rows.length}`;
-    throw new DataError('data.smote-too-few', message, [className], [{ at: 'resample.method', message }]);
+    throw DataError.at('data.smote-too-few', 'resample.method', message, [className]);
   }
   const kk = Math.min(k, rows.length - 1);
   const neighbours = nearestNeighbours(x, rowSize, rows, kk);

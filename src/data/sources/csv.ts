@@ -61,7 +61,7 @@ async function loadTable(spec: CsvData, cwd: string): Promise<{ table: CsvTable;
     const e = err as NodeJS.ErrnoException;
     const reason = e.code === 'ENOENT' ? 'does not exist' : e.code === 'EACCES' ? 'is not readable (permission denied)' : `cannot be read: ${e.message}`;
     const message = `CSV file ${spec.path} ${reason}${e.code === 'ENOENT' ? ` (resolved to ${file})` : ''}`;
-    throw new DataError('data.missing', message, [file], [{ at: 'data.path', message }]);
+    throw DataError.at('data.missing', 'data.path', message, [file]);
   }
   const table = parseCsv(text, spec.path);
   if (table.rows.length === 0) throw DataError.at('data.csv', 'data.path', `${spec.path} has a header row but no data rows`);

@@ -54,7 +54,7 @@ export async function listImageFolder(spec: ImageFolderData, opts: ListOptions):
   const rootKind = await kindAt(root);
   if (rootKind !== 'folder') {
     const message = rootKind === 'missing' ? `image folder ${spec.path} does not exist (resolved to ${root})` : `data.path ${spec.path} is a file, not a folder of class folders`;
-    throw new DataError('data.missing', message, [root], [{ at: 'data.path', message }]);
+    throw DataError.at('data.missing', 'data.path', message, [root]);
   }
   const problems: DataProblem[] = [];
   const perClass: string[][] = [];
